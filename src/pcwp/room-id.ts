@@ -1,0 +1,42 @@
+import { RoomIdError } from './errors.js'
+
+// MS-PCWP 2.2.2: `id` is the room's GUID, "extracted from the room URI"
+// (`ma-chan://<domain>/<GUID>`). The specification's examples write it
+// uppercase, 8-4-4-4-12, without braces: that is the canonical form we emit.
+const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/
+const ROOM_URI_SCHEME = 'ma-chan://'
+// A DNS domain: dot-separated labels of letters, digits and inner hyphens.
+const DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+// Longest accepted input: the scheme, a 253-character domain, a slash and a GUID.
+const MAX_INPUT_LENGTH = ROOM_URI_SCHEME.length + 253 + 1 + 36
+
+const EXPECTED_ID = 'a room is named by its GUID (8-4-4-4-12 hex digits, braces optional) or its room URI ma-chan://<domain>/<GUID>'
+
+/**
+ * Turns any accepted spelling of a room into its canonical GUID:
+ * a bare GUID in any case, the same in braces, or a `ma-chan://` room URI.
+ * Throws a {@link RoomIdError} for anything else.
+ */
+export function parseRoomId (input: string): string {
+  if (input.length > MAX_INPUT_LENGTH) {
+    throw new RoomIdError('PCWP_ROOM_ID_INVALID', `Not a room identifier: too long; ${EXPECTED_ID}.`)
+  }
+  if (input.slice(0, ROOM_URI_SCHEME.length).toLowerCase() === ROOM_URI_SCHEME) {
+    return guidOfRoomUri(input.slice(ROOM_URI_SCHEME.length))
+  }
+  const bare = input.startsWith('{') && input.endsWith('}') ? input.slice(1, -1) : input
+  if (!GUID.test(bare)) {
+    throw new RoomIdError('PCWP_ROOM_ID_INVALID', `Not a room identifier: ${EXPECTED_ID}.`)
+  }
+  return bare.toUpperCase()
+}
+
+function guidOfRoomUri (rest: string): string {
+  const slash = rest.indexOf('/')
+  const domain = rest.slice(0, slash)
+  const guid = rest.slice(slash + 1)
+  if (slash < 0 || !DOMAIN.test(domain) || !GUID.test(guid)) {
+    throw new RoomIdError('PCWP_ROOM_URI_INVALID', 'Not a room URI: expected ma-chan://<domain>/<GUID>, for example ma-chan://contoso.com/61E092C7-89BB-4DC4-A3F5-8C23FA940FAB.')
+  }
+  return guid.toUpperCase()
+}
