@@ -57,7 +57,11 @@ export function parseBaseUrl (href: string, options: BaseUrlOptions = {}): BaseU
   return splitBaseUrl(href)
 }
 
-function splitBaseUrl (href: string): BaseUrl {
+/**
+ * Splits a base URL for appending without validating it: for bases the
+ * service itself defines (the demo application's relative path).
+ */
+export function splitBaseUrl (href: string): BaseUrl {
   const hash = href.indexOf('#')
   const beforeFragment = hash < 0 ? href : href.slice(0, hash)
   const fragment = hash < 0 ? '' : href.slice(hash)

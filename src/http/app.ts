@@ -1,0 +1,57 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import accepts from '@fastify/accepts'
+import helmet from '@fastify/helmet'
+import type { Config } from '../config.js'
+import type { OverrideSource } from '../serverinfo/source.js'
+import { registerDemoRoutes } from './demo.js'
+import { registerHealthRoutes } from './health.js'
+import { registerProblemHandlers } from './problems.js'
+import { RequestLogController } from './request-log.js'
+import { registerRoomRoutes } from './rooms.js'
+
+export interface AppOptions {
+  readonly config: Config
+  /** A pino logger; none means silent (tests). */
+  readonly logger?: FastifyBaseLogger
+  /** The getserverinfo override, when a source is configured. */
+  readonly override?: OverrideSource
+}
+
+/**
+ * Connection limits. A client that dribbles its headers is dropped once
+ * HEADERS_TIMEOUT_MS has passed, noticed within CHECK_INTERVAL_MS: well
+ * inside DESIGN.md's 30 s. A redirect needs no request body, so the whole
+ * request gets no longer than its headers.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000
+const CHECK_INTERVAL_MS = 1_000
+const IDLE_SOCKET_TIMEOUT_MS = 30_000
+const KEEP_ALIVE_TIMEOUT_MS = 5_000
+// The longest room identifier (a ma-chan:// URI with a 253-character domain) fits.
+const MAX_PARAM_LENGTH = 320
+
+/**
+ * Builds the service as a fastify instance, ready to `listen` or `inject`.
+ * It does no I/O of its own: the caller owns listening and the override.
+ */
+export async function createApp ({ config, logger, override }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(logger === undefined ? {} : { loggerInstance: logger }),
+    logController: new RequestLogController(),
+    trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy.map(range => range.text),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    requestTimeout: HEADERS_TIMEOUT_MS,
+    connectionTimeout: IDLE_SOCKET_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CHECK_INTERVAL_MS },
+    return503OnClosing: true
+  })
+
+  await app.register(helmet)
+  await app.register(accepts)
+  registerProblemHandlers(app)
+  registerRoomRoutes(app, { config, override })
+  registerHealthRoutes(app, { config, override })
+  if (config.demo) registerDemoRoutes(app)
+  return app
+}

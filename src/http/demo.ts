@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify'
+import { DEMO_BASE_PATH } from '../config.js'
+import { escapeHtml, htmlPage } from './html.js'
+
+const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
+
+type Query = Record<string, string | string[] | undefined>
+
+/**
+ * Demo mode: a stand-in room management application, so that a first
+ * `npm start` with nothing configured shows the whole flow in a browser.
+ */
+export function registerDemoRoutes (app: FastifyInstance): void {
+  app.get('/', (_request, reply) => {
+    const links = [
+      ['/rooms/new', 'Create a room'],
+      [`/rooms/${SAMPLE_ROOM}`, 'Open a room by its GUID'],
+      [`/rooms/${SAMPLE_ROOM.toLowerCase()}?lang=de`, 'The same room, in German'],
+      [`/rooms?uri=${encodeURIComponent(`ma-chan://contoso.com/${SAMPLE_ROOM}`)}`, 'Open a room by its ma-chan:// room URI'],
+      ['/rooms/not-a-room', 'An invalid room link']
+    ]
+    const items = links.map(([href, label]) => `<li><a href="${escapeHtml(href as string)}">${escapeHtml(label as string)}</a> — <code>${escapeHtml(href as string)}</code></li>`).join('\n')
+    return reply.type('text/html; charset=utf-8').send(htmlPage('pcwp-links (demo mode)', `
+<p class="warn">Demo mode: no room management URL is configured, so links lead to a built-in stand-in.
+Set <code>PCWP_BASE_URL_INTERNAL</code> and <code>PCWP_BASE_URL_EXTERNAL</code> to your persistent chat
+room management application (for example <code>https://pool.example.com/PersistentChat/RM/</code>).</p>
+<p>Try these links; each is answered with a redirect built as MS-PCWP prescribes:</p>
+<ul>
+${items}
+</ul>`))
+  })
+
+  app.get(DEMO_BASE_PATH, (request, reply) => {
+    const query = request.query as Query
+    const clientlang = typeof query.clientlang === 'string' ? query.clientlang : '(none)'
+    const id = typeof query.id === 'string' ? query.id : undefined
+    const action = id === undefined ? 'create a new room' : 'view or edit a room'
+    return reply.type('text/html; charset=utf-8').send(htmlPage('Room management (demo)', `
+<p class="warn">This is pcwp-links' built-in stand-in for a room management application. A real
+deployment redirects to the persistent chat server's application instead.</p>
+<p>The link asked to <strong>${action}</strong> (MS-PCWP ${id === undefined ? '2.2.1' : '2.2.2'}).</p>
+<dl>
+<dt>clientlang</dt><dd><code>${escapeHtml(clientlang)}</code></dd>
+${id === undefined ? '' : `<dt>id</dt><dd><code>${escapeHtml(id)}</code></dd>`}
+<dt>Full URL</dt><dd><code>${escapeHtml(request.url)}</code></dd>
+</dl>
+<p><a href="/">Back to the demo links</a></p>`))
+  })
+}

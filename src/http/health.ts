@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.js'
+import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone } from '../pcwp/index.js'
+import type { OverrideSource } from '../serverinfo/source.js'
+
+export interface HealthRoutesOptions {
+  readonly config: Config
+  readonly override: OverrideSource | undefined
+}
+
+type ZoneState = 'override' | 'provisioned' | 'disabled'
+
+/**
+ * /healthz: the process is alive. /readyz: it can redirect someone, that is
+ * some zone has a base URL (MS-PCWP 3.1.1); its body shows which and the
+ * override's state. /robots.txt: these links must not be crawled.
+ */
+export function registerHealthRoutes (app: FastifyInstance, { config, override }: HealthRoutesOptions): void {
+  app.get('/healthz', (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }))
+
+  app.get('/readyz', (_request, reply) => {
+    const current = override?.current()
+    const zones = Object.fromEntries(NETWORK_ZONES.map(zone => [zone, zoneState(zone)])) as Record<NetworkZone, ZoneState>
+    const ready = NETWORK_ZONES.some(zone => zones[zone] !== 'disabled')
+    return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({
+      status: ready ? 'ready' : 'unready',
+      demo: config.demo,
+      zones,
+      override: override?.state() ?? null
+    })
+
+    function zoneState (zone: NetworkZone): ZoneState {
+      if (current !== undefined) return 'override'
+      return resolveBaseUrl(undefined, config.baseUrls, zone) === undefined ? 'disabled' : 'provisioned'
+    }
+  })
+
+  app.get('/robots.txt', (_request, reply) => reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /\n'))
+}

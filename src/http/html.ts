@@ -1,0 +1,37 @@
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/** Escapes text for HTML content and quoted attribute values. */
+export function escapeHtml (text: string): string {
+  return text.replace(/[&<>"']/g, c => ESCAPES[c] as string)
+}
+
+/**
+ * A small, self-contained HTML page: no external assets, no script, so it
+ * works under the strictest Content-Security-Policy. `body` must already be
+ * escaped HTML; `title` is escaped here.
+ */
+export function htmlPage (title: string, body: string, lang = 'en'): string {
+  return `<!doctype html>
+<html lang="${escapeHtml(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1b1b1b;background:#f6f6f6}
+main{max-width:42rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.15)}
+h1{font-size:1.5rem;margin-top:0}code{background:#eee;padding:0 .25em;border-radius:3px;word-break:break-all}
+a{color:#0b5cad}.warn{background:#fff4ce;border-left:4px solid #c19c00;padding:.5rem 1rem}
+dt{font-weight:600}dd{margin:0 0 .75rem 0}
+</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</main>
+</body>
+</html>
+`
+}

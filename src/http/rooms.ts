@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Config } from '../config.js'
+import { buildCreateRoomUrl, buildRoomUrl, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
+import { createAddressMatcher } from '../negotiate/address.js'
+import { createLanguageNegotiator } from '../negotiate/language.js'
+import { decideZone, type ZonePolicy } from '../negotiate/network.js'
+import type { OverrideSource } from '../serverinfo/source.js'
+import { sendProblem } from './problems.js'
+
+/** What a redirect decided, for the request's log line. */
+export interface RedirectLog {
+  kind: 'create' | 'room'
+  zone: NetworkZone
+  lang: string
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    redirect: RedirectLog | null
+  }
+}
+
+export interface RoomRoutesOptions {
+  readonly config: Config
+  readonly override: OverrideSource | undefined
+}
+
+type Query = Record<string, string | string[] | undefined>
+
+/**
+ * The redirect routes (DESIGN.md "Responses"). Everything derivable from the
+ * configuration is built once here; a request only runs the pure negotiation
+ * and protocol functions. GET and HEAD have no side effects: mail scanners
+ * fetch every link.
+ */
+export function registerRoomRoutes (app: FastifyInstance, { config, override }: RoomRoutesOptions): void {
+  const zonePolicy: ZonePolicy = {
+    isTrustedProxy: createAddressMatcher(config.trustProxy),
+    isInternal: createAddressMatcher(config.internalRanges),
+    zoneHeader: config.networkHeader,
+    defaultZone: config.defaultNetwork
+  }
+  const negotiateLanguage = createLanguageNegotiator({ supported: config.languages, defaultLanguage: config.defaultLanguage })
+  const zoneHeader = config.networkHeader
+
+  app.decorateRequest('redirect', null)
+
+  function redirect (request: FastifyRequest, reply: FastifyReply, room: string | undefined): FastifyReply {
+    const { zone } = decideZone(zonePolicy, {
+      peer: request.socket.remoteAddress ?? '',
+      forwardedFor: single(request.headers['x-forwarded-for']),
+      zoneHeaderValue: zoneHeader === undefined ? undefined : single(request.headers[zoneHeader])
+    })
+    const lang = negotiateLanguage(single((request.query as Query).lang), request.headers['accept-language'])
+    request.redirect = { kind: room === undefined ? 'create' : 'room', zone, lang }
+    const base = resolveBaseUrl(override?.current(), config.baseUrls, zone)
+    if (base === undefined) {
+      return sendProblem(request, reply, 503, 'PCWP_ROOM_MANAGEMENT_DISABLED',
+        `Room management is not available from the ${zone} network: no room management address is configured for it. Please contact your administrator.`)
+    }
+    const location = room === undefined ? buildCreateRoomUrl(base, lang) : buildRoomUrl(base, lang, room)
+    return reply
+      .header('cache-control', 'no-store')
+      .header('vary', 'Accept-Language')
+      .redirect(location, config.redirectStatus)
+  }
+
+  function room (request: FastifyRequest, reply: FastifyReply, input: string | undefined): FastifyReply {
+    if (input === undefined) {
+      return sendProblem(request, reply, 400, 'PCWP_ROOM_URI_MISSING',
+        'Name the room: /rooms/<room GUID>, or /rooms?uri=ma-chan://<domain>/<room GUID>.')
+    }
+    let id: string
+    try {
+      id = parseRoomId(input)
+    } catch (error) {
+      // parseRoomId throws nothing but RoomIdError.
+      const { code, message } = error as RoomIdError
+      return sendProblem(request, reply, 400, code, message)
+    }
+    return redirect(request, reply, id)
+  }
+
+  app.get('/rooms/new', (request, reply) => redirect(request, reply, undefined))
+  app.get<{ Params: { room: string } }>('/rooms/:room', (request, reply) => room(request, reply, request.params.room))
+  app.get('/rooms', (request, reply) => room(request, reply, single((request.query as Query).uri)))
+}
+
+/** A query parameter or header given once; a repeated one counts as absent. */
+function single (value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}

@@ -1,0 +1,49 @@
+import { pathToFileURL } from 'node:url'
+import closeWithGrace from 'close-with-grace'
+import { pino, type Logger } from 'pino'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { createApp } from './http/app.js'
+
+/** EX_CONFIG from sysexits.h: the configuration is wrong. */
+export const EXIT_CONFIG = 78
+// How long in-flight requests get to finish after SIGTERM before the process gives up.
+const SHUTDOWN_GRACE_MS = 10_000
+
+/**
+ * The process: configuration, logger, app, listen, graceful shutdown.
+ * Returns the exit code when start-up fails; otherwise the process runs until
+ * a signal, when close-with-grace closes the app and exits.
+ */
+export async function startServer (env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
+  let config: Config
+  try {
+    config = loadConfig(env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`pcwp-links: ${error.message}\n`)
+    return EXIT_CONFIG
+  }
+
+  // Asynchronous destination: writing the log never blocks a redirect.
+  const logger: Logger = pino({ level: config.logLevel }, pino.destination({ sync: false }))
+  for (const warning of config.warnings) logger.warn(warning)
+  const app = await createApp({ config, logger })
+
+  closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
+    if (err !== undefined) logger.error({ err }, 'shutting down after an error')
+    else logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    await app.close()
+    logger.flush()
+  })
+
+  await app.listen({ host: config.host, port: config.port })
+  if (config.demo) {
+    logger.warn(`DEMO MODE: no PCWP_BASE_URL_INTERNAL, PCWP_BASE_URL_EXTERNAL or PCWP_SERVERINFO_URL is set, so links lead to the built-in stand-in at /demo/rm/. Open http://localhost:${config.port}/ to try the flow. Set PCWP_BASE_URL_INTERNAL and PCWP_BASE_URL_EXTERNAL to your room management application for real use; with NODE_ENV=production the service refuses to start without them.`)
+  }
+  return undefined
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const code = await startServer()
+  if (code !== undefined) process.exitCode = code
+}

@@ -1,0 +1,24 @@
+import type { BaseUrl } from '../pcwp/index.js'
+
+/** What /readyz and /metrics tell about the getserverinfo override. */
+export interface OverrideState {
+  /** Where the reply is fetched from, without credentials or query. */
+  readonly source: string
+  /** The override in force, or null: the provisioned URLs apply. */
+  readonly url: string | null
+  /** Seconds since the override in force was last confirmed by the upstream. */
+  readonly ageSeconds: number | null
+  /** When the last fetch finished, ISO 8601, or null before the first. */
+  readonly lastFetchAt: string | null
+  /** Why the last fetch failed, or null when it succeeded. */
+  readonly lastError: string | null
+}
+
+/**
+ * The request path's only view of the getserverinfo override (MS-PCWP 3.1.3):
+ * an in-memory read, never I/O.
+ */
+export interface OverrideSource {
+  current: () => BaseUrl | undefined
+  state: () => OverrideState
+}

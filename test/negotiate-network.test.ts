@@ -1,0 +1,92 @@
+import t from 'tap'
+import { createAddressMatcher, parseAddress, parseAddressRange } from '../src/negotiate/address.js'
+import { clientAddress, decideZone, type ZonePolicy } from '../src/negotiate/network.js'
+
+const ranges = (...texts: string[]) => texts.map(parseAddressRange)
+
+t.test('address ranges', async t => {
+  t.match(parseAddressRange('10.0.0.0/8'), { text: '10.0.0.0/8', prefix: 8 })
+  t.equal(parseAddressRange('192.0.2.7').prefix, 32, 'a single IPv4 address')
+  t.equal(parseAddressRange('2001:db8::1').prefix, 128, 'a single IPv6 address')
+  t.equal(parseAddressRange('::ffff:10.0.0.0/104').prefix, 8, 'IPv4-mapped range → IPv4')
+  t.equal(parseAddressRange('::ffff:10.0.0.0/40').prefix, 0)
+  t.equal(parseAddressRange('::ffff:10.0.0.0/40').network.kind(), 'ipv4')
+  for (const bad of ['', 'proxy.example', '10.0.0.0/33', '10.0.0.0/', '10.0.0.0/8/8', '10.0.0.0/-1', '10.0.0.0/a',
+    '127.1', '0x7f.0.0.1', '::1/129', '10.0.0.0 /8', '10.0.0.0/0008']) {
+    t.throws(() => parseAddressRange(bad), { message: /is not an IP address or CIDR range/ }, JSON.stringify(bad))
+  }
+  t.equal(parseAddress('127.1'), undefined, 'legacy IPv4 forms are not addresses')
+  t.equal(parseAddress('::ffff:127.0.0.1')?.toString(), '127.0.0.1')
+})
+
+t.test('matching (MS-PCWP 3.1.3: inside the enterprise network)', async t => {
+  const isInternal = createAddressMatcher(ranges('10.0.0.0/8', '2001:db8::/32', '192.0.2.7'))
+  const cases: [string, boolean][] = [
+    ['10.1.2.3', true],
+    ['::ffff:10.1.2.3', true],
+    ['::FFFF:10.1.2.3', true],
+    ['11.0.0.1', false],
+    ['2001:db8:1::5', true],
+    ['2001:db9::5', false],
+    ['192.0.2.7', true],
+    ['192.0.2.8', false],
+    ['', false],
+    ['10.1.2.3:4567', false],
+    ['[2001:db8::1]', false],
+    ['unknown', false],
+    ['010.1.2.3', false]
+  ]
+  for (const [address, expected] of cases) t.equal(isInternal(address), expected, JSON.stringify(address))
+  t.equal(createAddressMatcher([])('10.1.2.3'), false, 'no ranges match nothing')
+})
+
+t.test('client address through trusted proxies (as proxy-addr walks X-Forwarded-For)', async t => {
+  const trusted = createAddressMatcher(ranges('127.0.0.1', '10.0.0.0/8'))
+  const cases: [string, string | undefined, string][] = [
+    ['203.0.113.9', '10.1.1.1', '203.0.113.9'],
+    ['127.0.0.1', undefined, '127.0.0.1'],
+    ['127.0.0.1', '198.51.100.4', '198.51.100.4'],
+    ['127.0.0.1', '198.51.100.4, 10.2.2.2', '198.51.100.4'],
+    ['127.0.0.1', '10.9.9.9, 198.51.100.4, 10.2.2.2', '198.51.100.4'],
+    ['127.0.0.1', '10.9.9.9, 10.2.2.2', '10.9.9.9'],
+    ['127.0.0.1', ' 198.51.100.4 ,10.2.2.2 ', '198.51.100.4'],
+    ['127.0.0.1', 'garbage, 10.2.2.2', 'garbage'],
+    ['127.0.0.1', '', ''],
+    ['127.0.0.1', `${'10.0.0.1,'.repeat(100)}10.0.0.2`, '10.0.0.1']
+  ]
+  for (const [peer, xff, expected] of cases) t.equal(clientAddress(peer, xff, trusted), expected, `${peer} / ${String(xff).slice(0, 40)}`)
+})
+
+t.test('zone decisions (DESIGN.md "Network zone", MS-PCWP 3.1.3)', async t => {
+  const policy: ZonePolicy = {
+    isTrustedProxy: createAddressMatcher(ranges('127.0.0.1')),
+    isInternal: createAddressMatcher(ranges('10.0.0.0/8')),
+    zoneHeader: 'x-network-zone',
+    defaultZone: 'external'
+  }
+  const cases: [string, string | undefined, string | undefined, string, string][] = [
+    // peer, X-Forwarded-For, zone header, expected zone, decided by
+    ['10.1.2.3', undefined, undefined, 'internal', 'address'],
+    ['::ffff:10.1.2.3', undefined, undefined, 'internal', 'address'],
+    ['203.0.113.9', undefined, undefined, 'external', 'default'],
+    ['203.0.113.9', '10.1.2.3', undefined, 'external', 'default'],
+    ['203.0.113.9', undefined, 'internal', 'external', 'default'],
+    ['10.1.2.3', undefined, 'external', 'internal', 'address'],
+    ['127.0.0.1', '10.1.2.3', undefined, 'internal', 'address'],
+    ['127.0.0.1', '203.0.113.9', undefined, 'external', 'default'],
+    ['127.0.0.1', '203.0.113.9', 'internal', 'internal', 'header'],
+    ['127.0.0.1', '10.1.2.3', 'external', 'external', 'header'],
+    ['127.0.0.1', '10.1.2.3', ' Internal ', 'internal', 'header'],
+    ['127.0.0.1', '10.1.2.3', 'dmz', 'internal', 'address'],
+    ['127.0.0.1', '203.0.113.9', 'internal, external', 'external', 'default']
+  ]
+  for (const [peer, forwardedFor, zoneHeaderValue, zone, decidedBy] of cases) {
+    t.match(decideZone(policy, { peer, forwardedFor, zoneHeaderValue }), { zone, decidedBy }, `${peer} ${String(forwardedFor)} ${String(zoneHeaderValue)}`)
+  }
+  const noHeader = { ...policy, zoneHeader: undefined }
+  t.match(decideZone(noHeader, { peer: '127.0.0.1', forwardedFor: '203.0.113.9', zoneHeaderValue: 'internal' }), { zone: 'external' },
+    'a zone header is not read unless one is configured')
+  const internalDefault = { ...policy, defaultZone: 'internal' as const }
+  t.match(decideZone(internalDefault, { peer: '203.0.113.9', forwardedFor: undefined, zoneHeaderValue: undefined }), { zone: 'internal', decidedBy: 'default' })
+  t.match(decideZone(policy, { peer: '127.0.0.1', forwardedFor: '203.0.113.9', zoneHeaderValue: undefined }), { client: '203.0.113.9' })
+})
