@@ -1,4 +1,4 @@
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
@@ -19,8 +19,8 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   try {
     config = loadConfig(env)
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    process.stderr.write(`pcwp-links: ${error.message}\n`)
+    // loadConfig throws nothing but ConfigError, whose message lists every problem.
+    process.stderr.write(`pcwp-links: ${(error as ConfigError).message}\n`)
     return EXIT_CONFIG
   }
 
@@ -30,8 +30,8 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   const app = await createApp({ config, logger })
 
   closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
-    if (err !== undefined) logger.error({ err }, 'shutting down after an error')
-    else logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    // `err` is set when an uncaught error brought us here (close-with-grace then exits 1).
+    logger.info({ signal, err }, 'shutting down: finishing in-flight requests')
     await app.close()
     logger.flush()
   })
@@ -43,7 +43,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   return undefined
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const code = await startServer()
   if (code !== undefined) process.exitCode = code
 }

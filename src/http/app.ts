@@ -1,11 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import accepts from '@fastify/accepts'
 import helmet from '@fastify/helmet'
 import type { Config } from '../config.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { registerDemoRoutes } from './demo.js'
 import { registerHealthRoutes } from './health.js'
-import { registerProblemHandlers } from './problems.js'
+import { answerError, registerProblemHandlers } from './problems.js'
 import { RequestLogController } from './request-log.js'
 import { registerRoomRoutes } from './rooms.js'
 
@@ -44,11 +43,11 @@ export async function createApp ({ config, logger, override }: AppOptions): Prom
     connectionTimeout: IDLE_SOCKET_TIMEOUT_MS,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CHECK_INTERVAL_MS },
-    return503OnClosing: true
+    return503OnClosing: true,
+    frameworkErrors: answerError
   })
 
   await app.register(helmet)
-  await app.register(accepts)
   registerProblemHandlers(app)
   registerRoomRoutes(app, { config, override })
   registerHealthRoutes(app, { config, override })

@@ -12,14 +12,13 @@ export class RequestLogController extends LogController {
     // Nothing: the line is written once, when the response is complete.
   }
 
-  override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+  override requestCompleted (_error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const line = {
       method: request.method,
       url: request.url,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 100) / 100,
-      ...request.redirect,
-      ...(error ? { err: error } : {})
+      ...request.redirect
     }
     if (PROBES.has(request.url)) request.log.debug(line, 'probe')
     else request.log.info(line, request.redirect === null ? 'request' : 'redirect')

@@ -47,7 +47,8 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override }: 
 
   function redirect (request: FastifyRequest, reply: FastifyReply, room: string | undefined): FastifyReply {
     const { zone } = decideZone(zonePolicy, {
-      peer: request.socket.remoteAddress ?? '',
+      // A request being answered has a connected socket, so its peer is known.
+      peer: request.socket.remoteAddress as string,
       forwardedFor: single(request.headers['x-forwarded-for']),
       zoneHeaderValue: zoneHeader === undefined ? undefined : single(request.headers[zoneHeader])
     })

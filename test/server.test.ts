@@ -1,0 +1,97 @@
+// The real service over real sockets on loopback: zones, proxies, IPv6, start-up errors and SIGTERM.
+import t from 'tap'
+import { EXIT_CONFIG } from '../src/server.js'
+import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from './fixtures/app.js'
+import { get, runServiceToExit, startService } from './fixtures/service.js'
+
+const ENV = {
+  HOST: '::',
+  PCWP_BASE_URL_INTERNAL: INTERNAL_BASE,
+  PCWP_BASE_URL_EXTERNAL: EXTERNAL_BASE,
+  // 127.0.0.1 and ::1 are the reverse proxy; 127.0.0.4 stands for a desk inside the network.
+  PCWP_TRUST_PROXY: '127.0.0.1,::1',
+  PCWP_INTERNAL_CIDRS: '127.0.0.4/32,10.0.0.0/8',
+  PCWP_NETWORK_HEADER: 'X-Network-Zone'
+}
+const internal = (lang: string) => `${INTERNAL_BASE}?clientlang=${lang}&id=${ROOM}`
+const external = (lang: string) => `${EXTERNAL_BASE}&clientlang=${lang}&id=${ROOM}`
+
+t.test('redirects over a real socket', async t => {
+  const service = await startService(ENV)
+  t.teardown(service.stop)
+  const { port } = service
+  const path = `/rooms/${ROOM.toLowerCase()}`
+  const cases: [string, Parameters<typeof get>[2], string][] = [
+    ['an internal desk, IPv4-mapped on the dual-stack socket', { localAddress: '127.0.0.4', headers: { 'accept-language': 'de-AT' } }, internal('de-DE')],
+    ['an outside client', { localAddress: '127.0.0.2', headers: { 'accept-language': 'fr-CA,fr;q=0.8' } }, external('fr-FR')],
+    ['an outside client forging X-Forwarded-For', { localAddress: '127.0.0.2', headers: { 'x-forwarded-for': '10.1.1.1' } }, external('en-US')],
+    ['an outside client forging the zone header', { localAddress: '127.0.0.2', headers: { 'x-network-zone': 'internal' } }, external('en-US')],
+    ['the proxy forwarding an internal client', { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '10.1.1.1' } }, internal('en-US')],
+    // The left part of X-Forwarded-For is the client's to forge: only the proxy's own entry counts.
+    ['the proxy forwarding an outside client', { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '10.9.9.9, 203.0.113.7' } }, external('en-US')],
+    ['the proxy saying internal', { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.7', 'x-network-zone': 'internal' } }, internal('en-US')],
+    ['the proxy over IPv6 ::1', { host: '::1', headers: { 'x-forwarded-for': '10.2.2.2', 'accept-language': 'ja' } }, internal('ja-JP')],
+    ['the proxy over IPv6 saying external', { host: '::1', headers: { 'x-forwarded-for': '10.2.2.2', 'x-network-zone': 'external' } }, external('en-US')]
+  ]
+  for (const [label, options, location] of cases) {
+    const res = await get(port, path, options)
+    t.equal(res.status, 302, label)
+    t.equal(res.headers.location, location, label)
+    t.equal(res.headers['cache-control'], 'no-store', label)
+    t.equal(res.headers.vary, 'Accept-Language', label)
+  }
+  const head = await get(port, '/rooms/new?lang=pt', { method: 'HEAD', localAddress: '127.0.0.4' })
+  t.equal(head.headers.location, `${INTERNAL_BASE}?clientlang=pt-BR`)
+  const bad = await get(port, '/rooms/nope', { headers: { accept: 'application/json' } })
+  t.equal(bad.status, 400)
+  t.equal(JSON.parse(bad.body).error, 'PCWP_ROOM_ID_INVALID')
+
+  t.equal((await get(port, '/healthz')).status, 200)
+  await new Promise(resolve => setTimeout(resolve, 200)) // the log is written asynchronously
+  t.notOk(service.logs.some(entry => entry.url === '/healthz'), 'probes are not logged at info')
+  const line = service.logs.find(entry => entry.msg === 'redirect')
+  t.match(line, { level: 30, method: 'GET', status: 302, kind: 'room', zone: 'internal', lang: 'de-DE', reqId: String }, 'one concise line per request')
+  t.equal(service.logs.filter(entry => entry.msg === 'incoming request' || entry.msg === 'request completed').length, 0, "no fastify request/response pairs")
+  t.equal(await service.stop(), 0)
+})
+
+t.test('demo mode over a real socket, announced loudly', async t => {
+  const service = await startService({})
+  t.teardown(service.stop)
+  const res = await get(service.port, `/rooms/${ROOM}`)
+  t.equal(res.headers.location, `/demo/rm/?clientlang=en-US&id=${ROOM}`)
+  const page = await get(service.port, res.headers.location as string)
+  t.match(page.body, /Room management \(demo\)/)
+  t.ok(service.logs.some(entry => entry.level === 40 && String(entry.msg).startsWith("DEMO MODE")), 'a warning says demo mode is on')
+})
+
+t.test('unknown PCWP_ variables are warned about at start-up', async t => {
+  const service = await startService({ ...ENV, PCWP_BASE_URL_INTERNL: 'https://x.example/' })
+  t.teardown(service.stop)
+  t.ok(service.logs.some(entry => entry.level === 40 && String(entry.msg).includes('PCWP_BASE_URL_INTERNL is not a pcwp-links setting')))
+})
+
+t.test('bad configuration stops start-up with one line per variable', async t => {
+  const result = await runServiceToExit({ PORT: 'eighty', PCWP_BASE_URL_INTERNAL: 'http://pool.corp.example/rm/', PCWP_DEFAULT_NETWORK: 'dmz' })
+  t.equal(result.code, EXIT_CONFIG)
+  t.match(result.stderr, /^pcwp-links: Invalid configuration:\n/)
+  t.match(result.stderr, /\n {2}- PCWP_BASE_URL_INTERNAL: .*https/)
+  t.match(result.stderr, /\n {2}- PORT: expected a whole number/)
+  t.match(result.stderr, /\n {2}- PCWP_DEFAULT_NETWORK: expected one of internal, external/)
+  t.notMatch(result.stderr, /at .*\.ts:\d+/, 'no stack trace')
+  t.equal(result.stdout, '')
+
+  const production = await runServiceToExit({ NODE_ENV: 'production' })
+  t.equal(production.code, EXIT_CONFIG)
+  t.match(production.stderr, /PCWP_BASE_URL_INTERNAL, PCWP_BASE_URL_EXTERNAL, PCWP_SERVERINFO_URL: none is set/)
+})
+
+t.test('SIGTERM: in-flight requests finish, the process exits 0', async t => {
+  const service = await startService(ENV)
+  const pending = get(service.port, `/rooms/${ROOM}`, { localAddress: '127.0.0.4' })
+  const answered = await pending
+  t.equal(answered.status, 302)
+  const code = await service.stop()
+  t.equal(code, 0)
+  t.ok(service.logs.some(entry => entry.msg === 'shutting down: finishing in-flight requests' && entry.signal === 'SIGTERM'))
+})
