@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createApp } from './http/app.js'
+import { createServerInfoOverride } from './serverinfo/override.js'
 
 /** EX_CONFIG from sysexits.h: the configuration is wrong. */
 export const EXIT_CONFIG = 78
@@ -27,15 +28,22 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   // Asynchronous destination: writing the log never blocks a redirect.
   const logger: Logger = pino({ level: config.logLevel }, pino.destination({ sync: false }))
   for (const warning of config.warnings) logger.warn(warning)
-  const app = await createApp({ config, logger })
+  const override = config.serverInfo === undefined
+    ? undefined
+    : createServerInfoOverride({ config: config.serverInfo, allowHttp: config.allowHttp, logger: logger.child({ component: 'serverinfo' }) })
+  const app = await createApp({ config, logger, ...(override === undefined ? {} : { override }) })
 
   closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
     // `err` is set when an uncaught error brought us here (close-with-grace then exits 1).
     logger.info({ signal, err }, 'shutting down: finishing in-flight requests')
     await app.close()
+    await override?.stop()
     logger.flush()
   })
 
+  // The first fetch starts now and is not awaited: listening, and every
+  // redirect, go ahead with the provisioned URLs until it answers.
+  override?.start()
   await app.listen({ host: config.host, port: config.port })
   if (config.demo) {
     logger.warn(`DEMO MODE: no PCWP_BASE_URL_INTERNAL, PCWP_BASE_URL_EXTERNAL or PCWP_SERVERINFO_URL is set, so links lead to the built-in stand-in at /demo/rm/. Open http://localhost:${config.port}/ to try the flow. Set PCWP_BASE_URL_INTERNAL and PCWP_BASE_URL_EXTERNAL to your room management application for real use; with NODE_ENV=production the service refuses to start without them.`)

@@ -3,6 +3,7 @@ import t from 'tap'
 import { EXIT_CONFIG } from '../src/server.js'
 import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from './fixtures/app.js'
 import { get, runServiceToExit, startService } from './fixtures/service.js'
+import { hang, serve, startUpstream, xccosReply } from './fixtures/upstream.js'
 
 const ENV = {
   HOST: '::',
@@ -94,4 +95,32 @@ t.test('SIGTERM: in-flight requests finish, the process exits 0', async t => {
   const code = await service.stop()
   t.equal(code, 0)
   t.ok(service.logs.some(entry => entry.msg === 'shutting down: finishing in-flight requests' && entry.signal === 'SIGTERM'))
+})
+
+t.test('getserverinfo override over real sockets: used for every zone once known (MS-PCWP 3.1.3)', async t => {
+  const upstream = await startUpstream(serve(xccosReply('roomManagementUrl="https://chatadmin.contoso.com/rooms/"')))
+  t.teardown(upstream.close)
+  const service = await startService({ ...ENV, PCWP_SERVERINFO_URL: upstream.url })
+  t.teardown(service.stop)
+  let ready = await get(service.port, '/readyz')
+  for (let i = 0; i < 100 && !ready.body.includes('"internal":"override"'); i++) {
+    await new Promise(resolve => setTimeout(resolve, 20))
+    ready = await get(service.port, '/readyz')
+  }
+  t.match(JSON.parse(ready.body), { zones: { internal: 'override', external: 'override' }, override: { url: 'https://chatadmin.contoso.com/rooms/', source: upstream.url } })
+  for (const localAddress of ['127.0.0.4', '127.0.0.2']) {
+    const res = await get(service.port, `/rooms/${ROOM}`, { localAddress })
+    t.equal(res.headers.location, `https://chatadmin.contoso.com/rooms/?clientlang=en-US&id=${ROOM}`, localAddress)
+  }
+  t.ok(service.logs.some(entry => entry.msg === 'getserverinfo: override set' && entry.component === 'serverinfo'))
+})
+
+t.test('a hanging getserverinfo upstream delays neither start-up, nor redirects, nor shutdown', async t => {
+  const upstream = await startUpstream(hang)
+  t.teardown(upstream.close)
+  const service = await startService({ ...ENV, PCWP_SERVERINFO_URL: upstream.url, PCWP_SERVERINFO_TIMEOUT_MS: '60000' })
+  const res = await get(service.port, `/rooms/${ROOM}`, { localAddress: '127.0.0.4' })
+  t.equal(res.headers.location, internal('en-US'), 'the provisioned URL applies meanwhile')
+  t.equal(upstream.requests.length, 1, 'the fetch is under way')
+  t.equal(await service.stop(), 0, 'SIGTERM exits 0 without waiting for the fetch')
 })

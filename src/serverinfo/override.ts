@@ -1,0 +1,153 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { ServerInfoConfig } from '../config.js'
+import { parseBaseUrl, type BaseUrl } from '../pcwp/index.js'
+import type { ServerInfoError } from './errors.js'
+import { createServerInfoFetcher, type ServerInfoFetcher } from './fetch.js'
+import { parseServerInfoReply } from './parse.js'
+import type { OverrideSource, OverrideState } from './source.js'
+
+/** How one fetch ended, for the metrics. */
+export type FetchResult = 'override' | 'none' | 'error'
+
+export interface ServerInfoOverrideOptions {
+  readonly config: ServerInfoConfig
+  /** Accept an `http:` override (PCWP_ALLOW_HTTP). */
+  readonly allowHttp: boolean
+  readonly logger: Pick<FastifyBaseLogger, 'info' | 'warn'>
+  /** Told of every fetch's result. */
+  readonly onFetch?: (result: FetchResult) => void
+  /** Milliseconds since the epoch; tests may drive their own clock. */
+  readonly clock?: () => number
+  /** In [0, 1): spreads refreshes of many replicas apart. */
+  readonly random?: () => number
+}
+
+export interface ServerInfoOverride extends OverrideSource {
+  /** Starts refreshing in the background; the first fetch begins at once, without being awaited. */
+  start: () => void
+  /** One fetch now; never rejects (a failure is recorded in the state). */
+  refresh: () => Promise<void>
+  /** Stops refreshing, aborts a fetch under way, closes the connection pool. */
+  stop: () => Promise<void>
+}
+
+// After a failure the next try comes sooner than a normal refresh: 1 s, then
+// doubling, never later than the refresh period.
+const FIRST_RETRY_MS = 1000
+// Refreshes are spread by ±10% so that replicas do not fetch in step.
+const JITTER = 0.1
+
+/**
+ * The getserverinfo override (MS-PCWP 3.1.3), kept in memory and refreshed in
+ * the background. A redirect only ever reads `current()`: whatever the
+ * upstream does, no request waits for it.
+ *
+ * - A successful reply with a usable URL sets the override.
+ * - A successful reply without one (or with one that fails base URL
+ *   validation) clears it at once: the provisioned URLs apply.
+ * - A failed fetch keeps the last good override until it is older than
+ *   `maxStaleMs`, then drops it.
+ * State changes are logged once each, not every failed attempt.
+ */
+export function createServerInfoOverride (options: ServerInfoOverrideOptions): ServerInfoOverride {
+  const { config, allowHttp, logger, onFetch } = options
+  const clock = options.clock ?? Date.now
+  const random = options.random ?? Math.random
+  const fetcher: ServerInfoFetcher = createServerInfoFetcher(config.url, config.timeoutMs)
+  const source = describeSource(config.url)
+
+  let current: BaseUrl | undefined
+  let confirmedAt: number | undefined
+  let lastFetchAt: number | undefined
+  let lastError: string | null = null
+  let failures = 0
+  let rejectedUrl: string | undefined
+  let timer: NodeJS.Timeout | undefined
+  let inFlight: Promise<void> | undefined
+  let stopped = false
+
+  function apply (url: string | undefined, now: number): void {
+    let next: BaseUrl | undefined
+    if (url !== undefined) {
+      try {
+        next = parseBaseUrl(url, { allowHttp })
+        rejectedUrl = undefined
+      } catch (error) {
+        if (rejectedUrl !== url) logger.warn({ source, reason: (error as Error).message }, 'getserverinfo: ignoring the roomManagementUrl of the reply')
+        rejectedUrl = url
+      }
+    }
+    if (next?.href !== current?.href) {
+      if (next === undefined) logger.info({ source, previous: current?.href }, 'getserverinfo: no override any more; the provisioned base URLs apply')
+      else logger.info({ source, url: next.href, previous: current?.href }, current === undefined ? 'getserverinfo: override set' : 'getserverinfo: override changed')
+    }
+    current = next
+    confirmedAt = next === undefined ? undefined : now
+  }
+
+  function fail (error: ServerInfoError, now: number): void {
+    lastError = error.message
+    failures++
+    if (failures === 1) logger.warn({ source, code: error.code, reason: error.message }, 'getserverinfo: upstream failing; keeping the last good override')
+    if (current !== undefined && now - (confirmedAt as number) > config.maxStaleMs) {
+      logger.warn({ source, url: current.href, maxStaleSeconds: config.maxStaleMs / 1000 }, 'getserverinfo: override lost: older than the maximum staleness; the provisioned base URLs apply')
+      current = undefined
+      confirmedAt = undefined
+    }
+  }
+
+  async function refresh (): Promise<void> {
+    let result: FetchResult
+    try {
+      const reply = await fetcher.fetch()
+      const url = parseServerInfoReply(reply.body, reply.contentType)
+      lastFetchAt = clock()
+      if (failures > 0) logger.info({ source, failedAttempts: failures }, 'getserverinfo: upstream recovered')
+      failures = 0
+      lastError = null
+      apply(url, lastFetchAt)
+      result = current === undefined ? 'none' : 'override'
+    } catch (error) {
+      // The fetcher and the parser throw nothing but ServerInfoError.
+      lastFetchAt = clock()
+      fail(error as ServerInfoError, lastFetchAt)
+      result = 'error'
+    }
+    onFetch?.(result)
+  }
+
+  function schedule (): void {
+    if (stopped) return
+    const period = failures === 0 ? config.refreshMs : Math.min(config.refreshMs, FIRST_RETRY_MS * 2 ** (failures - 1))
+    timer = setTimeout(run, period * (1 - JITTER + 2 * JITTER * random()))
+    timer.unref()
+  }
+
+  function run (): void {
+    inFlight = refresh().then(schedule)
+  }
+
+  return {
+    current: () => current,
+    state: (): OverrideState => ({
+      source,
+      url: current?.href ?? null,
+      ageSeconds: confirmedAt === undefined ? null : Math.round((clock() - confirmedAt) / 1000),
+      lastFetchAt: lastFetchAt === undefined ? null : new Date(lastFetchAt).toISOString(),
+      lastError
+    }),
+    start: run,
+    refresh,
+    stop: async () => {
+      stopped = true
+      clearTimeout(timer)
+      await fetcher.close()
+      await inFlight
+    }
+  }
+}
+
+/** The source without credentials, query or fragment: safe for logs and /readyz. */
+function describeSource (url: URL): string {
+  return url.protocol === 'file:' ? url.href : `${url.origin}${url.pathname}`
+}

@@ -1,0 +1,236 @@
+// The getserverinfo override against a real upstream on 127.0.0.1 (MS-PCWP 3.1.3).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import t, { type Test } from 'tap'
+import type { ServerInfoConfig } from '../src/config.js'
+import { MAX_REPLY_BYTES } from '../src/serverinfo/fetch.js'
+import { createServerInfoOverride, type FetchResult, type ServerInfoOverrideOptions } from '../src/serverinfo/override.js'
+import { app, ROOM } from './fixtures/app.js'
+import { drip, hang, memoryLogger, reset, serve, startUpstream, status, xccosReply, type Upstream } from './fixtures/upstream.js'
+
+const OVERRIDE = 'https://chatadmin.contoso.com/rooms/'
+const good = (url = OVERRIDE) => serve(xccosReply(`roomManagementUrl="${url}"`))
+
+function settings (url: string, overrides: Partial<ServerInfoConfig> = {}): ServerInfoConfig {
+  return { url: new URL(url), refreshMs: 60_000, timeoutMs: 300, maxStaleMs: 10_000, ...overrides }
+}
+
+async function upstream (t: Test, behaviour: Parameters<typeof startUpstream>[0]): Promise<Upstream> {
+  const server = await startUpstream(behaviour)
+  t.teardown(server.close)
+  return server
+}
+
+function override (t: Test, options: Partial<ServerInfoOverrideOptions> & { config: ServerInfoConfig }) {
+  const { logger, logs } = memoryLogger()
+  const results: FetchResult[] = []
+  const source = createServerInfoOverride({ allowHttp: false, logger, onFetch: result => results.push(result), ...options })
+  t.teardown(source.stop)
+  return { source, logs, results }
+}
+
+t.test('a good XML reply sets the override; state shows it', async t => {
+  const server = await upstream(t, good())
+  const { source, logs, results } = override(t, { config: settings(server.url) })
+  t.equal(source.current(), undefined, 'nothing before the first fetch')
+  await source.refresh()
+  t.equal(source.current()?.href, OVERRIDE)
+  t.match(source.state(), { source: server.url, url: OVERRIDE, ageSeconds: 0, lastFetchAt: String, lastError: null })
+  t.equal(server.requests[0]?.headers.accept, 'application/xml, application/json')
+  t.same(results, ['override'])
+  t.match(logs, [{ level: 30, msg: 'getserverinfo: override set', url: OVERRIDE }])
+  await source.refresh()
+  t.equal(logs.length, 1, 'an unchanged override is not logged again')
+})
+
+t.test('a reply without a content type is sniffed', async t => {
+  const server = await upstream(t, (_req, res) => { res.end(xccosReply(`roomManagementUrl="${OVERRIDE}"`)) })
+  const { source } = override(t, { config: settings(server.url) })
+  await source.refresh()
+  t.equal(source.current()?.href, OVERRIDE)
+})
+
+t.test('a JSON reply', async t => {
+  const server = await upstream(t, serve(JSON.stringify({ roomManagementUrl: OVERRIDE }), 'application/json'))
+  const { source } = override(t, { config: settings(server.url) })
+  await source.refresh()
+  t.equal(source.current()?.href, OVERRIDE)
+})
+
+t.test('unusable override URLs are ignored and logged once (same validation as configured bases)', async t => {
+  const server = await upstream(t, good('http://chatadmin.contoso.com/rooms/'))
+  const { source, logs, results } = override(t, { config: settings(server.url) })
+  await source.refresh()
+  await source.refresh()
+  t.equal(source.current(), undefined, 'http refused without PCWP_ALLOW_HTTP')
+  t.same(results, ['none', 'none'])
+  t.equal(logs.filter(l => l.msg === 'getserverinfo: ignoring the roomManagementUrl of the reply').length, 1, 'logged once')
+  for (const bad of ['javascript:alert(1)', '//evil.example/', 'https://chatadmin.contoso.com/rooms/?id=x', 'https://u:p@evil.example/']) {
+    server.behave(good(bad.replace(/&/g, '&amp;')))
+    await source.refresh()
+    t.equal(source.current(), undefined, bad)
+  }
+  t.equal(logs.filter(l => l.msg === 'getserverinfo: ignoring the roomManagementUrl of the reply').length, 5, 'each new bad value once')
+  t.notOk(JSON.stringify(logs).includes('javascript:'), 'the refused value itself is not logged')
+
+  const allowed = override(t, { config: settings(server.url), allowHttp: true })
+  server.behave(good('http://chatadmin.contoso.com/rooms/'))
+  await allowed.source.refresh()
+  t.equal(allowed.source.current()?.href, 'http://chatadmin.contoso.com/rooms/', 'http accepted when allowed')
+})
+
+t.test('every kind of upstream failure is recorded, not thrown', async t => {
+  const server = await upstream(t, good())
+  const cases: [string, Parameters<Upstream['behave']>[0], RegExp][] = [
+    ['resp code 500', serve(xccosReply(`roomManagementUrl="${OVERRIDE}"`, '500')), /resp code 500/],
+    ['HTTP 404', status(404), /HTTP 404/],
+    ['HTTP 500', status(500), /HTTP 500/],
+    ['a redirect, not followed', status(302, { location: 'https://evil.example/' }), /HTTP 302 \(redirects are not followed\)/],
+    ['malformed XML', serve('<xccos xmlns="urn:parlano:xml:ns:xccos"><rpl>'), /not well-formed/],
+    ['a DOCTYPE', serve('<!DOCTYPE x [<!ENTITY a "b">]><xccos/>'), /DOCTYPE/],
+    ['a body far over the cap', serve('<'.repeat(MAX_REPLY_BYTES * 2)), /larger than 1048576 bytes/],
+    ['a declared length over the cap', (_req, res) => { res.writeHead(200, { 'content-length': String(MAX_REPLY_BYTES + 1) }); res.write('<') }, /larger than/],
+    ['a connection reset', reset, /could not be read \(UND_ERR_SOCKET\)/],
+    ['a server that never answers', hang, /did not answer in time/],
+    ['a slow-drip body', drip, /did not answer in time/]
+  ]
+  for (const [label, behaviour, message] of cases) {
+    server.behave(behaviour)
+    const { source, results } = override(t, { config: settings(server.url) })
+    await source.refresh()
+    t.equal(source.current(), undefined, label)
+    t.match(source.state().lastError, message, label)
+    t.same(results, ['error'], label)
+  }
+  const before = server.requests.length
+  server.behave(status(302, { location: `${server.url}?again` }))
+  const { source } = override(t, { config: settings(server.url) })
+  await source.refresh()
+  t.equal(server.requests.length, before + 1, 'the redirect target is never fetched')
+})
+
+t.test('nothing listening: unreachable', async t => {
+  const server = await startUpstream(good())
+  await server.close()
+  const { source } = override(t, { config: settings(server.url) })
+  await source.refresh()
+  t.match(source.state().lastError, /could not be read \(ECONNREFUSED\)/)
+})
+
+t.test('stale-if-error, then expiry after the maximum staleness; recovery with a new URL', async t => {
+  let now = 1_000_000
+  const server = await upstream(t, good())
+  const { source, logs } = override(t, { config: settings(server.url, { maxStaleMs: 5000 }), clock: () => now })
+  await source.refresh()
+  t.equal(source.current()?.href, OVERRIDE)
+
+  server.behave(status(503))
+  now += 2000
+  await source.refresh()
+  t.equal(source.current()?.href, OVERRIDE, 'a failed refresh keeps the last good value')
+  t.match(source.state(), { url: OVERRIDE, ageSeconds: 2, lastError: 'the upstream answered HTTP 503' })
+  now += 2000
+  await source.refresh()
+  t.equal(source.current()?.href, OVERRIDE, 'still within the maximum staleness')
+  t.equal(logs.filter(l => l.msg.startsWith('getserverinfo: upstream failing')).length, 1, 'the failing upstream is logged once')
+
+  now += 2000
+  await source.refresh()
+  t.equal(source.current(), undefined, 'dropped once older than the maximum staleness')
+  t.match(source.state(), { url: null, ageSeconds: null })
+  t.equal(logs.filter(l => l.msg.startsWith('getserverinfo: override lost')).length, 1)
+
+  server.behave(good('https://new.contoso.com/rm/'))
+  now += 1000
+  await source.refresh()
+  t.equal(source.current()?.href, 'https://new.contoso.com/rm/')
+  t.match(logs.slice(-2), [{ msg: 'getserverinfo: upstream recovered', failedAttempts: 3 }, { msg: 'getserverinfo: override set' }])
+  server.behave(good('https://newer.contoso.com/rm/'))
+  await source.refresh()
+  t.match(logs.at(-1), { msg: 'getserverinfo: override changed', url: 'https://newer.contoso.com/rm/', previous: 'https://new.contoso.com/rm/' })
+})
+
+t.test('a successful reply without a URL clears the override at once', async t => {
+  const server = await upstream(t, good())
+  const { source, logs } = override(t, { config: settings(server.url) })
+  await source.refresh()
+  server.behave(serve(xccosReply('roomManagementUrl=""')))
+  await source.refresh()
+  t.equal(source.current(), undefined)
+  t.match(logs.at(-1), { msg: 'getserverinfo: no override any more; the provisioned base URLs apply', previous: OVERRIDE })
+})
+
+t.test('a file: source', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-serverinfo-'))
+  t.teardown(() => rm(dir, { recursive: true }))
+  const xml = join(dir, 'serverinfo.xml')
+  await writeFile(xml, xccosReply(`roomManagementUrl="${OVERRIDE}"`))
+  const fromXml = override(t, { config: settings(pathToFileURL(xml).href) })
+  await fromXml.source.refresh()
+  t.equal(fromXml.source.current()?.href, OVERRIDE)
+  t.equal(fromXml.source.state().source, pathToFileURL(xml).href)
+
+  const json = join(dir, 'serverinfo.json')
+  await writeFile(json, JSON.stringify({ roomManagementUrl: 'https://json.contoso.com/rm/' }))
+  const fromJson = override(t, { config: settings(pathToFileURL(json).href) })
+  await fromJson.source.refresh()
+  t.equal(fromJson.source.current()?.href, 'https://json.contoso.com/rm/')
+
+  const big = join(dir, 'big.xml')
+  await writeFile(big, Buffer.alloc(MAX_REPLY_BYTES + 1, 0x3c))
+  const fromBig = override(t, { config: settings(pathToFileURL(big).href) })
+  await fromBig.source.refresh()
+  t.match(fromBig.source.state().lastError, /larger than/)
+
+  const missing = override(t, { config: settings(pathToFileURL(join(dir, 'missing.xml')).href) })
+  await missing.source.refresh()
+  t.match(missing.source.state().lastError, /could not be read \(ENOENT\)/)
+})
+
+t.test('the background loop refreshes with jitter, backs off after failures, and stops', async t => {
+  const server = await upstream(t, good())
+  const { source } = override(t, { config: settings(server.url, { refreshMs: 40 }), random: () => 0.5 })
+  source.start()
+  while (server.requests.length < 3) await new Promise(resolve => setTimeout(resolve, 10))
+  t.equal(source.current()?.href, OVERRIDE)
+  server.behave(status(500))
+  const failedFrom = server.requests.length
+  while (server.requests.length < failedFrom + 2) await new Promise(resolve => setTimeout(resolve, 10))
+  t.equal(source.current()?.href, OVERRIDE, 'retries keep the last good value meanwhile')
+  await source.stop()
+  const stoppedAt = server.requests.length
+  await new Promise(resolve => setTimeout(resolve, 150))
+  t.equal(server.requests.length, stoppedAt, 'no fetch after stop')
+})
+
+t.test('stop aborts a hanging fetch instead of waiting for it', async t => {
+  const server = await upstream(t, hang)
+  const { source } = override(t, { config: settings(server.url, { timeoutMs: 60_000 }) })
+  source.start()
+  while (server.requests.length < 1) await new Promise(resolve => setTimeout(resolve, 10))
+  await source.stop()
+  t.match(source.state().lastError, /could not be read|did not answer/, 'the aborted fetch is recorded as failed')
+})
+
+t.test('while the upstream hangs, redirects are answered from memory without waiting', async t => {
+  const server = await upstream(t, good())
+  const { source } = override(t, { config: settings(server.url, { timeoutMs: 5000 }) })
+  await source.refresh()
+  server.behave(hang)
+  const service = await app({ PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/', PCWP_SERVERINFO_URL: server.url }, source)
+  t.teardown(() => service.close())
+  let refreshed = false
+  const pending = source.refresh().then(() => { refreshed = true })
+  while (server.requests.length < 2) await new Promise(resolve => setTimeout(resolve, 5))
+  for (let i = 0; i < 50; i++) {
+    const res = await service.inject({ url: `/rooms/${ROOM}`, remoteAddress: '203.0.113.9' })
+    t.equal(res.headers.location, `${OVERRIDE}?clientlang=en-US&id=${ROOM}`)
+  }
+  t.equal(refreshed, false, 'fifty redirects were answered while the fetch was still hanging')
+  const ready = await service.inject('/readyz')
+  t.match(ready.json(), { status: 'ready', zones: { internal: 'override', external: 'override' }, override: { url: OVERRIDE } })
+  await source.stop()
+  await pending
+})
