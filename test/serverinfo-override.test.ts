@@ -35,6 +35,7 @@ t.test('a good XML reply sets the override; state shows it', async t => {
   const server = await upstream(t, good())
   const { source, logs, results } = override(t, { config: settings(server.url) })
   t.equal(source.current(), undefined, 'nothing before the first fetch')
+  t.same(source.state(), { source: server.url, url: null, ageSeconds: null, lastFetchAt: null, lastError: null })
   await source.refresh()
   t.equal(source.current()?.href, OVERRIDE)
   t.match(source.state(), { source: server.url, url: OVERRIDE, ageSeconds: 0, lastFetchAt: String, lastError: null })
