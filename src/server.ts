@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createApp } from './http/app.js'
+import { createMetrics } from './http/metrics.js'
 import { createServerInfoOverride } from './serverinfo/override.js'
 
 /** EX_CONFIG from sysexits.h: the configuration is wrong. */
@@ -28,10 +29,16 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   // Asynchronous destination: writing the log never blocks a redirect.
   const logger: Logger = pino({ level: config.logLevel }, pino.destination({ sync: false }))
   for (const warning of config.warnings) logger.warn(warning)
+  const metrics = createMetrics(config.redirectStatus)
   const override = config.serverInfo === undefined
     ? undefined
-    : createServerInfoOverride({ config: config.serverInfo, allowHttp: config.allowHttp, logger: logger.child({ component: 'serverinfo' }) })
-  const app = await createApp({ config, logger, ...(override === undefined ? {} : { override }) })
+    : createServerInfoOverride({
+      config: config.serverInfo,
+      allowHttp: config.allowHttp,
+      logger: logger.child({ component: 'serverinfo' }),
+      onFetch: metrics.recordFetch
+    })
+  const app = await createApp({ config, logger, metrics, ...(override === undefined ? {} : { override }) })
 
   closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
     // `err` is set when an uncaught error brought us here (close-with-grace then exits 1).

@@ -5,6 +5,10 @@ import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from './fixtures/app.js'
 import { get, runServiceToExit, startService } from './fixtures/service.js'
 import { hang, serve, startUpstream, xccosReply } from './fixtures/upstream.js'
 
+// Each subtest runs its own service on its own port, so they may run side by side:
+// most of their time is spent waiting for a process to start.
+t.jobs = 4
+
 const ENV = {
   HOST: '::',
   PCWP_BASE_URL_INTERNAL: INTERNAL_BASE,

@@ -1,9 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { readFileSync } from 'node:fs'
 import helmet from '@fastify/helmet'
+import swagger from '@fastify/swagger'
 import type { Config } from '../config.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { registerDemoRoutes } from './demo.js'
 import { registerHealthRoutes } from './health.js'
+import { createMetrics, registerMetrics, type Metrics } from './metrics.js'
 import { answerError, registerProblemHandlers } from './problems.js'
 import { RequestLogController } from './request-log.js'
 import { registerRoomRoutes } from './rooms.js'
@@ -14,7 +17,11 @@ export interface AppOptions {
   readonly logger?: FastifyBaseLogger
   /** The getserverinfo override, when a source is configured. */
   readonly override?: OverrideSource
+  /** Metrics shared with the override's fetch counter; a fresh set when absent. */
+  readonly metrics?: Metrics
 }
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
 /**
  * Connection limits. A client that dribbles its headers is dropped once
@@ -33,7 +40,7 @@ const MAX_PARAM_LENGTH = 320
  * Builds the service as a fastify instance, ready to `listen` or `inject`.
  * It does no I/O of its own: the caller owns listening and the override.
  */
-export async function createApp ({ config, logger, override }: AppOptions): Promise<FastifyInstance> {
+export async function createApp ({ config, logger, override, metrics = createMetrics(config.redirectStatus) }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logger === undefined ? {} : { loggerInstance: logger }),
     logController: new RequestLogController(),
@@ -47,10 +54,21 @@ export async function createApp ({ config, logger, override }: AppOptions): Prom
     frameworkErrors: answerError
   })
 
+  // Schemas document the routes (/openapi.json); they do not validate input:
+  // the protocol core does, with messages that say what was expected.
+  app.setValidatorCompiler(() => () => true)
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'pcwp-links', version, description: 'Persistent Chat Web Protocol (MS-PCWP) room links: redirects to the room management application.' },
+      tags: [{ name: 'rooms', description: 'Room links (MS-PCWP 2.2)' }, { name: 'operations', description: 'Health, readiness and metrics' }]
+    }
+  })
   await app.register(helmet)
   registerProblemHandlers(app)
   registerRoomRoutes(app, { config, override })
   registerHealthRoutes(app, { config, override })
+  registerMetrics(app, { metrics, override })
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
   if (config.demo) registerDemoRoutes(app)
   return app
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone } from '../pcwp/index.js'
 import type { OverrideSource } from '../serverinfo/source.js'
+import { healthSchema, readySchema, robotsSchema } from './schemas.js'
 
 export interface HealthRoutesOptions {
   readonly config: Config
@@ -16,9 +17,9 @@ type ZoneState = 'override' | 'provisioned' | 'disabled'
  * override's state. /robots.txt: these links must not be crawled.
  */
 export function registerHealthRoutes (app: FastifyInstance, { config, override }: HealthRoutesOptions): void {
-  app.get('/healthz', (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }))
+  app.get('/healthz', { schema: healthSchema }, (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }))
 
-  app.get('/readyz', (_request, reply) => {
+  app.get('/readyz', { schema: readySchema }, (_request, reply) => {
     const current = override?.current()
     const zones = Object.fromEntries(NETWORK_ZONES.map(zone => [zone, zoneState(zone)])) as Record<NetworkZone, ZoneState>
     const ready = NETWORK_ZONES.some(zone => zones[zone] !== 'disabled')
@@ -35,5 +36,5 @@ export function registerHealthRoutes (app: FastifyInstance, { config, override }
     }
   })
 
-  app.get('/robots.txt', (_request, reply) => reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /\n'))
+  app.get('/robots.txt', { schema: robotsSchema }, (_request, reply) => reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /\n'))
 }

@@ -2,15 +2,25 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import accepts from 'accepts'
 import { escapeHtml, htmlPage } from './html.js'
 
-/** A stable, machine-readable error code, as in the JSON body's `error`. */
-export type ProblemCode =
-  | 'PCWP_ROOM_ID_INVALID'
-  | 'PCWP_ROOM_URI_INVALID'
-  | 'PCWP_ROOM_URI_MISSING'
-  | 'PCWP_ROOM_MANAGEMENT_DISABLED'
-  | 'NOT_FOUND'
-  | 'BAD_REQUEST'
-  | 'INTERNAL_ERROR'
+/** The stable, machine-readable error codes, as in the JSON body's `error`. */
+export const PROBLEM_CODES = [
+  'PCWP_ROOM_ID_INVALID',
+  'PCWP_ROOM_URI_INVALID',
+  'PCWP_ROOM_URI_MISSING',
+  'PCWP_ROOM_MANAGEMENT_DISABLED',
+  'NOT_FOUND',
+  'BAD_REQUEST',
+  'INTERNAL_ERROR'
+] as const
+
+export type ProblemCode = typeof PROBLEM_CODES[number]
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The error code this request was answered with, if any. */
+    problem: ProblemCode | null
+  }
+}
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'This link is not valid',
@@ -32,6 +42,7 @@ const PROBLEM_HEADERS = {
  * text, never the request's; it is escaped all the same.
  */
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, status: number, code: ProblemCode, message: string): FastifyReply {
+  request.problem = code
   // Set here as well as by helmet: router errors are answered before helmet's hook runs.
   reply.code(status).headers(PROBLEM_HEADERS)
   if (accepts(request.raw).type(['html', 'json']) === 'json') {
@@ -43,6 +54,7 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, statu
 
 /** Unknown paths get a 404 page; errors go to {@link answerError}. */
 export function registerProblemHandlers (app: FastifyInstance): void {
+  app.decorateRequest('problem', null)
   app.setNotFoundHandler((request, reply) => {
     sendProblem(request, reply, 404, 'NOT_FOUND', 'There is no page here. Room links look like /rooms/<room GUID> or /rooms/new.')
   })

@@ -1,11 +1,11 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
 
-const PROBES = new Set(['/healthz', '/readyz'])
+const PROBES = new Set(['/healthz', '/readyz', '/metrics'])
 
 /**
  * One concise line per request, written when the response is finished,
  * instead of fastify's pair of "incoming request" / "request completed"
- * lines. Probes log at debug so that they do not drown the redirects.
+ * lines. Probes and scrapes log at debug so that they do not drown the redirects.
  */
 export class RequestLogController extends LogController {
   override incomingRequest (): void {

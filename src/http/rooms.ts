@@ -6,6 +6,7 @@ import { createLanguageNegotiator } from '../negotiate/language.js'
 import { decideZone, type ZonePolicy } from '../negotiate/network.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { sendProblem } from './problems.js'
+import { createRoomSchema, roomByUriSchema, roomSchema } from './schemas.js'
 
 /** What a redirect decided, for the request's log line. */
 export interface RedirectLog {
@@ -82,9 +83,9 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override }: 
     return redirect(request, reply, id)
   }
 
-  app.get('/rooms/new', (request, reply) => redirect(request, reply, undefined))
-  app.get<{ Params: { room: string } }>('/rooms/:room', (request, reply) => room(request, reply, request.params.room))
-  app.get('/rooms', (request, reply) => room(request, reply, single((request.query as Query).uri)))
+  app.get('/rooms/new', { schema: createRoomSchema }, (request, reply) => redirect(request, reply, undefined))
+  app.get<{ Params: { room: string } }>('/rooms/:room', { schema: roomSchema }, (request, reply) => room(request, reply, request.params.room))
+  app.get('/rooms', { schema: roomByUriSchema }, (request, reply) => room(request, reply, single((request.query as Query).uri)))
 }
 
 /** A query parameter or header given once; a repeated one counts as absent. */

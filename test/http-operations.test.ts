@@ -1,0 +1,102 @@
+// /metrics and /openapi.json.
+import t from 'tap'
+import { createApp } from '../src/http/app.js'
+import { createMetrics } from '../src/http/metrics.js'
+import { parseBaseUrl } from '../src/pcwp/index.js'
+import type { OverrideSource } from '../src/serverinfo/source.js'
+import { app, config, ROOM, STANDARD_ENV } from './fixtures/app.js'
+
+function sample (text: string, series: string): number | undefined {
+  const line = text.split('\n').find(l => l.startsWith(series + ' '))
+  return line === undefined ? undefined : Number(line.slice(series.length + 1))
+}
+
+t.test('/metrics counts redirects, rejections and durations with fixed labels', async t => {
+  const service = await app()
+  t.teardown(() => service.close())
+  await service.inject({ url: `/rooms/${ROOM}`, remoteAddress: '10.1.1.1' })
+  await service.inject({ url: `/rooms/${ROOM}`, remoteAddress: '10.1.1.1' })
+  await service.inject({ url: '/rooms/new', remoteAddress: '203.0.113.9' })
+  await service.inject({ url: '/rooms/not-a-room' })
+  await service.inject({ url: '/rooms?uri=ma-chan://evil' })
+  await service.inject({ url: '/wp-admin/<script>' })
+  await service.inject({ url: '/rooms/%E0%A4%A' })
+  const res = await service.inject('/metrics')
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/plain; version=0\.0\.4/)
+  const text = res.body
+  t.equal(sample(text, 'pcwp_redirects_total{kind="room",zone="internal",status="302"}'), 2)
+  t.equal(sample(text, 'pcwp_redirects_total{kind="create",zone="external",status="302"}'), 1)
+  t.equal(sample(text, 'pcwp_redirects_total{kind="create",zone="internal",status="503"}'), 0, 'every series exists from the start')
+  t.equal(sample(text, 'pcwp_rejections_total{reason="pcwp_room_id_invalid"}'), 1)
+  t.equal(sample(text, 'pcwp_rejections_total{reason="pcwp_room_uri_invalid"}'), 1)
+  t.equal(sample(text, 'pcwp_rejections_total{reason="not_found"}'), 1)
+  t.equal(sample(text, 'pcwp_http_request_duration_seconds_count{route="room"}'), 2)
+  t.equal(sample(text, 'pcwp_http_request_duration_seconds_count{route="create"}'), 1)
+  t.match(text, /^process_cpu_user_seconds_total /m, 'default process metrics')
+  t.match(text, /^nodejs_eventloop_lag_seconds /m)
+  t.notMatch(text, /\{[^}]*(wp-admin|script|evil|not-a-room)/, 'nothing from a request becomes a label')
+  t.notMatch(text, /pcwp_serverinfo_override/, 'no override gauges without a source')
+})
+
+t.test('disabled zones count as 503 redirects and as rejections', async t => {
+  const service = await app({ PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/' })
+  t.teardown(() => service.close())
+  await service.inject({ url: '/rooms/new', remoteAddress: '203.0.113.9' })
+  const text = (await service.inject('/metrics')).body
+  t.equal(sample(text, 'pcwp_redirects_total{kind="create",zone="external",status="503"}'), 1)
+  t.equal(sample(text, 'pcwp_rejections_total{reason="pcwp_room_management_disabled"}'), 1)
+})
+
+t.test('the override gauges and the fetch counter', async t => {
+  let current: ReturnType<OverrideSource['current']> = parseBaseUrl('https://override.example.com/rm/')
+  let ageSeconds: number | null = 42
+  const override: OverrideSource = {
+    current: () => current,
+    state: () => ({ source: 's', url: current?.href ?? null, ageSeconds, lastFetchAt: null, lastError: null })
+  }
+  const metrics = createMetrics(302)
+  const service = await createApp({ config: config(), override, metrics })
+  t.teardown(() => service.close())
+  metrics.recordFetch('override')
+  metrics.recordFetch('error')
+  metrics.recordFetch('error')
+  let text = (await service.inject('/metrics')).body
+  t.equal(sample(text, 'pcwp_serverinfo_override'), 1)
+  t.equal(sample(text, 'pcwp_serverinfo_age_seconds'), 42)
+  t.equal(sample(text, 'pcwp_serverinfo_fetch_total{result="override"}'), 1)
+  t.equal(sample(text, 'pcwp_serverinfo_fetch_total{result="none"}'), 0)
+  t.equal(sample(text, 'pcwp_serverinfo_fetch_total{result="error"}'), 2)
+  current = undefined
+  ageSeconds = null
+  text = (await service.inject('/metrics')).body
+  t.equal(sample(text, 'pcwp_serverinfo_override'), 0)
+  t.equal(sample(text, 'pcwp_serverinfo_age_seconds'), 0)
+})
+
+t.test('/openapi.json documents every route with its statuses and headers', async t => {
+  const service = await app({ ...STANDARD_ENV, PCWP_SERVERINFO_URL: 'https://chat.example.com/x' })
+  t.teardown(() => service.close())
+  const res = await service.inject('/openapi.json')
+  t.equal(res.statusCode, 200)
+  const doc = res.json()
+  t.match(doc, { openapi: String, info: { title: 'pcwp-links', version: String } })
+  t.same(Object.keys(doc.paths).sort(), ['/healthz', '/metrics', '/readyz', '/robots.txt', '/rooms', '/rooms/new', '/rooms/{room}'])
+  const room = doc.paths['/rooms/{room}'].get
+  t.same(Object.keys(room.responses).sort(), ['3XX', '400', '503'])
+  t.same(Object.keys(room.responses['3XX'].headers).sort(), ['cache-control', 'location', 'vary'])
+  t.match(room.responses['400'].content['application/json'].schema.properties.error.enum, ['PCWP_ROOM_ID_INVALID'])
+  t.ok(room.responses['400'].content['text/html'])
+  t.match(room.parameters, [{ name: 'lang', in: 'query' }, { name: 'room', in: 'path', required: true }])
+  t.same(Object.keys(doc.paths['/readyz'].get.responses).sort(), ['200', '503'])
+})
+
+t.test('readyz answers through its response schema without losing fields', async t => {
+  const override: OverrideSource = {
+    current: () => undefined,
+    state: () => ({ source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x' })
+  }
+  const service = await createApp({ config: config(), override })
+  t.teardown(() => service.close())
+  t.same((await service.inject('/readyz')).json().override, { source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x' })
+})
