@@ -54,12 +54,15 @@ export class ConfigError extends Error {
 /** The built-in room management application of demo mode (src/http/demo.ts). */
 export const DEMO_BASE_PATH = '/demo/rm/'
 
-const KNOWN_VARIABLES = new Set([
+/** Every environment variable the service reads. */
+export const CONFIG_VARIABLES: readonly string[] = [
+  'HOST', 'PORT', 'LOG_LEVEL', 'NODE_ENV',
   'PCWP_BASE_URL_INTERNAL', 'PCWP_BASE_URL_EXTERNAL', 'PCWP_SERVERINFO_URL', 'PCWP_SERVERINFO_REFRESH_S',
   'PCWP_SERVERINFO_TIMEOUT_MS', 'PCWP_SERVERINFO_MAX_STALE_S', 'PCWP_INTERNAL_CIDRS', 'PCWP_TRUST_PROXY',
   'PCWP_NETWORK_HEADER', 'PCWP_DEFAULT_NETWORK', 'PCWP_LANGUAGES', 'PCWP_DEFAULT_LANGUAGE', 'PCWP_ALLOW_HTTP',
   'PCWP_REDIRECT_STATUS'
-])
+]
+const KNOWN_VARIABLES = new Set(CONFIG_VARIABLES)
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 // RFC 9110 5.1 field-name: a token.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/

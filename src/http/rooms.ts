@@ -13,6 +13,8 @@ export interface RedirectLog {
   kind: 'create' | 'room'
   zone: NetworkZone
   lang: string
+  /** The client's address, as far as trusted proxies vouch for it. */
+  client: string
 }
 
 declare module 'fastify' {
@@ -47,14 +49,14 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override }: 
   app.decorateRequest('redirect', null)
 
   function redirect (request: FastifyRequest, reply: FastifyReply, room: string | undefined): FastifyReply {
-    const { zone } = decideZone(zonePolicy, {
+    const { zone, client } = decideZone(zonePolicy, {
       // A request being answered has a connected socket, so its peer is known.
       peer: request.socket.remoteAddress as string,
       forwardedFor: single(request.headers['x-forwarded-for']),
       zoneHeaderValue: zoneHeader === undefined ? undefined : single(request.headers[zoneHeader])
     })
     const lang = negotiateLanguage(single((request.query as Query).lang), request.headers['accept-language'])
-    request.redirect = { kind: room === undefined ? 'create' : 'room', zone, lang }
+    request.redirect = { kind: room === undefined ? 'create' : 'room', zone, lang, client }
     const base = resolveBaseUrl(override?.current(), config.baseUrls, zone)
     if (base === undefined) {
       return sendProblem(request, reply, 503, 'PCWP_ROOM_MANAGEMENT_DISABLED',

@@ -1,0 +1,95 @@
+// The container image's recipe, checked without a Docker engine: its promises
+// read statically, then its install-and-start steps performed in a temporary
+// directory exactly as the runtime stage writes them.
+import { execFile, spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { get } from './fixtures/service.js'
+
+const run = promisify(execFile)
+const ROOT = new URL('..', import.meta.url).pathname
+const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8')
+
+interface Stage { from: string, name: string, lines: string[] }
+
+// Instructions, with continuation lines joined and comments dropped.
+const instructions = dockerfile.replace(/\\\n/g, ' ').split('\n').filter(line => line.trim() !== '' && !line.startsWith('#'))
+const stages: Stage[] = []
+for (const line of instructions) {
+  const from = /^FROM\s+(\S+)\s+AS\s+(\S+)/i.exec(line)
+  if (from !== null) stages.push({ from: from[1] as string, name: from[2] as string, lines: [] })
+  else stages.at(-1)?.lines.push(line)
+}
+const runtime = stages.at(-1) as Stage
+const instruction = (keyword: string) => runtime.lines.filter(line => line.startsWith(keyword + ' ')).map(line => line.slice(keyword.length + 1).trim())
+const jsonArgs = (text: string) => JSON.parse(text) as string[]
+
+t.test('the Dockerfile keeps its promises', async t => {
+  t.same(stages.map(s => s.name), ['build', 'runtime'], 'multi-stage: build, then runtime')
+  t.match(runtime.from, /^node:\d*[02468]-slim$/, 'the runtime is an even-numbered (LTS) Node.js slim image')
+  t.match(instruction('ENV').join(' '), /\bNODE_ENV=production\b/)
+  t.same(instruction('USER'), ['node'], 'runs as the unprivileged node user')
+  t.same(instruction('EXPOSE'), ['8080'])
+  t.match(instruction('RUN').join(' '), /npm install --omit=dev/, 'production dependencies only')
+  const healthcheck = instruction('HEALTHCHECK')[0] ?? ''
+  t.match(healthcheck, /CMD \["node", "-e"/, 'the health check uses node itself (no curl in slim)')
+  const cmd = jsonArgs(instruction('CMD')[0] ?? '[]')
+  t.equal(cmd[0], 'node')
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT })
+  const packed = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map(f => f.path)
+  t.ok(packed.includes((cmd[1] ?? '').replace('node_modules/pcwp-links/', '')), `the entry ${String(cmd[1])} is in the package`)
+  const ignore = await readFile(join(ROOT, '.dockerignore'), 'utf8')
+  for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/']) {
+    t.match(ignore, new RegExp(`^!${copied.replace('.', '\\.')}$`, 'm'), `.dockerignore lets ${copied} into the build`)
+  }
+})
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+t.test('the runtime stage installs the packed package and starts it', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-image-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  // The build stage: pack the package (npm runs the build through `prepare`).
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 })
+  const tarball = join(dir, (JSON.parse(stdout) as [{ filename: string }])[0].filename)
+  const app = join(dir, 'app')
+  await run('mkdir', ['-p', app])
+  // The runtime stage's install, as written, with the tarball's path here.
+  const install = instruction('RUN').find(line => line.includes('npm install')) ?? ''
+  const command = install.split('&&')[0]?.trim().replace('/tmp/pcwp-links.tgz', tarball) ?? ''
+  t.match(command, /^npm install --omit=dev /)
+  await run('sh', ['-c', command], { cwd: app, env: { ...process.env, npm_config_prefer_offline: 'true' }, maxBuffer: 16 * 1024 * 1024 })
+
+  const port = await freePort()
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/'
+  }
+  const cmd = jsonArgs(instruction('CMD')[0] ?? '[]')
+  const child = spawn(cmd[0] ?? '', cmd.slice(1), { cwd: app, env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
+  t.teardown(() => { child.kill('SIGKILL') })
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error('the image entry did not start')) }, 15_000)
+    child.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Server listening')) { clearTimeout(timer); resolve() } })
+  })
+  t.equal((await get(port, '/healthz')).status, 200, '/healthz answers')
+  t.equal((await get(port, '/rooms/new')).headers.location, 'https://chat.example.com/rm/?clientlang=en-US')
+  const healthcheck = jsonArgs((instruction('HEALTHCHECK')[0] ?? '').replace(/^.*?CMD /, ''))
+  await t.resolves(run(healthcheck[0] ?? '', healthcheck.slice(1), { cwd: app, env }), 'the HEALTHCHECK command passes')
+  child.kill('SIGTERM')
+  t.equal(await exited, 0, 'SIGTERM stops it cleanly')
+})
