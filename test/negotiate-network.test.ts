@@ -34,10 +34,28 @@ t.test('matching (MS-PCWP 3.1.3: inside the enterprise network)', async t => {
     ['10.1.2.3:4567', false],
     ['[2001:db8::1]', false],
     ['unknown', false],
-    ['010.1.2.3', false]
+    ['010.1.2.3', false],
+    ['10.1.2', false],
+    ['10.1.2.3.4', false],
+    ['10.1.2.256', false],
+    ['10..2.3', false],
+    ['10.1.2.3.', false],
+    ['::ffff:a01:203', true],
+    ['::ffff:b01:203', false],
+    ['::ffff:', false],
+    ['::ffff:10.1.2.x', false],
+    ['2001:db8::zz', false],
+    ['0.0.0.0', false]
   ]
   for (const [address, expected] of cases) t.equal(isInternal(address), expected, JSON.stringify(address))
   t.equal(createAddressMatcher([])('10.1.2.3'), false, 'no ranges match nothing')
+  const everything = createAddressMatcher(ranges('0.0.0.0/0'))
+  t.equal(everything('203.0.113.9'), true, '/0 matches every IPv4 address')
+  t.equal(everything('255.255.255.255'), true)
+  t.equal(everything('2001:db8::1'), false, 'but no IPv6 address')
+  const onlyV6 = createAddressMatcher(ranges('2001:db8::/32'))
+  t.equal(onlyV6('10.1.2.3'), false)
+  t.equal(onlyV6('::ffff:10.1.2.3'), false)
 })
 
 t.test('client address through trusted proxies (as proxy-addr walks X-Forwarded-For)', async t => {

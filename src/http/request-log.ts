@@ -14,6 +14,7 @@ export class RequestLogController extends LogController {
 
   override requestCompleted (_error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const line = {
+      reqId: request.id,
       method: request.method,
       url: request.url,
       status: reply.statusCode,

@@ -1,0 +1,233 @@
+// npm run bench: the service as shipped against a bare fastify 302, interleaved.
+// Loopback only; every run is bounded by --rounds × --duration per scenario.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { openSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
+import { createServer, request, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { availableParallelism, cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { requestMix, wrkScript } from './mix.js'
+
+const { values: options } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    scenarios: { type: 'string', default: 'mix,override,hanging-upstream,metrics-scrape' },
+    smoke: { type: 'boolean', default: false }
+  }
+})
+const SMOKE = options.smoke
+const DURATION_S = SMOKE ? 1 : Number(options.duration)
+const ROUNDS = SMOKE ? 1 : Number(options.rounds)
+const CONNECTIONS = Number(options.connections)
+const SCENARIOS = (SMOKE ? 'mix' : options.scenarios).split(',')
+const ROOT = new URL('..', import.meta.url).pathname
+const WORK = mkdtempSync(join(tmpdir(), 'pcwp-bench-'))
+const TWO_CPUS = availableParallelism() >= 2
+const WRK = commandExists('wrk')
+const mix = requestMix()
+const wrkScriptFile = join(WORK, 'mix.lua')
+writeFileSync(wrkScriptFile, wrkScript(mix))
+
+interface Load { rps: number, p50: number, p99: number, errors: number, requests: number }
+interface Row extends Load { scenario: string, round: number, server: 'service' | 'bare' }
+
+function commandExists (name: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Server on CPU 0, load generator on CPU 1, when there are two. */
+function pinned (cpu: number, command: string, args: string[]): [string, string[]] {
+  return TWO_CPUS && commandExists('taskset') ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args]
+}
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+async function get (port: number, path: string): Promise<number> {
+  return new Promise(resolve => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, res => { res.resume(); resolve(res.statusCode ?? 0) })
+    req.on('error', () => { resolve(0) })
+    req.end()
+  })
+}
+
+interface Started { child: ChildProcess, port: number, firstRedirectMs: number }
+
+/** Starts a server process and measures the time from spawn to its first 302. */
+async function startServer (kind: 'service' | 'bare', env: Record<string, string>): Promise<Started> {
+  const port = await freePort()
+  const log = openSync(join(WORK, `${kind}-${port}.log`), 'w')
+  const [command, args] = kind === 'service'
+    ? pinned(0, process.execPath, [join(ROOT, 'dist/server.js')])
+    : pinned(0, process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts')])
+  const started = performance.now()
+  const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', log, log] })
+  for (;;) {
+    if (await get(port, '/rooms/new') === 302) break
+    if (child.exitCode !== null) throw new Error(`${kind} exited: see ${join(WORK, `${kind}-${port}.log`)}`)
+    if (performance.now() - started > 15_000) throw new Error(`${kind} did not answer within 15 s`)
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
+  return { child, port, firstRedirectMs: performance.now() - started }
+}
+
+async function stop (child: ChildProcess): Promise<void> {
+  const exited = new Promise(resolve => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
+
+function peakRssMiB (pid: number): number {
+  // VmHWM: the process's peak resident set size so far.
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024
+}
+
+function milliseconds (text: string): number {
+  const match = /^([\d.]+)(us|ms|s)$/.exec(text)
+  if (match === null) return NaN
+  return Number(match[1]) * { us: 0.001, ms: 1, s: 1000 }[match[2] as 'us' | 'ms' | 's']
+}
+
+async function load (port: number, seconds: number): Promise<Load> {
+  if (WRK) {
+    const [command, args] = pinned(1, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', wrkScriptFile, `http://127.0.0.1:${port}`])
+    const out = execFileSync(command, args, { encoding: 'utf8' })
+    const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
+    return {
+      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+      p50: milliseconds(/ 50%\s+(\S+)/.exec(out)?.[1] ?? ''),
+      p99: milliseconds(/ 99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+      requests: Number(/(\d+) requests in/.exec(out)?.[1]),
+      errors: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
+        (socketErrors === null ? 0 : socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0))
+    }
+  }
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: mix.map(({ path, headers }) => ({ method: 'GET' as const, path, headers: { ...headers } }))
+  })
+  const codes: Record<string, { count?: number }> = result.statusCodeStats ?? {}
+  const good = Object.entries(codes).filter(([code]) => code.startsWith('3')).reduce((sum, [, s]) => sum + (s.count ?? 0), 0)
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, errors: result.errors + result.timeouts + result.requests.total - good }
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] as number : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+// ---- upstreams for the getserverinfo scenarios
+const OVERRIDE_REPLY = '<xccos ver="1" envid="5823019934471203397" xmlns="urn:parlano:xml:ns:xccos"><rpl id="rpl:getserverinfo" seqid="1"><resp code="200">SUCCESS_OK</resp><data><sib infoType="123" roomManagementUrl="https://chatadmin.contoso.com/rooms/"/></data></rpl></xccos>'
+
+async function upstream (hang: boolean): Promise<{ server: Server, url: string }> {
+  const server = createServer((_req, res) => {
+    if (hang) return // never answers
+    res.writeHead(200, { 'content-type': 'application/xml' })
+    res.end(OVERRIDE_REPLY)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/getserverinfo` }
+}
+
+const SERVICE_ENV = {
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/PersistentChat/RM/',
+  PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/PersistentChat/RM/?tenant=contoso',
+  PCWP_INTERNAL_CIDRS: '10.0.0.0/8,192.168.0.0/16',
+  PCWP_TRUST_PROXY: '127.0.0.1'
+}
+
+async function scenario (name: string): Promise<{ rows: Row[], rssMiB: number, firstRedirectMs: number, bareFirstRedirectMs: number }> {
+  const env: Record<string, string> = { ...SERVICE_ENV }
+  let stub: Server | undefined
+  if (name === 'override' || name === 'hanging-upstream') {
+    const up = await upstream(name === 'hanging-upstream')
+    stub = up.server
+    env.PCWP_SERVERINFO_URL = up.url
+    env.PCWP_SERVERINFO_TIMEOUT_MS = '60000'
+  }
+  const service = await startServer('service', env)
+  const bare = await startServer('bare', {})
+  if (name === 'override') {
+    for (let i = 0; i < 200; i++) {
+      const location = await new Promise<string | undefined>(resolve => {
+        request({ host: '127.0.0.1', port: service.port, path: '/rooms/new', agent: false }, res => { res.resume(); resolve(res.headers.location) }).end()
+      })
+      if (location?.startsWith('https://chatadmin.contoso.com/') === true) break
+      await new Promise(resolve => setTimeout(resolve, 10))
+    }
+  }
+  // Prometheus scraping once a second, as a busy monitoring setup would.
+  const scraper = name === 'metrics-scrape' ? setInterval(() => { void get(service.port, '/metrics') }, 1000) : undefined
+  // Warm-up: JIT and caches, not measured.
+  if (!SMOKE) {
+    await load(service.port, 2)
+    await load(bare.port, 2)
+  }
+  const rows: Row[] = []
+  for (let round = 1; round <= ROUNDS; round++) {
+    rows.push({ scenario: name, round, server: 'service', ...await load(service.port, DURATION_S) })
+    rows.push({ scenario: name, round, server: 'bare', ...await load(bare.port, DURATION_S) })
+  }
+  clearInterval(scraper)
+  const rssMiB = peakRssMiB(service.child.pid as number)
+  await Promise.all([stop(service.child), stop(bare.child)])
+  if (stub !== undefined) {
+    stub.closeAllConnections()
+    stub.close()
+  }
+  return { rows, rssMiB, firstRedirectMs: service.firstRedirectMs, bareFirstRedirectMs: bare.firstRedirectMs }
+}
+
+const fmt = (n: number, digits = 2) => Number.isFinite(n) ? n.toFixed(digits) : 'n/a'
+const pad = (cells: string[]) => cells.map((c, i) => i < 3 ? c.padEnd(16) : c.padStart(10)).join(' ')
+
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
+const cpu = cpus()[0]?.model ?? 'unknown CPU'
+console.log(`pcwp-links benchmark: node ${process.version}, ${availableParallelism()} CPUs (${cpu}), load by ${WRK ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION_S} s, ${TWO_CPUS ? 'server on CPU 0, load on CPU 1' : 'not pinned'}`)
+console.log(`logs: ${WORK}\n`)
+console.log(pad(['scenario', 'round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors']))
+const summaries: string[] = []
+let allTargetsMet = true
+for (const name of SCENARIOS) {
+  const result = await scenario(name)
+  for (const row of result.rows) {
+    console.log(pad([row.scenario, String(row.round), row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), String(row.errors)]))
+  }
+  const of = (server: string, key: 'rps' | 'p50' | 'p99') => median(result.rows.filter(r => r.server === server).map(r => r[key]))
+  const throughput = of('service', 'rps') / of('bare', 'rps')
+  const p99 = of('service', 'p99') / of('bare', 'p99')
+  const errors = result.rows.reduce((sum, r) => sum + r.errors, 0)
+  const targets = [
+    ['throughput ≥ 0.90× bare', throughput >= 0.9],
+    ['p99 ≤ 1.5× bare', p99 <= 1.5],
+    ['no errors', errors === 0],
+    ['peak RSS ≤ 100 MiB', result.rssMiB <= 100],
+    ['first redirect ≤ 1 s', result.firstRedirectMs <= 1000]
+  ] as const
+  allTargetsMet &&= targets.every(([, met]) => met)
+  summaries.push(`${name}: median service ${fmt(of('service', 'rps'), 0)} req/s p50 ${fmt(of('service', 'p50'), 3)} ms p99 ${fmt(of('service', 'p99'), 3)} ms | bare ${fmt(of('bare', 'rps'), 0)} req/s p50 ${fmt(of('bare', 'p50'), 3)} ms p99 ${fmt(of('bare', 'p99'), 3)} ms
+  ratio service/bare: throughput ${fmt(throughput, 3)}×, p99 ${fmt(p99, 3)}× | errors ${errors} | peak RSS ${fmt(result.rssMiB, 1)} MiB | first redirect ${fmt(result.firstRedirectMs, 0)} ms after spawn (bare ${fmt(result.bareFirstRedirectMs, 0)} ms)
+  targets: ${targets.map(([label, met]) => `${met ? 'PASS' : 'FAIL'} ${label}`).join(', ')}`)
+}
+console.log('\nmedians\n' + summaries.join('\n'))
+console.log(`\n${allTargetsMet ? 'all targets met' : 'some targets missed'}`)
