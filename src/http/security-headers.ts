@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { IncomingMessage, ServerResponse } from 'node:http'
+import { Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import helmet from 'helmet'
 
@@ -10,13 +11,11 @@ import helmet from 'helmet'
  * once, at start-up, and set with one call per response.
  */
 export function helmetHeaders (options?: Parameters<typeof helmet>[0]): Readonly<Record<string, string>> {
-  const headers: Record<string, string> = {}
-  const response = {
-    setHeader: (name: string, value: unknown) => { headers[name.toLowerCase()] = String(value) },
-    removeHeader: (name: string) => { delete headers[name.toLowerCase()] }
-  }
-  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, () => { /* synchronous */ })
-  return headers
+  // A response that is never sent collects the headers helmet sets.
+  const request = new IncomingMessage(new Socket())
+  const response = new ServerResponse(request)
+  helmet(options)(request, response, () => { /* helmet calls back synchronously */ })
+  return Object.fromEntries(Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]))
 }
 
 /** Every response carries helmet's default security headers. */
