@@ -13,6 +13,8 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // `const { dropped, ...rest } = object` is how an object loses a key.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       // strictTypeChecked forbids `!`; where an index is known to exist, `as T` says so.
       '@typescript-eslint/non-nullable-type-assertion-style': 'off'
     }
