@@ -7,6 +7,7 @@ WORKDIR /src
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
+COPY public ./public
 RUN npm run build && npm pack --ignore-scripts --pack-destination /tmp && mv /tmp/pcwp-links-*.tgz /tmp/pcwp-links.tgz
 
 # ---- runtime: the current Node.js LTS, production dependencies only, non-root

@@ -35,5 +35,15 @@ export default tseslint.config(
   {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked
+  },
+  {
+    // The link builder's browser script: plain JavaScript, served as it is.
+    files: ['public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { projectService: false },
+      globals: { document: 'readonly', fetch: 'readonly', history: 'readonly', navigator: 'readonly', setTimeout: 'readonly', URLSearchParams: 'readonly' }
+    }
   }
 )

@@ -43,7 +43,7 @@ t.test('the Dockerfile keeps its promises', async t => {
   const packed = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map(f => f.path)
   t.ok(packed.includes((cmd[1] ?? '').replace('node_modules/pcwp-links/', '')), `the entry ${String(cmd[1])} is in the package`)
   const ignore = await readFile(join(ROOT, '.dockerignore'), 'utf8')
-  for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/']) {
+  for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'public/']) {
     t.match(ignore, new RegExp(`^!${copied.replace('.', '\\.')}$`, 'm'), `.dockerignore lets ${copied} into the build`)
   }
 })

@@ -14,6 +14,8 @@ t.test('/healthz and /robots.txt', async t => {
   const robots = await service.inject('/robots.txt')
   t.equal(robots.body, 'User-agent: *\nDisallow: /\n')
   t.match(robots.headers['content-type'], /^text\/plain/)
+  const favicon = await service.inject('/favicon.ico')
+  t.equal(favicon.statusCode, 204, 'browsers asking for a favicon get an empty answer, not a 404')
 })
 
 t.test('/readyz shows which zones can be served', async t => {

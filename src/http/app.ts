@@ -1,10 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { readFileSync } from 'node:fs'
 import swagger from '@fastify/swagger'
 import type { Config } from '../config.js'
 import type { OverrideSource } from '../serverinfo/source.js'
+import { VERSION } from '../version.js'
 import { registerDemoRoutes } from './demo.js'
+import { createLanguageNegotiator } from '../negotiate/language.js'
 import { registerHealthRoutes } from './health.js'
+import { registerLinkRoutes } from './links.js'
 import { createMetrics, registerMetrics, type Metrics } from './metrics.js'
 import { answerError, registerProblemHandlers } from './problems.js'
 import { RequestLogController } from './request-log.js'
@@ -21,7 +23,6 @@ export interface AppOptions {
   readonly metrics?: Metrics
 }
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
 /**
  * Connection limits. A client that dribbles its headers is dropped once
@@ -62,13 +63,16 @@ export async function createApp ({ config, logger, override, metrics = createMet
   app.setValidatorCompiler(() => () => true)
   await app.register(swagger, {
     openapi: {
-      info: { title: 'pcwp-links', version, description: 'Persistent Chat Web Protocol (MS-PCWP) room links: redirects to the room management application.' },
+      info: { title: 'pcwp-links', version: VERSION, description: 'Persistent Chat Web Protocol (MS-PCWP) room links: redirects to the room management application.' },
       tags: [{ name: 'rooms', description: 'Room links (MS-PCWP 2.2)' }, { name: 'operations', description: 'Health, readiness and metrics' }]
     }
   })
   registerSecurityHeaders(app)
   registerProblemHandlers(app)
-  registerRoomRoutes(app, { config, override })
+  // One negotiator (and so one bounded cache) for the redirects and the link page.
+  const negotiateLanguage = createLanguageNegotiator({ supported: config.languages, defaultLanguage: config.defaultLanguage })
+  registerRoomRoutes(app, { config, override, negotiateLanguage })
+  registerLinkRoutes(app, { config, override, negotiateLanguage })
   registerHealthRoutes(app, { config, override })
   registerMetrics(app, { metrics, override })
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())

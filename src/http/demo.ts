@@ -17,7 +17,8 @@ export function registerDemoRoutes (app: FastifyInstance): void {
       [`/rooms/${SAMPLE_ROOM}`, 'Open a room by its GUID'],
       [`/rooms/${SAMPLE_ROOM.toLowerCase()}?lang=de`, 'The same room, in German'],
       [`/rooms?uri=${encodeURIComponent(`ma-chan://contoso.com/${SAMPLE_ROOM}`)}`, 'Open a room by its ma-chan:// room URI'],
-      ['/rooms/not-a-room', 'An invalid room link']
+      ['/rooms/not-a-room', 'An invalid room link'],
+      ['/links', 'The link builder: turn a room URI into a link']
     ]
     const items = links.map(([href, label]) => `<li><a href="${escapeHtml(href as string)}">${escapeHtml(label as string)}</a> — <code>${escapeHtml(href as string)}</code></li>`).join('\n')
     return reply.type('text/html; charset=utf-8').send(htmlPage('pcwp-links (demo mode)', `

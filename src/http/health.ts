@@ -36,5 +36,8 @@ export function registerHealthRoutes (app: FastifyInstance, { config, override }
     }
   })
 
+  // Browsers ask for it on every page; an empty answer beats a 404 in every console.
+  app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send())
+
   app.get('/robots.txt', { schema: robotsSchema }, (_request, reply) => reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /\n'))
 }

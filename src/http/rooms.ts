@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import { buildCreateRoomUrl, buildRoomUrl, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
 import { createAddressMatcher } from '../negotiate/address.js'
-import { createLanguageNegotiator } from '../negotiate/language.js'
+import type { LanguageNegotiator } from '../negotiate/language.js'
 import { decideZone, type ZonePolicy } from '../negotiate/network.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { sendProblem } from './problems.js'
@@ -26,6 +26,7 @@ declare module 'fastify' {
 export interface RoomRoutesOptions {
   readonly config: Config
   readonly override: OverrideSource | undefined
+  readonly negotiateLanguage: LanguageNegotiator
 }
 
 type Query = Record<string, string | string[] | undefined>
@@ -36,14 +37,13 @@ type Query = Record<string, string | string[] | undefined>
  * and protocol functions. GET and HEAD have no side effects: mail scanners
  * fetch every link.
  */
-export function registerRoomRoutes (app: FastifyInstance, { config, override }: RoomRoutesOptions): void {
+export function registerRoomRoutes (app: FastifyInstance, { config, override, negotiateLanguage }: RoomRoutesOptions): void {
   const zonePolicy: ZonePolicy = {
     isTrustedProxy: createAddressMatcher(config.trustProxy),
     isInternal: createAddressMatcher(config.internalRanges),
     zoneHeader: config.networkHeader,
     defaultZone: config.defaultNetwork
   }
-  const negotiateLanguage = createLanguageNegotiator({ supported: config.languages, defaultLanguage: config.defaultLanguage })
   const zoneHeader = config.networkHeader
 
   app.decorateRequest('redirect', null)

@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+// The pcwp-links command line: build a URL, check a configuration, run the service.
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { pino } from 'pino'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, resolveBaseUrl, type BaseUrl, type PcwpError } from './pcwp/index.js'
+import { EXIT_CONFIG, startServer } from './server.js'
+import { createServerInfoOverride } from './serverinfo/override.js'
+import { VERSION } from './version.js'
+
+/** EX_USAGE from sysexits.h is 64; the common convention for bad arguments is 2. */
+export const EXIT_USAGE = 2
+const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
+
+export interface Io {
+  readonly out: (text: string) => void
+  readonly err: (text: string) => void
+  readonly env: NodeJS.ProcessEnv
+}
+
+const HELP = {
+  main: `Usage: pcwp-links <command> [options]
+
+Persistent Chat Web Protocol (MS-PCWP) room links.
+
+Commands:
+  url     print the room management URL for a base URL, language and room
+  check   show what the service would do with the current environment
+  serve   run the redirect service (the same as npm start)
+
+Options:
+  -h, --help     show help (also: pcwp-links <command> --help)
+  -v, --version  show the version
+`,
+  url: `Usage: pcwp-links url --base <URL> --lang <ll-RR> [--room <GUID|ma-chan URI>]
+
+Prints the room management URL exactly as MS-PCWP 2.2 builds it: the base URL
+with clientlang (create a room), and id when --room is given (view or edit).
+
+Options:
+  --base <URL>    the room management application's base URL (https, or http)
+  --lang <ll-RR>  the client language, e.g. en-US or de-DE
+  --room <room>   a room GUID (braces optional) or ma-chan://<domain>/<GUID>
+  -h, --help      show this help
+
+Example:
+  pcwp-links url --base https://chat.example.com/PersistentChat/RM/ --lang de-DE \\
+    --room ma-chan://contoso.com/61E092C7-89BB-4DC4-A3F5-8C23FA940FAB
+`,
+  check: `Usage: pcwp-links check
+
+Reads the same environment variables as the service (see README), validates
+them, and prints for each network zone the base URL in use and sample create
+and room URLs. With PCWP_SERVERINFO_URL set, fetches the getserverinfo reply
+once and shows the override. Exits 78 when the configuration is invalid.
+
+Options:
+  -h, --help  show this help
+`,
+  serve: `Usage: pcwp-links serve
+
+Runs the redirect service with the configuration in the environment (see
+README). Stops gracefully on SIGTERM or SIGINT.
+
+Options:
+  -h, --help  show this help
+`
+} as const
+
+type Command = Exclude<keyof typeof HELP, 'main'>
+type Values = ReturnType<typeof parseArgs>['values']
+
+const OPTIONS: Record<Command, NonNullable<ParseArgsConfig['options']>> = {
+  url: { base: { type: 'string' }, lang: { type: 'string' }, room: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  check: { help: { type: 'boolean', short: 'h' } },
+  serve: { help: { type: 'boolean', short: 'h' } }
+}
+
+/** Runs one command line; resolves with the exit code (undefined: `serve` keeps running). */
+export async function runCli (argv: readonly string[], io: Io): Promise<number | undefined> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.out(HELP.main)
+    return command === undefined ? EXIT_USAGE : 0
+  }
+  if (command === '-v' || command === '--version') {
+    io.out(`${VERSION}\n`)
+    return 0
+  }
+  if (!(command in OPTIONS)) return usage(io, `unknown command "${command.slice(0, 40)}"`, 'main')
+  const name = command as Command
+  let values: Values
+  try {
+    values = parseArgs({ args: [...rest], options: OPTIONS[name], strict: true, allowPositionals: false }).values
+  } catch (error) {
+    return usage(io, (error as Error).message.split('\n')[0] as string, name)
+  }
+  if (values.help === true) {
+    io.out(HELP[name])
+    return 0
+  }
+  if (name === 'url') return url(values, io)
+  if (name === 'check') return check(io)
+  return startServer(io.env)
+}
+
+function usage (io: Io, problem: string, help: keyof typeof HELP): number {
+  io.err(`pcwp-links: ${problem}\n\n${HELP[help]}`)
+  return EXIT_USAGE
+}
+
+function url (values: Values, io: Io): number {
+  const { base, lang, room } = values
+  if (typeof base !== 'string' || typeof lang !== 'string') return usage(io, 'url needs --base and --lang', 'url')
+  try {
+    io.out(`${typeof room === 'string' ? buildRoomUrl(base, lang, room) : buildCreateRoomUrl(base, lang)}\n`)
+    return 0
+  } catch (error) {
+    // The builders throw nothing but the core's typed errors, whose messages say what is expected.
+    io.err(`pcwp-links: ${(error as PcwpError).message}\n`)
+    return EXIT_USAGE
+  }
+}
+
+async function check (io: Io): Promise<number> {
+  let config: Config
+  try {
+    config = loadConfig(io.env)
+  } catch (error) {
+    io.err(`pcwp-links: ${(error as ConfigError).message}\n`)
+    return EXIT_CONFIG
+  }
+  const lines = [`configuration: valid${config.demo ? ' (demo mode: nothing configured, links lead to the built-in stand-in)' : ''}`]
+  for (const warning of config.warnings) lines.push(`warning: ${warning}`)
+  let override: BaseUrl | undefined
+  if (config.serverInfo !== undefined) {
+    const source = createServerInfoOverride({ config: config.serverInfo, allowHttp: config.allowHttp, logger: pino({ level: 'silent' }) })
+    await source.refresh()
+    await source.stop()
+    const state = source.state()
+    override = source.current()
+    lines.push(`getserverinfo: ${state.source}`, `  override: ${state.url ?? 'none'}${state.lastError === null ? '' : ` (fetch failed: ${state.lastError})`}`)
+  }
+  for (const zone of NETWORK_ZONES) {
+    const base = resolveBaseUrl(override, config.baseUrls, zone)
+    lines.push(`${zone} readers:`)
+    if (base === undefined) {
+      lines.push('  room management disabled (no base URL for this zone): links answer 503')
+      continue
+    }
+    lines.push(`  base URL:    ${base.href}${override === undefined ? '' : ' (getserverinfo override)'}`,
+      `  create room: ${buildCreateRoomUrl(base, config.defaultLanguage)}`,
+      `  view room:   ${buildRoomUrl(base, config.defaultLanguage, SAMPLE_ROOM)}`)
+  }
+  io.out(lines.join('\n') + '\n')
+  return 0
+}
+
+// Run when executed, also through npm's bin symlink.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const code = await runCli(process.argv.slice(2), {
+    out: text => process.stdout.write(text),
+    err: text => process.stderr.write(text),
+    env: process.env
+  })
+  if (code !== undefined) process.exitCode = code
+}

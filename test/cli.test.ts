@@ -1,0 +1,135 @@
+// The pcwp-links command line: every command, option and error.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { runCli, EXIT_USAGE } from '../src/cli.js'
+import { EXIT_CONFIG } from '../src/server.js'
+import { VERSION } from '../src/version.js'
+import { serve, startUpstream, xccosReply } from './fixtures/upstream.js'
+
+const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
+
+async function cli (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | undefined, out: string, err: string }> {
+  let out = ''
+  let err = ''
+  const code = await runCli(argv, { out: text => { out += text }, err: text => { err += text }, env })
+  return { code, out, err }
+}
+
+t.test('url builds exactly what MS-PCWP section 4 shows', async t => {
+  t.same(await cli(['url', '--base', 'http://example.com/rm/', '--lang', 'en-US']), { code: 0, out: 'http://example.com/rm/?clientlang=en-US\n', err: '' })
+  t.same(await cli(['url', '--base', 'http://example.com/rm/', '--lang', 'de-DE', '--room', ROOM]),
+    { code: 0, out: `http://example.com/rm/?clientlang=de-DE&id=${ROOM}\n`, err: '' })
+  t.same((await cli(['url', '--base', 'http://example.com/rm/?extensionparam=value', '--lang', 'en-US'])).out,
+    'http://example.com/rm/?extensionparam=value&clientlang=en-US\n')
+  t.same((await cli(['url', '--lang=de-de', '--base=https://h/rm/', `--room=ma-chan://contoso.com/${ROOM.toLowerCase()}`])).out,
+    `https://h/rm/?clientlang=de-DE&id=${ROOM}\n`, '--option=value form, any spelling of the room')
+})
+
+t.test('url: bad input is a message on stderr and exit code 2', async t => {
+  const cases: [string[], RegExp][] = [
+    [['url', '--base', 'https://h/rm/', '--lang', 'english'], /<language>-<REGION>/],
+    [['url', '--base', 'https://h/rm/', '--lang', 'en-US', '--room', 'nope'], /GUID/],
+    [['url', '--base', 'ftp://h/', '--lang', 'en-US'], /absolute https:\/\/ or http:\/\/ URL/],
+    [['url', '--base', 'https://h/rm/?id=1', '--lang', 'en-US'], /"id" parameter/],
+    [['url', '--lang', 'en-US'], /url needs --base and --lang/],
+    [['url', '--base', 'https://h/'], /url needs --base and --lang/],
+    [['url', '--base'], /--base/],
+    [['url', '--bogus'], /Unknown option '--bogus'/],
+    [['url', 'stray'], /positional/]
+  ]
+  for (const [argv, message] of cases) {
+    const result = await cli(argv)
+    t.equal(result.code, EXIT_USAGE, argv.join(' '))
+    t.equal(result.out, '', 'nothing on stdout')
+    t.match(result.err, message, argv.join(' '))
+    t.match(result.err, /^pcwp-links: /)
+  }
+})
+
+t.test('help and version', async t => {
+  const main = await cli(['--help'])
+  t.equal(main.code, 0)
+  t.match(main.out, /^Usage: pcwp-links <command>/)
+  t.match(main.out, /url .*\n.*check .*\n.*serve /)
+  t.equal((await cli(['help'])).code, 0)
+  t.equal((await cli(['-h'])).code, 0)
+  const none = await cli([])
+  t.equal(none.code, EXIT_USAGE, 'no command: usage, exit 2')
+  t.match(none.out, /^Usage/)
+  for (const command of ['url', 'check', 'serve']) {
+    const help = await cli([command, '--help'])
+    t.equal(help.code, 0)
+    t.match(help.out, new RegExp(`^Usage: pcwp-links ${command}`))
+    t.equal((await cli([command, '-h'])).code, 0)
+  }
+  t.same(await cli(['--version']), { code: 0, out: `${VERSION}\n`, err: '' })
+  t.same((await cli(['-v'])).out, `${VERSION}\n`)
+  const unknown = await cli(['launch'])
+  t.equal(unknown.code, EXIT_USAGE)
+  t.match(unknown.err, /unknown command "launch"/)
+  t.equal((await cli(['check', '--fast'])).code, EXIT_USAGE)
+})
+
+t.test('check shows each zone', async t => {
+  const result = await cli(['check'], {
+    PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/',
+    PCWP_DEFAULT_LANGUAGE: 'de-DE',
+    PCWP_TYPO: 'x'
+  })
+  t.equal(result.code, 0)
+  t.equal(result.out, `configuration: valid
+warning: PCWP_TYPO is not a pcwp-links setting and is ignored (a typo?)
+internal readers:
+  base URL:    https://pool.corp.example/rm/
+  create room: https://pool.corp.example/rm/?clientlang=de-DE
+  view room:   https://pool.corp.example/rm/?clientlang=de-DE&id=${ROOM}
+external readers:
+  room management disabled (no base URL for this zone): links answer 503
+`)
+  const demo = await cli(['check'], {})
+  t.match(demo.out, /^configuration: valid \(demo mode/)
+  t.match(demo.out, /create room: \/demo\/rm\/\?clientlang=en-US/)
+})
+
+t.test('check fetches the getserverinfo override once', async t => {
+  const upstream = await startUpstream(serve(xccosReply('roomManagementUrl="https://chatadmin.contoso.com/rooms/"')))
+  t.teardown(upstream.close)
+  const result = await cli(['check'], { PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: upstream.url })
+  t.equal(result.code, 0)
+  t.match(result.out, `getserverinfo: ${upstream.url}\n  override: https://chatadmin.contoso.com/rooms/\n`)
+  t.match(result.out, /internal readers:\n {2}base URL: {4}https:\/\/chatadmin\.contoso\.com\/rooms\/ \(getserverinfo override\)/)
+  t.equal(upstream.requests.length, 1)
+  await upstream.close()
+  const failing = await cli(['check'], { PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: upstream.url })
+  t.match(failing.out, /override: none \(fetch failed: the upstream could not be read \(ECONNREFUSED\)\)/)
+  t.match(failing.out, /external readers:\n {2}base URL: {4}https:\/\/chat\.example\.com\/rm\/\n/)
+})
+
+t.test('check: bad configuration gives the service\'s messages and exit 78', async t => {
+  const result = await cli(['check'], { PORT: 'x', PCWP_BASE_URL_INTERNAL: 'http://h/' })
+  t.equal(result.code, EXIT_CONFIG)
+  t.match(result.err, /^pcwp-links: Invalid configuration:\n {2}- PCWP_BASE_URL_INTERNAL: .*\n {2}- PORT: /)
+})
+
+t.test('the installed command runs serve and stops on SIGTERM', async t => {
+  const entry = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+  const child = spawn(process.execPath, [...process.execArgv, entry, 'serve'], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/' },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error('serve did not start')) }, 20_000)
+    child.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Server listening')) { clearTimeout(timer); resolve() } })
+  })
+  child.kill('SIGTERM')
+  t.equal(await exited, 0)
+  const usage = spawn(process.execPath, [...process.execArgv, entry, 'url', '--lang', 'en-US'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  t.equal(await new Promise(resolve => usage.once('exit', resolve)), EXIT_USAGE, 'exit codes reach the shell')
+  const printed = spawn(process.execPath, [...process.execArgv, entry, '--version'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  printed.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
+  t.equal(await new Promise(resolve => printed.once('exit', resolve)), 0)
+  t.equal(out, `${VERSION}\n`, 'output reaches stdout')
+})
