@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { requestMix, wrkScript } from './mix.js'
+import { freePort } from '../test/fixtures/ports.js'
 
 const { values: options } = parseArgs({
   options: {
@@ -49,13 +50,6 @@ function pinned (cpu: number, command: string, args: string[]): [string, string[
   return TWO_CPUS && commandExists('taskset') ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args]
 }
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
 
 async function get (port: number, path: string): Promise<number> {
   return new Promise(resolve => {

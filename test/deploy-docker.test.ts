@@ -3,12 +3,12 @@
 // directory exactly as the runtime stage writes them.
 import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { get } from './fixtures/service.js'
+import { freePort } from './fixtures/ports.js'
 
 const run = promisify(execFile)
 const ROOT = new URL('..', import.meta.url).pathname
@@ -48,13 +48,6 @@ t.test('the Dockerfile keeps its promises', async t => {
   }
 })
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
 
 t.test('the runtime stage installs the packed package and starts it', async t => {
   const dir = await mkdtemp(join(tmpdir(), 'pcwp-image-'))

@@ -3,12 +3,12 @@
 // the upstream list are rewritten for the test; everything else is the file.
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from './fixtures/app.js'
 import { get, startService } from './fixtures/service.js'
+import { freePort } from './fixtures/ports.js'
 
 function nginxBinary (): string | undefined {
   try {
@@ -68,13 +68,6 @@ if (nginx === undefined && process.env.CI === undefined) {
   })
 }
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
 
 async function waitForPort (port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {

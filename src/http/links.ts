@@ -4,7 +4,7 @@ import type { Config } from '../config.js'
 import type { LanguageNegotiator } from '../negotiate/language.js'
 import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
 import type { OverrideSource } from '../serverinfo/source.js'
-import { escapeHtml } from './html.js'
+import { escapeHtml, htmlPage } from './html.js'
 
 // The page's own script and style sheet, served from this origin so that the
 // Content-Security-Policy needs no 'unsafe-inline'.
@@ -137,20 +137,7 @@ function page (text: Texts, clientlang: string, room: string, result: LinkResult
     const target = result?.preview[zone] ?? null
     return `<dt>${escapeHtml(label)}</dt><dd id="preview-${zone}" class="${target === null ? 'disabled' : ''}">${escapeHtml(target ?? text.disabled)}</dd>`
   }
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(text.title)}</title>
-<link rel="stylesheet" href="/links/links.css">
-<script src="/links/links.js" defer></script>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(text.title)}</h1>
-<p>${escapeHtml(text.intro)}</p>
+  const body = `<p>${escapeHtml(text.intro)}</p>
 <form method="get" action="/links" id="builder">
 <input type="hidden" name="lang" value="${escapeHtml(clientlang)}">
 <div class="field">
@@ -169,9 +156,6 @@ ${previewRow('internal', text.internal)}
 ${previewRow('external', text.external)}
 </dl>
 <p id="disabled-text" hidden>${escapeHtml(text.disabled)}</p>
-</section>
-</main>
-</body>
-</html>
-`
+</section>`
+  return htmlPage(text.title, body, { lang, head: '<link rel="stylesheet" href="/links/links.css">\n<script src="/links/links.js" defer></script>' })
 }
