@@ -58,8 +58,11 @@ if (nginx === undefined && process.env.CI === undefined) {
     t.equal(outside.headers['cache-control'], 'no-store')
     for (let i = 0; i < 4; i++) await get(externalPort, '/rooms/new', { localAddress: '127.0.0.7' })
 
-    await new Promise(resolve => setTimeout(resolve, 300)) // the services log asynchronously
-    const lines = replicas.flatMap(r => r.logs.filter(entry => entry.msg === 'redirect'))
+    // The services write their log in batches, at least once a second: wait for the lines checked below.
+    const redirectLines = () => replicas.flatMap(r => r.logs.filter(entry => entry.msg === 'redirect'))
+    const logged = () => redirectLines().filter(l => l.url === path).length === 2 && replicas.every(r => r.logs.some(entry => entry.msg === 'redirect'))
+    for (let waited = 0; waited < 5000 && !logged(); waited += 50) await new Promise(resolve => setTimeout(resolve, 50))
+    const lines = redirectLines()
     t.match(lines.find(l => l.url === path && l.zone === 'internal'), { client: '127.0.0.5' }, "the client's address flows through")
     t.match(lines.find(l => l.url === path && l.zone === 'external'), { client: '127.0.0.6' }, 'a forged X-Forwarded-For entry is not the client')
     for (const [i, replica] of replicas.entries()) {

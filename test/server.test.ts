@@ -52,7 +52,8 @@ t.test('redirects over a real socket', async t => {
   t.equal(JSON.parse(bad.body).error, 'PCWP_ROOM_ID_INVALID')
 
   t.equal((await get(port, '/healthz')).status, 200)
-  await new Promise(resolve => setTimeout(resolve, 200)) // the log is written asynchronously
+  await get(port, '/rooms/new?lang=last')
+  t.ok(await service.waitForLog(entry => entry.url === '/rooms/new?lang=last'), 'every request is logged')
   t.notOk(service.logs.some(entry => entry.url === '/healthz'), 'probes are not logged at info')
   const line = service.logs.find(entry => entry.msg === 'redirect')
   t.match(line, { level: 30, method: 'GET', status: 302, kind: 'room', zone: 'internal', lang: 'de-DE', reqId: String }, 'one concise line per request')
@@ -67,13 +68,13 @@ t.test('demo mode over a real socket, announced loudly', async t => {
   t.equal(res.headers.location, `/demo/rm/?clientlang=en-US&id=${ROOM}`)
   const page = await get(service.port, res.headers.location as string)
   t.match(page.body, /Room management \(demo\)/)
-  t.ok(service.logs.some(entry => entry.level === 40 && String(entry.msg).startsWith("DEMO MODE")), 'a warning says demo mode is on')
+  t.ok(await service.waitForLog(entry => entry.level === 40 && String(entry.msg).startsWith('DEMO MODE')), 'a warning says demo mode is on')
 })
 
 t.test('unknown PCWP_ variables are warned about at start-up', async t => {
   const service = await startService({ ...ENV, PCWP_BASE_URL_INTERNL: 'https://x.example/' })
   t.teardown(service.stop)
-  t.ok(service.logs.some(entry => entry.level === 40 && String(entry.msg).includes('PCWP_BASE_URL_INTERNL is not a pcwp-links setting')))
+  t.ok(await service.waitForLog(entry => entry.level === 40 && String(entry.msg).includes('PCWP_BASE_URL_INTERNL is not a pcwp-links setting')))
 })
 
 t.test('bad configuration stops start-up with one line per variable', async t => {
@@ -116,7 +117,7 @@ t.test('getserverinfo override over real sockets: used for every zone once known
     const res = await get(service.port, `/rooms/${ROOM}`, { localAddress })
     t.equal(res.headers.location, `https://chatadmin.contoso.com/rooms/?clientlang=en-US&id=${ROOM}`, localAddress)
   }
-  t.ok(service.logs.some(entry => entry.msg === 'getserverinfo: override set' && entry.component === 'serverinfo'))
+  t.ok(await service.waitForLog(entry => entry.msg === 'getserverinfo: override set' && entry.component === 'serverinfo'))
 })
 
 t.test('a hanging getserverinfo upstream delays neither start-up, nor redirects, nor shutdown', async t => {

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
+import { pino } from 'pino'
 import type { Config } from '../config.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { VERSION } from '../version.js'
@@ -15,7 +16,10 @@ import { registerRoomRoutes } from './rooms.js'
 
 export interface AppOptions {
   readonly config: Config
-  /** A pino logger; none means silent (tests). */
+  /**
+   * A pino logger; a silent one when absent (tests). There is always one:
+   * request-log.ts, which also counts the metrics, runs only with a logger.
+   */
   readonly logger?: FastifyBaseLogger
   /** The getserverinfo override, when a source is configured. */
   readonly override?: OverrideSource
@@ -41,10 +45,10 @@ const MAX_PARAM_LENGTH = 320
  * Builds the service as a fastify instance, ready to `listen` or `inject`.
  * It does no I/O of its own: the caller owns listening and the override.
  */
-export async function createApp ({ config, logger, override, metrics = createMetrics(config.redirectStatus) }: AppOptions): Promise<FastifyInstance> {
+export async function createApp ({ config, logger = pino({ level: 'silent' }), override, metrics = createMetrics(config.redirectStatus) }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(logger === undefined ? {} : { loggerInstance: logger }),
-    logController: new RequestLogController(),
+    loggerInstance: logger,
+    logController: new RequestLogController(metrics),
     // No child logger per request: the one line per request carries its id
     // itself (request-log.ts). pino's child() was a measurable share of a redirect.
     childLoggerFactory: logger => logger,

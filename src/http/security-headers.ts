@@ -18,11 +18,26 @@ export function helmetHeaders (options?: Parameters<typeof helmet>[0]): Readonly
   return Object.fromEntries(Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]))
 }
 
-/** Every response carries helmet's default security headers. */
+// A redirect has no body to render, frame, sniff or script: of helmet's
+// headers it keeps the ones that still mean something for it. Sending all
+// twelve on every redirect cost a tenth of its CPU time in the benchmark.
+const REDIRECT_HEADERS = ['strict-transport-security', 'referrer-policy', 'x-content-type-options']
+
+/**
+ * Every page carries helmet's default security headers, except where the
+ * route set a stricter one itself (error pages, the link builder); every
+ * redirect carries the three that apply to it.
+ */
 export function registerSecurityHeaders (app: FastifyInstance): void {
   const headers = helmetHeaders()
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers)
-    done()
+  const forRedirects = Object.fromEntries(REDIRECT_HEADERS.map(name => [name, headers[name] as string]))
+  const forPages = Object.entries(headers)
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode >= 300 && reply.statusCode < 400) {
+      reply.headers(forRedirects)
+    } else {
+      for (const [name, value] of forPages) if (!reply.hasHeader(name)) reply.header(name, value)
+    }
+    done(null, payload)
   })
 }
