@@ -33,7 +33,7 @@ const mix = requestMix()
 const wrkScriptFile = join(WORK, 'mix.lua')
 writeFileSync(wrkScriptFile, wrkScript(mix))
 
-interface Load { rps: number, p50: number, p99: number, errors: number, requests: number }
+interface Load { rps: number, p50: number, p99: number, errors: number, requests: number, cpuUs: number }
 interface Row extends Load { scenario: string, round: number, server: 'service' | 'bare' }
 
 function commandExists (name: string): boolean {
@@ -97,7 +97,21 @@ function milliseconds (text: string): number {
   return Number(match[1]) * { us: 0.001, ms: 1, s: 1000 }[match[2] as 'us' | 'ms' | 's']
 }
 
-async function load (port: number, seconds: number): Promise<Load> {
+/** User and system CPU time the process has used, in microseconds (all its threads). */
+function cpuMicroseconds (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 Hz on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10_000
+}
+
+/** Loads a server and measures its throughput, latency and CPU time per request. */
+async function load (server: Started, seconds: number): Promise<Load> {
+  const before = cpuMicroseconds(server.child.pid as number)
+  const result = await generate(server.port, seconds)
+  return { ...result, cpuUs: (cpuMicroseconds(server.child.pid as number) - before) / result.requests }
+}
+
+async function generate (port: number, seconds: number): Promise<Omit<Load, 'cpuUs'>> {
   if (WRK) {
     const [command, args] = pinned(1, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', wrkScriptFile, `http://127.0.0.1:${port}`])
     const out = execFileSync(command, args, { encoding: 'utf8' })
@@ -174,13 +188,13 @@ async function scenario (name: string): Promise<{ rows: Row[], rssMiB: number, f
   const scraper = name === 'metrics-scrape' ? setInterval(() => { void get(service.port, '/metrics') }, 1000) : undefined
   // Warm-up: JIT and caches, not measured.
   if (!SMOKE) {
-    await load(service.port, 2)
-    await load(bare.port, 2)
+    await load(service, 2)
+    await load(bare, 2)
   }
   const rows: Row[] = []
   for (let round = 1; round <= ROUNDS; round++) {
-    rows.push({ scenario: name, round, server: 'service', ...await load(service.port, DURATION_S) })
-    rows.push({ scenario: name, round, server: 'bare', ...await load(bare.port, DURATION_S) })
+    rows.push({ scenario: name, round, server: 'service', ...await load(service, DURATION_S) })
+    rows.push({ scenario: name, round, server: 'bare', ...await load(bare, DURATION_S) })
   }
   clearInterval(scraper)
   const rssMiB = peakRssMiB(service.child.pid as number)
@@ -199,15 +213,15 @@ execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 console.log(`pcwp-links benchmark: node ${process.version}, ${availableParallelism()} CPUs (${cpu}), load by ${WRK ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION_S} s, ${TWO_CPUS ? 'server on CPU 0, load on CPU 1' : 'not pinned'}`)
 console.log(`logs: ${WORK}\n`)
-console.log(pad(['scenario', 'round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors']))
+console.log(pad(['scenario', 'round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'errors']))
 const summaries: string[] = []
 let allTargetsMet = true
 for (const name of SCENARIOS) {
   const result = await scenario(name)
   for (const row of result.rows) {
-    console.log(pad([row.scenario, String(row.round), row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), String(row.errors)]))
+    console.log(pad([row.scenario, String(row.round), row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), fmt(row.cpuUs, 1), String(row.errors)]))
   }
-  const of = (server: string, key: 'rps' | 'p50' | 'p99') => median(result.rows.filter(r => r.server === server).map(r => r[key]))
+  const of = (server: string, key: 'rps' | 'p50' | 'p99' | 'cpuUs') => median(result.rows.filter(r => r.server === server).map(r => r[key]))
   const throughput = of('service', 'rps') / of('bare', 'rps')
   const p99 = of('service', 'p99') / of('bare', 'p99')
   const errors = result.rows.reduce((sum, r) => sum + r.errors, 0)
@@ -220,7 +234,7 @@ for (const name of SCENARIOS) {
   ] as const
   allTargetsMet &&= targets.every(([, met]) => met)
   summaries.push(`${name}: median service ${fmt(of('service', 'rps'), 0)} req/s p50 ${fmt(of('service', 'p50'), 3)} ms p99 ${fmt(of('service', 'p99'), 3)} ms | bare ${fmt(of('bare', 'rps'), 0)} req/s p50 ${fmt(of('bare', 'p50'), 3)} ms p99 ${fmt(of('bare', 'p99'), 3)} ms
-  ratio service/bare: throughput ${fmt(throughput, 3)}×, p99 ${fmt(p99, 3)}× | errors ${errors} | peak RSS ${fmt(result.rssMiB, 1)} MiB | first redirect ${fmt(result.firstRedirectMs, 0)} ms after spawn (bare ${fmt(result.bareFirstRedirectMs, 0)} ms)
+  ratio service/bare: throughput ${fmt(throughput, 3)}×, p99 ${fmt(p99, 3)}×, CPU per request ${fmt(of('service', 'cpuUs'), 1)} / ${fmt(of('bare', 'cpuUs'), 1)} µs = ${fmt(of('service', 'cpuUs') / of('bare', 'cpuUs'), 2)}× | errors ${errors} | peak RSS ${fmt(result.rssMiB, 1)} MiB | first redirect ${fmt(result.firstRedirectMs, 0)} ms after spawn (bare ${fmt(result.bareFirstRedirectMs, 0)} ms)
   targets: ${targets.map(([label, met]) => `${met ? 'PASS' : 'FAIL'} ${label}`).join(', ')}`)
 }
 console.log('\nmedians\n' + summaries.join('\n'))
