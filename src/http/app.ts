@@ -49,9 +49,6 @@ export async function createApp ({ config, logger = pino({ level: 'silent' }), o
   const app = Fastify({
     loggerInstance: logger,
     logController: new RequestLogController(metrics),
-    // No child logger per request: the one line per request carries its id
-    // itself (request-log.ts). pino's child() was a measurable share of a redirect.
-    childLoggerFactory: logger => logger,
     trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy.map(range => range.text),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     requestTimeout: HEADERS_TIMEOUT_MS,

@@ -72,7 +72,7 @@ export function answerError (error: unknown, request: FastifyRequest, reply: Fas
   if (typeof status === 'number' && status >= 400 && status < 500) {
     sendProblem(request, reply, status, 'BAD_REQUEST', 'The request is malformed.')
   } else {
-    request.log.error({ reqId: request.id, err: error }, 'unhandled error')
+    request.log.error({ err: error }, 'unhandled error')
     sendProblem(request, reply, 500, 'INTERNAL_ERROR', 'The service failed to answer. Please try again later.')
   }
 }

@@ -28,7 +28,6 @@ export class RequestLogController extends LogController {
     const ms = reply.elapsedTime
     this.#metrics.recordResponse(request.redirect, request.problem, status, ms / 1000)
     const line = {
-      reqId: request.id,
       method: request.method,
       url: request.url,
       status,
