@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { DEMO_BASE_PATH } from '../config.js'
 import { escapeHtml, htmlPage } from './html.js'
+import { queryValue } from './request-values.js'
 
 const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
-
-type Query = Record<string, string | string[] | undefined>
 
 /**
  * Demo mode: a stand-in room management application, so that a first
@@ -32,9 +31,8 @@ ${items}
   })
 
   app.get(DEMO_BASE_PATH, (request, reply) => {
-    const query = request.query as Query
-    const clientlang = typeof query.clientlang === 'string' ? query.clientlang : '(none)'
-    const id = typeof query.id === 'string' ? query.id : undefined
+    const clientlang = queryValue(request, 'clientlang') ?? '(none)'
+    const id = queryValue(request, 'id')
     const action = id === undefined ? 'create a new room' : 'view or edit a room'
     return reply.type('text/html; charset=utf-8').send(htmlPage('Room management (demo)', `
 <p class="warn">This is pcwp-links' built-in stand-in for a room management application. A real

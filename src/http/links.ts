@@ -5,6 +5,7 @@ import type { LanguageNegotiator } from '../negotiate/language.js'
 import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { escapeHtml, htmlPage } from './html.js'
+import { queryValue } from './request-values.js'
 
 // The page's own script and style sheet, served from this origin so that the
 // Content-Security-Policy needs no 'unsafe-inline'.
@@ -56,7 +57,6 @@ const TEXT = {
 } as const
 
 type Texts = typeof TEXT[keyof typeof TEXT]
-type Query = Record<string, string | string[] | undefined>
 
 /** What the page shows for one input: the JSON representation of /links. */
 export interface LinkResult {
@@ -83,11 +83,10 @@ export function registerLinkRoutes (app: FastifyInstance, { config, override, ne
   }
 
   app.get('/links', { schema: { hide: true } }, (request, reply) => {
-    const query = request.query as Query
-    const clientlang = negotiateLanguage(single(query.lang), request.headers['accept-language'])
+    const clientlang = negotiateLanguage(queryValue(request, 'lang'), request.headers['accept-language'])
     const text = clientlang.startsWith('de-') ? TEXT.de : TEXT.en
-    const room = single(query.room)?.trim()
-    const wantsNew = single(query.new) !== undefined
+    const room = queryValue(request, 'room')?.trim()
+    const wantsNew = queryValue(request, 'new') !== undefined
     let result: LinkResult | undefined
     let invalid = false
     if (wantsNew || (room !== undefined && room !== '')) {
@@ -120,10 +119,6 @@ export function registerLinkRoutes (app: FastifyInstance, { config, override, ne
 /** This service's own origin as the reader sees it; '' (relative links) when the Host is unfit to print. */
 function origin (request: FastifyRequest): string {
   return HOST.test(request.host) ? `${request.protocol}://${request.host}` : ''
-}
-
-function single (value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined
 }
 
 function page (text: Texts, clientlang: string, room: string, result: LinkResult | undefined, invalid: boolean): string {

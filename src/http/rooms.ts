@@ -6,6 +6,7 @@ import type { LanguageNegotiator } from '../negotiate/language.js'
 import { decideZone, type ZonePolicy } from '../negotiate/network.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { sendProblem } from './problems.js'
+import { queryValue, single } from './request-values.js'
 import { createRoomSchema, roomByUriSchema, roomSchema } from './schemas.js'
 
 /** What a redirect decided, for the request's log line. */
@@ -28,8 +29,6 @@ export interface RoomRoutesOptions {
   readonly override: OverrideSource | undefined
   readonly negotiateLanguage: LanguageNegotiator
 }
-
-type Query = Record<string, string | string[] | undefined>
 
 /**
  * The redirect routes (DESIGN.md "Responses"). Everything derivable from the
@@ -55,7 +54,7 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override, ne
       forwardedFor: single(request.headers['x-forwarded-for']),
       zoneHeaderValue: zoneHeader === undefined ? undefined : single(request.headers[zoneHeader])
     })
-    const lang = negotiateLanguage(single((request.query as Query).lang), request.headers['accept-language'])
+    const lang = negotiateLanguage(queryValue(request, 'lang'), request.headers['accept-language'])
     request.redirect = { kind: room === undefined ? 'create' : 'room', zone, lang, client }
     const base = resolveBaseUrl(override?.current(), config.baseUrls, zone)
     if (base === undefined) {
@@ -87,10 +86,5 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override, ne
 
   app.get('/rooms/new', { schema: createRoomSchema }, (request, reply) => redirect(request, reply, undefined))
   app.get<{ Params: { room: string } }>('/rooms/:room', { schema: roomSchema }, (request, reply) => room(request, reply, request.params.room))
-  app.get('/rooms', { schema: roomByUriSchema }, (request, reply) => room(request, reply, single((request.query as Query).uri)))
-}
-
-/** A query parameter or header given once; a repeated one counts as absent. */
-function single (value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined
+  app.get('/rooms', { schema: roomByUriSchema }, (request, reply) => room(request, reply, queryValue(request, 'uri')))
 }
