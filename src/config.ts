@@ -28,6 +28,8 @@ export interface Config {
   readonly serverInfo: ServerInfoConfig | undefined
   readonly allowHttp: boolean
   readonly redirectStatus: RedirectStatus
+  /** Requests per minute per client address; undefined: no limit (the proxy's job). */
+  readonly rateLimitPerMinute: number | undefined
   readonly trustProxy: readonly AddressRange[]
   readonly internalRanges: readonly AddressRange[]
   /** Lower-case header name. */
@@ -60,7 +62,7 @@ export const CONFIG_VARIABLES: readonly string[] = [
   'PCWP_BASE_URL_INTERNAL', 'PCWP_BASE_URL_EXTERNAL', 'PCWP_SERVERINFO_URL', 'PCWP_SERVERINFO_REFRESH_S',
   'PCWP_SERVERINFO_TIMEOUT_MS', 'PCWP_SERVERINFO_MAX_STALE_S', 'PCWP_INTERNAL_CIDRS', 'PCWP_TRUST_PROXY',
   'PCWP_NETWORK_HEADER', 'PCWP_DEFAULT_NETWORK', 'PCWP_LANGUAGES', 'PCWP_DEFAULT_LANGUAGE', 'PCWP_ALLOW_HTTP',
-  'PCWP_REDIRECT_STATUS'
+  'PCWP_REDIRECT_STATUS', 'PCWP_RATE_LIMIT_PER_MIN'
 ]
 const KNOWN_VARIABLES = new Set(CONFIG_VARIABLES)
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -113,6 +115,7 @@ export function loadConfig (env: Environment): Config {
         },
     allowHttp,
     redirectStatus: read('PCWP_REDIRECT_STATUS', oneOf<RedirectStatus>([302, 303, 307], Number), 302),
+    rateLimitPerMinute: read<number | undefined>('PCWP_RATE_LIMIT_PER_MIN', integer(1, 1_000_000), undefined),
     trustProxy,
     internalRanges: read('PCWP_INTERNAL_CIDRS', list(parseAddressRange), []),
     networkHeader,

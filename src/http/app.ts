@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import { pino } from 'pino'
 import type { Config } from '../config.js'
@@ -38,6 +39,7 @@ export const HEADERS_TIMEOUT_MS = 10_000
 const CHECK_INTERVAL_MS = 1_000
 const IDLE_SOCKET_TIMEOUT_MS = 30_000
 const KEEP_ALIVE_TIMEOUT_MS = 5_000
+const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics'])
 // The longest room identifier (a ma-chan:// URI with a 253-character domain) fits.
 const MAX_PARAM_LENGTH = 320
 
@@ -69,6 +71,15 @@ export async function createApp ({ config, logger = pino({ level: 'silent' }), o
     }
   })
   registerSecurityHeaders(app)
+  if (config.rateLimitPerMinute !== undefined) {
+    // Per client address (request.ip: X-Forwarded-For only through PCWP_TRUST_PROXY),
+    // in a bounded in-memory store; health probes and scrapes are exempt.
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      allowList: request => UNLIMITED.has(request.url)
+    })
+  }
   registerProblemHandlers(app)
   // One negotiator (and so one bounded cache) for the redirects and the link page.
   const negotiateLanguage = createLanguageNegotiator({ supported: config.languages, defaultLanguage: config.defaultLanguage })

@@ -9,6 +9,7 @@ export const PROBLEM_CODES = [
   'PCWP_ROOM_URI_MISSING',
   'PCWP_ROOM_MANAGEMENT_DISABLED',
   'NOT_FOUND',
+  'RATE_LIMITED',
   'BAD_REQUEST',
   'INTERNAL_ERROR'
 ] as const
@@ -25,6 +26,7 @@ declare module 'fastify' {
 const TITLES: Readonly<Record<number, string>> = {
   400: 'This link is not valid',
   404: 'Page not found',
+  429: 'Too many requests',
   500: 'Something went wrong',
   503: 'Room management is not available'
 }
@@ -69,7 +71,10 @@ export function registerProblemHandlers (app: FastifyInstance): void {
  */
 export function answerError (error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const status = (error as { statusCode?: unknown }).statusCode
-  if (typeof status === 'number' && status >= 400 && status < 500) {
+  if (status === 429) {
+    // From @fastify/rate-limit (PCWP_RATE_LIMIT_PER_MIN), which has set Retry-After.
+    sendProblem(request, reply, 429, 'RATE_LIMITED', 'Too many requests from your address; please try again in a minute.')
+  } else if (typeof status === 'number' && status >= 400 && status < 500) {
     sendProblem(request, reply, status, 'BAD_REQUEST', 'The request is malformed.')
   } else {
     request.log.error({ err: error }, 'unhandled error')
