@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createAddressMatcher, parseAddress, parseAddressRange } from '../src/negotiate/address.js'
-import { clientAddress, decideZone, type ZonePolicy } from '../src/negotiate/network.js'
+import { decideZone, type ZonePolicy } from '../src/negotiate/network.js'
 
 const ranges = (...texts: string[]) => texts.map(parseAddressRange)
 
@@ -59,7 +59,12 @@ t.test('matching (MS-PCWP 3.1.3: inside the enterprise network)', async t => {
 })
 
 t.test('client address through trusted proxies (as proxy-addr walks X-Forwarded-For)', async t => {
-  const trusted = createAddressMatcher(ranges('127.0.0.1', '10.0.0.0/8'))
+  const policy: ZonePolicy = {
+    isTrustedProxy: createAddressMatcher(ranges('127.0.0.1', '10.0.0.0/8')),
+    isInternal: () => false,
+    zoneHeader: undefined,
+    defaultZone: 'external'
+  }
   const cases: [string, string | undefined, string][] = [
     ['203.0.113.9', '10.1.1.1', '203.0.113.9'],
     ['127.0.0.1', undefined, '127.0.0.1'],
@@ -72,7 +77,9 @@ t.test('client address through trusted proxies (as proxy-addr walks X-Forwarded-
     ['127.0.0.1', '', ''],
     ['127.0.0.1', `${'10.0.0.1,'.repeat(100)}10.0.0.2`, '10.0.0.1']
   ]
-  for (const [peer, xff, expected] of cases) t.equal(clientAddress(peer, xff, trusted), expected, `${peer} / ${String(xff).slice(0, 40)}`)
+  for (const [peer, forwardedFor, expected] of cases) {
+    t.equal(decideZone(policy, { peer, forwardedFor, zoneHeaderValue: undefined }).client, expected, `${peer} / ${String(forwardedFor).slice(0, 40)}`)
+  }
 })
 
 t.test('zone decisions (DESIGN.md "Network zone", MS-PCWP 3.1.3)', async t => {

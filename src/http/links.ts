@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import type { LanguageNegotiator } from '../negotiate/language.js'
-import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
+import { NETWORK_ZONES, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
+import { roomManagementUrl } from '../pcwp/url.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { escapeHtml, htmlPage } from './html.js'
 import { queryValue } from './request-values.js'
@@ -109,8 +110,7 @@ export function registerLinkRoutes (app: FastifyInstance, { config, override, ne
     const link = `${base}/rooms/${id ?? 'new'}`
     const preview = Object.fromEntries(NETWORK_ZONES.map(zone => {
       const zoneBase = resolveBaseUrl(override?.current(), config.baseUrls, zone)
-      if (zoneBase === undefined) return [zone, null]
-      return [zone, id === undefined ? buildCreateRoomUrl(zoneBase, clientlang) : buildRoomUrl(zoneBase, clientlang, id)]
+      return [zone, zoneBase === undefined ? null : roomManagementUrl(zoneBase, clientlang, id)]
     })) as Record<NetworkZone, string | null>
     return { link, snippet: `<a href="${escapeHtml(link)}">${id === undefined ? text.anchorNew : text.anchor}</a>`, preview }
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
-import { buildCreateRoomUrl, buildRoomUrl, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
+import { parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
+import { roomManagementUrl } from '../pcwp/url.js'
 import { createAddressMatcher } from '../negotiate/address.js'
 import type { LanguageNegotiator } from '../negotiate/language.js'
 import { decideZone, type ZonePolicy } from '../negotiate/network.js'
@@ -43,7 +44,6 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override, ne
     zoneHeader: config.networkHeader,
     defaultZone: config.defaultNetwork
   }
-  const zoneHeader = config.networkHeader
 
   app.decorateRequest('redirect', null)
 
@@ -52,7 +52,7 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override, ne
       // A request being answered has a connected socket, so its peer is known.
       peer: request.socket.remoteAddress as string,
       forwardedFor: single(request.headers['x-forwarded-for']),
-      zoneHeaderValue: zoneHeader === undefined ? undefined : single(request.headers[zoneHeader])
+      zoneHeaderValue: zonePolicy.zoneHeader === undefined ? undefined : single(request.headers[zonePolicy.zoneHeader])
     })
     const lang = negotiateLanguage(queryValue(request, 'lang'), request.headers['accept-language'])
     request.redirect = { kind: room === undefined ? 'create' : 'room', zone, lang, client }
@@ -61,11 +61,10 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override, ne
       return sendProblem(request, reply, 503, 'PCWP_ROOM_MANAGEMENT_DISABLED',
         `Room management is not available from the ${zone} network: no room management address is configured for it. Please contact your administrator.`)
     }
-    const location = room === undefined ? buildCreateRoomUrl(base, lang) : buildRoomUrl(base, lang, room)
     return reply
       .header('cache-control', 'no-store')
       .header('vary', 'Accept-Language')
-      .redirect(location, config.redirectStatus)
+      .redirect(roomManagementUrl(base, lang, room), config.redirectStatus)
   }
 
   function room (request: FastifyRequest, reply: FastifyReply, input: string | undefined): FastifyReply {

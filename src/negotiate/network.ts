@@ -30,17 +30,18 @@ export interface ZoneDecision {
 const MAX_FORWARDED_HOPS = 32
 
 /**
- * The client's address: the peer, then `X-Forwarded-For` read from the right
- * for as long as each hop is a trusted proxy (as fastify's `trustProxy` and
- * proxy-addr do). An untrusted peer's header is ignored entirely.
+ * The client's address behind a trusted peer: `X-Forwarded-For` read from the
+ * right for as long as each hop is a trusted proxy, as fastify's `trustProxy`
+ * and proxy-addr do. (An untrusted peer's header is never read at all.)
  */
-export function clientAddress (peer: string, forwardedFor: string | undefined, isTrustedProxy: AddressMatcher): string {
-  if (forwardedFor === undefined || !isTrustedProxy(peer)) return peer
+function clientAddress (trustedPeer: string, forwardedFor: string | undefined, isTrustedProxy: AddressMatcher): string {
+  if (forwardedFor === undefined) return trustedPeer
   const hops = forwardedFor.split(',')
   const stop = Math.max(hops.length - MAX_FORWARDED_HOPS, 0)
-  let client = peer
-  for (let i = hops.length - 1; i >= stop && isTrustedProxy(client); i--) {
+  let client = trustedPeer
+  for (let i = hops.length - 1; i >= stop; i--) {
     client = (hops[i] as string).trim()
+    if (!isTrustedProxy(client)) break
   }
   return client
 }

@@ -11,8 +11,7 @@ import { parseRoomId } from './room-id.js'
  * `clientlang` is canonicalised (`de-de` → `de-DE`); an invalid one throws.
  */
 export function buildCreateRoomUrl (base: BaseUrl | string, clientlang: string): string {
-  const { head, fragment } = asBaseUrl(base)
-  return `${head}clientlang=${parseClientLang(clientlang)}${fragment}`
+  return roomManagementUrl(asBaseUrl(base), parseClientLang(clientlang), undefined)
 }
 
 /**
@@ -23,8 +22,18 @@ export function buildCreateRoomUrl (base: BaseUrl | string, clientlang: string):
  * any case, or a `ma-chan://` room URI); `id` is always the canonical GUID.
  */
 export function buildRoomUrl (base: BaseUrl | string, clientlang: string, roomId: string): string {
-  const { head, fragment } = asBaseUrl(base)
-  return `${head}clientlang=${parseClientLang(clientlang)}&id=${parseRoomId(roomId)}${fragment}`
+  return roomManagementUrl(asBaseUrl(base), parseClientLang(clientlang), parseRoomId(roomId))
+}
+
+/**
+ * The append rule itself (MS-PCWP 2.2, 3.1.5) for values that are already
+ * canonical: `clientlang`, then `id` when a room is named, joined to the base's
+ * query, the fragment kept last. The service negotiates a supported
+ * clientlang and parses the room once per request, so its redirect path calls
+ * this directly instead of validating both again.
+ */
+export function roomManagementUrl ({ head, fragment }: BaseUrl, clientlang: string, id: string | undefined): string {
+  return id === undefined ? `${head}clientlang=${clientlang}${fragment}` : `${head}clientlang=${clientlang}&id=${id}${fragment}`
 }
 
 function asBaseUrl (base: BaseUrl | string): BaseUrl {
