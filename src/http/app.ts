@@ -1,7 +1,7 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
-import { pino } from 'pino'
+import { pino, type Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { VERSION } from '../version.js'
@@ -10,18 +10,15 @@ import { createLanguageNegotiator } from '../negotiate/language.js'
 import { registerHealthRoutes } from './health.js'
 import { registerLinkRoutes } from './links.js'
 import { createMetrics, registerMetrics, type Metrics } from './metrics.js'
-import { answerError, registerProblemHandlers } from './problems.js'
-import { RequestLogController } from './request-log.js'
+import { errorAnswerer, registerProblemHandlers } from './problems.js'
+import { createRequestLog } from './request-log.js'
 import { registerSecurityHeaders } from './security-headers.js'
 import { registerRoomRoutes } from './rooms.js'
 
 export interface AppOptions {
   readonly config: Config
-  /**
-   * A pino logger; a silent one when absent (tests). There is always one:
-   * request-log.ts, which also counts the metrics, runs only with a logger.
-   */
-  readonly logger?: FastifyBaseLogger
+  /** The pino logger requests are logged to; a silent one when absent (tests). */
+  readonly logger?: Logger
   /** The getserverinfo override, when a source is configured. */
   readonly override?: OverrideSource
   /** Metrics shared with the override's fetch counter; a fresh set when absent. */
@@ -48,9 +45,10 @@ const MAX_PARAM_LENGTH = 320
  * It does no I/O of its own: the caller owns listening and the override.
  */
 export async function createApp ({ config, logger = pino({ level: 'silent' }), override, metrics = createMetrics(config.redirectStatus) }: AppOptions): Promise<FastifyInstance> {
+  const requestLog = createRequestLog(logger, metrics)
+  const answerError = errorAnswerer(requestLog)
+  // No logger for fastify itself: request-log.ts accounts for every request (see there why).
   const app = Fastify({
-    loggerInstance: logger,
-    logController: new RequestLogController(metrics),
     trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy.map(range => range.text),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     requestTimeout: HEADERS_TIMEOUT_MS,
@@ -70,24 +68,37 @@ export async function createApp ({ config, logger = pino({ level: 'silent' }), o
       tags: [{ name: 'rooms', description: 'Room links (MS-PCWP 2.2)' }, { name: 'operations', description: 'Health, readiness and metrics' }]
     }
   })
-  registerSecurityHeaders(app)
   if (config.rateLimitPerMinute !== undefined) {
     // Per client address (request.ip: X-Forwarded-For only through PCWP_TRUST_PROXY),
     // in a bounded in-memory store; health probes and scrapes are exempt.
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
-      allowList: request => UNLIMITED.has(request.url)
+      allowList: request => UNLIMITED.has(request.url),
+      // The redirects write their own headers (rooms.ts): x-ratelimit-* only on the 429.
+      addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false }
     })
   }
-  registerProblemHandlers(app)
+  app.decorateRequest('accounted', false)
+  registerProblemHandlers(app, requestLog, answerError)
   // One negotiator (and so one bounded cache) for the redirects and the link page.
   const negotiateLanguage = createLanguageNegotiator({ supported: config.languages, defaultLanguage: config.defaultLanguage })
-  registerRoomRoutes(app, { config, override, negotiateLanguage })
-  registerLinkRoutes(app, { config, override, negotiateLanguage })
-  registerHealthRoutes(app, { config, override })
-  registerMetrics(app, { metrics, override })
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
-  if (config.demo) registerDemoRoutes(app)
+  // The redirects: no hooks; they set their headers and account for themselves.
+  registerRoomRoutes(app, { config, override, negotiateLanguage, requestLog })
+  // The pages, in a scope of their own: the security headers and the request
+  // log come from hooks, which the redirects are spared.
+  await app.register((pages, _options, done) => {
+    registerSecurityHeaders(pages)
+    pages.addHook('onResponse', (request, reply, done) => {
+      requestLog.record(request, reply.statusCode, reply.elapsedTime / 1000)
+      done()
+    })
+    registerLinkRoutes(pages, { config, override, negotiateLanguage })
+    registerHealthRoutes(pages, { config, override })
+    registerMetrics(pages, { metrics, override })
+    pages.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
+    if (config.demo) registerDemoRoutes(pages)
+    done()
+  })
   return app
 }

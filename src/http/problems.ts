@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import accepts from 'accepts'
 import { escapeHtml, htmlPage } from './html.js'
+import type { RequestLog } from './request-log.js'
+import { SECURITY_HEADERS } from './security-headers.js'
 
 /** The stable, machine-readable error codes, as in the JSON body's `error`. */
 export const PROBLEM_CODES = [
@@ -31,8 +33,10 @@ const TITLES: Readonly<Record<number, string>> = {
   503: 'Room management is not available'
 }
 
-// An error page is static text and one inline style sheet: it needs nothing else.
+// Set by sendProblem itself, since problems are answered outside the pages' hooks too
+// (app.ts). An error page is static text and one inline style sheet: its CSP allows nothing else.
 const PROBLEM_HEADERS = {
+  ...SECURITY_HEADERS,
   'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff'
@@ -45,7 +49,6 @@ const PROBLEM_HEADERS = {
  */
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, status: number, code: ProblemCode, message: string): FastifyReply {
   request.problem = code
-  // Set here as well as by helmet: router errors are answered before helmet's hook runs.
   reply.code(status).headers(PROBLEM_HEADERS)
   if (accepts(request.raw).type(['html', 'json']) === 'json') {
     return reply.type('application/json; charset=utf-8').send({ error: code, message })
@@ -54,30 +57,42 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, statu
   return reply.type('text/html; charset=utf-8').send(htmlPage(title, `<p>${escapeHtml(message)}</p>\n<p><small>Error code: <code>${code}</code></small></p>`))
 }
 
-/** Unknown paths get a 404 page; errors go to {@link answerError}. */
-export function registerProblemHandlers (app: FastifyInstance): void {
+/**
+ * Unknown paths get a 404 page; errors go to the `answerError` of
+ * {@link errorAnswerer}, which is fastify's `frameworkErrors` as well. Both
+ * account for the request themselves: they answer outside the pages' hooks.
+ */
+export function registerProblemHandlers (app: FastifyInstance, requestLog: RequestLog, answerError: ErrorAnswer): void {
   app.decorateRequest('problem', null)
   app.setNotFoundHandler((request, reply) => {
+    const started = performance.now()
     sendProblem(request, reply, 404, 'NOT_FOUND', 'There is no page here. Room links look like /rooms/<room GUID> or /rooms/new.')
+    requestLog.record(request, 404, (performance.now() - started) / 1000)
   })
   app.setErrorHandler(answerError)
 }
 
+export type ErrorAnswer = (error: unknown, request: FastifyRequest, reply: FastifyReply) => void
+
 /**
- * Every error ends here, the router's own too (fastify's `frameworkErrors`,
+ * Every error ends in the returned `answerError`, the router's own too (fastify's `frameworkErrors`,
  * such as a malformed percent-encoding, whose default answer quotes the URL).
  * Client errors get a generic message, since fastify's messages can quote the
  * request; anything else is logged and answered with a 500 that reveals nothing.
  */
-export function answerError (error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const status = (error as { statusCode?: unknown }).statusCode
-  if (status === 429) {
-    // From @fastify/rate-limit (PCWP_RATE_LIMIT_PER_MIN), which has set Retry-After.
-    sendProblem(request, reply, 429, 'RATE_LIMITED', 'Too many requests from your address; please try again in a minute.')
-  } else if (typeof status === 'number' && status >= 400 && status < 500) {
-    sendProblem(request, reply, status, 'BAD_REQUEST', 'The request is malformed.')
-  } else {
-    request.log.error({ err: error }, 'unhandled error')
-    sendProblem(request, reply, 500, 'INTERNAL_ERROR', 'The service failed to answer. Please try again later.')
+export function errorAnswerer (requestLog: RequestLog): ErrorAnswer {
+  return function answerError (error, request, reply) {
+    const status = (error as { statusCode?: unknown }).statusCode
+    if (status === 429) {
+      // From @fastify/rate-limit (PCWP_RATE_LIMIT_PER_MIN), which has set Retry-After.
+      sendProblem(request, reply, 429, 'RATE_LIMITED', 'Too many requests from your address; please try again in a minute.')
+    } else if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendProblem(request, reply, status, 'BAD_REQUEST', 'The request is malformed.')
+    } else {
+      requestLog.failure(request, error)
+      sendProblem(request, reply, 500, 'INTERNAL_ERROR', 'The service failed to answer. Please try again later.')
+    }
+    // The time since fastify began the request where a hook measures it (the pages), else 0.
+    requestLog.record(request, reply.statusCode, reply.elapsedTime / 1000)
   }
 }

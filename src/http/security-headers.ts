@@ -10,7 +10,7 @@ import helmet from 'helmet'
  * the headers depend on nothing in the request, so they are taken from helmet
  * once, at start-up, and set with one call per response.
  */
-export function helmetHeaders (): Readonly<Record<string, string>> {
+function helmetHeaders (): Readonly<Record<string, string>> {
   // A response that is never sent collects the headers helmet sets.
   const request = new IncomingMessage(new Socket())
   const response = new ServerResponse(request)
@@ -18,11 +18,17 @@ export function helmetHeaders (): Readonly<Record<string, string>> {
   return Object.fromEntries(Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]))
 }
 
-/** Every response carries helmet's default security headers; a route may set a stricter one of its own after. */
-export function registerSecurityHeaders (app: FastifyInstance): void {
-  const headers = helmetHeaders()
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers)
+/** helmet's default security headers, which every response carries. */
+export const SECURITY_HEADERS = helmetHeaders()
+
+/**
+ * For the pages (app.ts): every response in `scope` carries the security
+ * headers; a route may set a stricter one of its own after. Redirects and
+ * problems set them along with their own headers, in one call.
+ */
+export function registerSecurityHeaders (scope: FastifyInstance): void {
+  scope.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(SECURITY_HEADERS)
     done()
   })
 }
