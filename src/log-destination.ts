@@ -29,20 +29,25 @@ export interface BatchOptions {
  * process exit flush what is left.
  */
 export function batchedDestination (sink: LineSink, { batchChars, flushMs }: BatchOptions): BatchedDestination {
-  let pending = ''
+  // Joined once per batch: one flat string for the sink to encode, not a
+  // chain of hundreds of concatenations.
+  let pending: string[] = []
+  let pendingChars = 0
 
   function handOn (): void {
-    if (pending === '') return
-    sink.write(pending)
-    pending = ''
+    if (pending.length === 0) return
+    sink.write(pending.join(''))
+    pending = []
+    pendingChars = 0
   }
 
   setInterval(handOn, flushMs).unref()
 
   return {
     write (line) {
-      pending += line
-      if (pending.length >= batchChars) handOn()
+      pending.push(line)
+      pendingChars += line.length
+      if (pendingChars >= batchChars) handOn()
       return true
     },
     flush (callback) {
