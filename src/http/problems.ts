@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import accepts from 'accepts'
+import Negotiator from 'negotiator'
 import { escapeHtml, htmlPage } from './html.js'
 import type { RequestLog } from './request-log.js'
 import { SECURITY_HEADERS } from './security-headers.js'
@@ -42,6 +42,9 @@ const PROBLEM_HEADERS = {
   'x-content-type-options': 'nosniff'
 }
 
+// HTML first: a browser, or a client that states no preference, gets the page.
+const PROBLEM_TYPES = ['text/html', 'application/json']
+
 /**
  * Answers with an error a person can read: an HTML page, or a JSON body
  * `{ error, message }` for clients that prefer JSON. `message` is our own
@@ -50,7 +53,7 @@ const PROBLEM_HEADERS = {
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, status: number, code: ProblemCode, message: string): FastifyReply {
   request.problem = code
   reply.code(status).headers(PROBLEM_HEADERS)
-  if (accepts(request.raw).type(['html', 'json']) === 'json') {
+  if (new Negotiator(request.raw).mediaType(PROBLEM_TYPES) === 'application/json') {
     return reply.type('application/json; charset=utf-8').send({ error: code, message })
   }
   const title = TITLES[status] ?? 'This request could not be answered'
