@@ -88,7 +88,7 @@ export async function createApp ({ config, logger = pino({ level: 'silent' }), o
   registerRoomRoutes(app, { config, override, negotiateLanguage, requestLog })
   // The pages, in a scope of their own: the security headers and the request
   // log come from hooks, which the redirects are spared.
-  await app.register((pages, _options, done) => {
+  await app.register((pages, _options, registered) => {
     registerSecurityHeaders(pages)
     pages.addHook('onResponse', (request, reply, done) => {
       requestLog.record(request, reply.statusCode, reply.elapsedTime / 1000)
@@ -99,7 +99,7 @@ export async function createApp ({ config, logger = pino({ level: 'silent' }), o
     registerMetrics(pages, { metrics, override })
     pages.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
     if (config.demo) registerDemoRoutes(pages)
-    done()
+    registered()
   })
   return app
 }
