@@ -1,19 +1,23 @@
 // A client that dribbles its headers, or sends none, is dropped well within 30 s (DESIGN.md "Other surfaces").
-import { connect } from 'node:net'
-import type { AddressInfo } from 'node:net'
-import t from 'tap'
+import { connect, type AddressInfo, type Socket } from 'node:net'
+import t, { type Test } from 'tap'
 import { HEADERS_TIMEOUT_MS } from '../src/http/app.js'
 import { app } from './fixtures/app.js'
 
 // Both cases wait out the same timeout: side by side.
 t.jobs = 2
 
-t.test('one header byte per second: the connection is closed after the headers timeout', async t => {
+/** A socket connected to a freshly listening service. */
+async function connected (t: Test): Promise<Socket> {
   const service = await app()
   t.teardown(() => service.close())
   await service.listen({ host: '127.0.0.1', port: 0 })
   const { port } = service.server.address() as AddressInfo
-  const socket = connect(port, '127.0.0.1')
+  return connect(port, '127.0.0.1')
+}
+
+t.test('one header byte per second: the connection is closed after the headers timeout', async t => {
+  const socket = await connected(t)
   const request = 'GET /rooms/new HTTP/1.1\r\nHost: localhost\r\nX-Slow: ' + 'a'.repeat(60)
   let sent = 0
   let answer = ''
@@ -37,11 +41,7 @@ t.test('one header byte per second: the connection is closed after the headers t
 })
 
 t.test('a connection that never sends a byte is closed after the headers timeout too', async t => {
-  const service = await app()
-  t.teardown(() => service.close())
-  await service.listen({ host: '127.0.0.1', port: 0 })
-  const { port } = service.server.address() as AddressInfo
-  const socket = connect(port, '127.0.0.1')
+  const socket = await connected(t)
   const started = Date.now()
   const guard = setTimeout(() => socket.destroy(new Error('not dropped within 30 s')), 30_000)
   const error = await new Promise<Error | undefined>(resolve => {
