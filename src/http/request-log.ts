@@ -44,13 +44,14 @@ export function createRequestLog (logger: Logger, metrics: Metrics): RequestLog 
   const stream = internals[pino.symbols.streamSym]
   const bindings = internals[pino.symbols.chindingsSym]
   const messageKey = JSON.stringify(internals[pino.symbols.messageKeySym])
+  const levelValues = { info: String(logger.levels.values.info), debug: String(logger.levels.values.debug) }
 
   function line (levelName: 'info' | 'debug', request: FastifyRequest, redirect: RedirectLog | null, status: number, seconds: number): string {
     const message = levelName === 'debug' ? 'probe' : redirect === null ? 'request' : 'redirect'
     const fields = redirect === null
       ? ''
       : `,"kind":"${redirect.kind}","zone":"${redirect.zone}","lang":${JSON.stringify(redirect.lang)},"client":${JSON.stringify(redirect.client)}`
-    return `{"level":${String(logger.levels.values[levelName])}${internals[pino.symbols.timeSym]()}${bindings},"reqId":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},"url":${JSON.stringify(request.url)},"status":${String(status)},"ms":${String(Math.round(seconds * 100_000) / 100)}${fields},${messageKey}:"${message}"}\n`
+    return `{"level":${levelValues[levelName]}${internals[pino.symbols.timeSym]()}${bindings},"reqId":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},"url":${JSON.stringify(request.url)},"status":${String(status)},"ms":${String(Math.round(seconds * 100_000) / 100)}${fields},${messageKey}:"${message}"}\n`
   }
 
   return {
