@@ -67,11 +67,9 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, statu
  */
 export function registerProblemHandlers (app: FastifyInstance, requestLog: RequestLog, answerError: ErrorAnswer): void {
   app.decorateRequest('problem', null)
-  app.setNotFoundHandler((request, reply) => {
-    const started = performance.now()
+  app.setNotFoundHandler(requestLog.accounted((request, reply) => {
     sendProblem(request, reply, 404, 'NOT_FOUND', 'There is no page here. Room links look like /rooms/<room GUID> or /rooms/new.')
-    requestLog.record(request, 404, (performance.now() - started) / 1000)
-  })
+  }))
   app.setErrorHandler(answerError)
 }
 

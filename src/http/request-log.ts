@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { pino, type Logger } from 'pino'
 import type { Metrics } from './metrics.js'
 import type { RedirectLog } from './rooms.js'
@@ -33,7 +33,14 @@ export interface RequestLog {
   readonly record: (request: FastifyRequest, status: number, seconds: number) => void
   /** Logs an error nobody expected, with the request it broke. */
   readonly failure: (request: FastifyRequest, error: unknown) => void
+  /**
+   * For handlers that answer synchronously outside the pages' hooks (the
+   * redirects, the 404 page): `answer`, timed, then recorded.
+   */
+  readonly accounted: (answer: Answer) => Answer
 }
+
+type Answer = (request: FastifyRequest, reply: FastifyReply) => void
 
 export function createRequestLog (logger: Logger, metrics: Metrics): RequestLog {
   // The line is written straight to the logger's destination, in pino's own
@@ -54,19 +61,26 @@ export function createRequestLog (logger: Logger, metrics: Metrics): RequestLog 
     return `{"level":${levelValues[levelName]}${internals[pino.symbols.timeSym]()}${bindings},"reqId":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},"url":${JSON.stringify(request.url)},"status":${String(status)},"ms":${String(Math.round(seconds * 100_000) / 100)}${fields},${messageKey}:"${message}"}\n`
   }
 
+  function record (request: FastifyRequest, status: number, seconds: number): void {
+    if (request.accounted) return
+    request.accounted = true
+    const redirect = request.redirect ?? null
+    metrics.recordResponse(redirect, request.problem, status, seconds)
+    // Probes and scrapes log at debug, so that they do not drown the redirects.
+    const levelName = PROBES.has(request.url) ? 'debug' : 'info'
+    if (!logger.isLevelEnabled(levelName)) return
+    stream.write(line(levelName, request, redirect, status, seconds))
+  }
+
   return {
-    record (request, status, seconds) {
-      if (request.accounted) return
-      request.accounted = true
-      const redirect = request.redirect ?? null
-      metrics.recordResponse(redirect, request.problem, status, seconds)
-      // Probes and scrapes log at debug, so that they do not drown the redirects.
-      const levelName = PROBES.has(request.url) ? 'debug' : 'info'
-      if (!logger.isLevelEnabled(levelName)) return
-      stream.write(line(levelName, request, redirect, status, seconds))
-    },
+    record,
     failure (request, error) {
       logger.error({ reqId: request.id, err: error }, 'unhandled error')
+    },
+    accounted: answer => (request, reply) => {
+      const started = performance.now()
+      answer(request, reply)
+      record(request, reply.statusCode, (performance.now() - started) / 1000)
     }
   }
 }

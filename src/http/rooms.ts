@@ -35,8 +35,6 @@ export interface RoomRoutesOptions {
   readonly requestLog: RequestLog
 }
 
-type Answer = (request: FastifyRequest, reply: FastifyReply) => void
-
 /**
  * The redirect routes (DESIGN.md "Responses"), the hot path. Everything
  * derivable from the configuration is built once here; a request only runs
@@ -57,15 +55,6 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override, ne
   const redirectHeaders = Object.entries({ ...SECURITY_HEADERS, 'cache-control': 'no-store', vary: 'Accept-Language', 'content-length': '0' }).flat()
 
   app.decorateRequest('redirect', null)
-
-  /** Answers, then logs and counts the request: the answer is sent by the time `answer` returns. */
-  function accounted (answer: Answer): Answer {
-    return (request, reply) => {
-      const started = performance.now()
-      answer(request, reply)
-      requestLog.record(request, reply.statusCode, (performance.now() - started) / 1000)
-    }
-  }
 
   function redirect (request: FastifyRequest, reply: FastifyReply, room: string | undefined): void {
     const { zone, client } = decideZone(zonePolicy, {
@@ -107,6 +96,8 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override, ne
     redirect(request, reply, id)
   }
 
+  // Every answer below is sent by the time the handler returns, so it is timed and recorded on the spot.
+  const { accounted } = requestLog
   app.get('/rooms/new', { schema: createRoomSchema }, accounted((request, reply) => { redirect(request, reply, undefined) }))
   app.get('/rooms/:room', { schema: roomSchema }, accounted((request, reply) => { room(request, reply, (request.params as { room: string }).room) }))
   app.get('/rooms', { schema: roomByUriSchema }, accounted((request, reply) => { room(request, reply, queryValue(request, 'uri')) }))
