@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, resolveBaseUrl, type BaseUrl, type PcwpError } from './pcwp/index.js'
 import { EXIT_CONFIG, startServer } from './server.js'
 import { createServerInfoOverride } from './serverinfo/override.js'
-import { VERSION } from './version.js'
+import { VERSION } from './package-files.js'
 
 /** EX_USAGE from sysexits.h is 64; the common convention for bad arguments is 2. */
 export const EXIT_USAGE = 2

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { runCli, EXIT_USAGE } from '../src/cli.js'
 import { EXIT_CONFIG } from '../src/server.js'
-import { VERSION } from '../src/version.js'
+import { VERSION } from '../src/package-files.js'
 import { serve, startUpstream, xccosReply } from './fixtures/upstream.js'
 
 const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { VERSION } from '../src/package-files.js'
 import { get } from './fixtures/service.js'
 import { freePort } from './fixtures/ports.js'
 
@@ -43,7 +44,7 @@ t.test('the Dockerfile keeps its promises', async t => {
   const packed = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map(f => f.path)
   t.ok(packed.includes((cmd[1] ?? '').replace('node_modules/pcwp-links/', '')), `the entry ${String(cmd[1])} is in the package`)
   const ignore = await readFile(join(ROOT, '.dockerignore'), 'utf8')
-  for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'public/']) {
+  for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'scripts/', 'public/']) {
     t.match(ignore, new RegExp(`^!${copied.replace('.', '\\.')}$`, 'm'), `.dockerignore lets ${copied} into the build`)
   }
 })
@@ -81,6 +82,10 @@ t.test('the runtime stage installs the packed package and starts it', async t =>
   })
   t.equal((await get(port, '/healthz')).status, 200, '/healthz answers')
   t.equal((await get(port, '/rooms/new')).headers.location, 'https://chat.example.com/rm/?clientlang=en-US')
+  // The bundled entry finds the package's own files and carries every dependency.
+  t.match((await get(port, '/links/links.js')).body, /addEventListener/, 'the link builder script is served')
+  t.match(JSON.parse((await get(port, '/openapi.json')).body), { info: { title: 'pcwp-links', version: VERSION } }, 'the OpenAPI document names the version')
+  t.match((await get(port, '/metrics')).body, /^pcwp_redirects_total\b/m, 'metrics are exported')
   const healthcheck = jsonArgs((instruction('HEALTHCHECK')[0] ?? '').replace(/^.*?CMD /, ''))
   await t.resolves(run(healthcheck[0] ?? '', healthcheck.slice(1), { cwd: app, env }), 'the HEALTHCHECK command passes')
   child.kill('SIGTERM')

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import type { LanguageNegotiator } from '../negotiate/language.js'
 import { NETWORK_ZONES, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
 import { roomManagementUrl } from '../pcwp/url.js'
+import { readPackageFile } from '../package-files.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { escapeHtml, htmlPage } from './html.js'
 import { queryValue } from './request-values.js'
@@ -11,8 +11,8 @@ import { queryValue } from './request-values.js'
 // The page's own script and style sheet, served from this origin so that the
 // Content-Security-Policy needs no 'unsafe-inline'.
 const ASSETS = {
-  'links.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../../public/links.js', import.meta.url), 'utf8') },
-  'links.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('../../public/links.css', import.meta.url), 'utf8') }
+  'links.js': { type: 'text/javascript; charset=utf-8', body: readPackageFile('public/links.js') },
+  'links.css': { type: 'text/css; charset=utf-8', body: readPackageFile('public/links.css') }
 }
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 // A Host (or trusted X-Forwarded-Host) fit to print in a link: a name or an address, and a port.
