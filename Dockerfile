@@ -21,5 +21,7 @@ USER node
 EXPOSE 8080
 # The slim image has no curl: node itself asks the liveness endpoint.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# The server bundled into one file (scripts/bundle.ts): half the start-up time.
-CMD ["node", "node_modules/pcwp-links/dist/server.bundle.js"]
+# As npm start: the server bundled into one file (scripts/bundle.ts), half the
+# start-up time; V8's young generation capped at 2 × 4 MiB, 20 MiB less memory
+# under load at no measurable CPU cost (docs/benchmarks.md).
+CMD ["node", "--max-semi-space-size=4", "node_modules/pcwp-links/dist/server.bundle.js"]

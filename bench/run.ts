@@ -66,7 +66,7 @@ interface Started { child: ChildProcess, port: number, firstRedirectMs: number }
 async function startServer (kind: 'service' | 'bare', env: Record<string, string>): Promise<Started> {
   const port = await freePort()
   const log = openSync(join(WORK, `${kind}-${port}.log`), 'w')
-  const [command, args] = pinned(0, process.execPath, [kind === 'service' ? SERVICE_ENTRY : BARE_ENTRY])
+  const [command, args] = pinned(0, process.execPath, kind === 'service' ? SERVICE_ARGS : [BARE_ENTRY])
   const started = performance.now()
   const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', log, log] })
   for (;;) {
@@ -212,7 +212,9 @@ const pad = (cells: string[]) => cells.map((c, i) => i < 3 ? c.padEnd(16) : c.pa
 // (npm run build), the bare server the same way. (Run through tsx's loader, the
 // bare server used a quarter more CPU per request, which flattered the service.)
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
-const SERVICE_ENTRY = join(ROOT, 'dist/server.bundle.js')
+// The service's node arguments are npm start's (`node <flags> dist/server.bundle.js`).
+const SERVICE_ARGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ').slice(1).map(arg => arg.startsWith('-') ? arg : join(ROOT, arg))
 const BARE_ENTRY = join(WORK, 'bare-server.js')
 await bundleForNode(join(ROOT, 'bench/bare-server.ts'), BARE_ENTRY)
 const cpu = cpus()[0]?.model ?? 'unknown CPU'

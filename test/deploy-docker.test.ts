@@ -40,9 +40,12 @@ t.test('the Dockerfile keeps its promises', async t => {
   t.match(healthcheck, /CMD \["node", "-e"/, 'the health check uses node itself (no curl in slim)')
   const cmd = jsonArgs(instruction('CMD')[0] ?? '[]')
   t.equal(cmd[0], 'node')
+  const start = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ')
+  t.same(cmd.slice(0, -1), start.slice(0, -1), 'node runs with the same flags as in npm start')
+  t.equal(cmd.at(-1), `node_modules/pcwp-links/${String(start.at(-1))}`, 'and the same entry')
   const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT })
   const packed = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map(f => f.path)
-  t.ok(packed.includes((cmd[1] ?? '').replace('node_modules/pcwp-links/', '')), `the entry ${String(cmd[1])} is in the package`)
+  t.ok(packed.includes(String(start.at(-1))), `the entry ${String(start.at(-1))} is in the package`)
   const ignore = await readFile(join(ROOT, '.dockerignore'), 'utf8')
   for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'scripts/', 'public/']) {
     t.match(ignore, new RegExp(`^!${copied.replace('.', '\\.')}$`, 'm'), `.dockerignore lets ${copied} into the build`)
