@@ -15,7 +15,7 @@ t.test('create a room: MS-PCWP 2.2.1', async t => {
   t.equal(res.headers.location, `${INTERNAL_BASE}?clientlang=de-DE`)
   t.equal(res.headers['cache-control'], 'no-store')
   t.equal(res.headers.vary, 'Accept-Language')
-  t.equal(res.headers['x-content-type-options'], 'nosniff', 'helmet headers are set')
+  t.equal(res.headers['referrer-policy'], 'no-referrer', 'helmet\'s headers that act on a redirect are set')
   t.equal(res.body, '')
 })
 

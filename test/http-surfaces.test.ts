@@ -101,14 +101,22 @@ t.test('demo mode: the landing page and the stand-in room management application
   t.match(repeated.body, /\(none\)/)
 })
 
-t.test('security headers: helmet\'s set on pages and redirects; error pages keep their stricter policy', async t => {
+t.test('security headers: helmet\'s set on pages, those that act on a bodiless response on redirects; error pages keep their stricter policy', async t => {
   const service = await app({})
   t.teardown(() => service.close())
-  for (const url of ['/', '/rooms/new']) {
-    const res = await service.inject(url)
-    for (const name of ['content-security-policy', 'strict-transport-security', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'cross-origin-opener-policy']) {
-      t.ok(res.headers[name], `${url} has ${name}`)
-    }
+  const page = await service.inject('/')
+  for (const name of ['content-security-policy', 'strict-transport-security', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy']) {
+    t.ok(page.headers[name], `a page has ${name}`)
+  }
+  const redirect = await service.inject('/rooms/new')
+  t.equal(redirect.statusCode, 302)
+  t.match(redirect.headers, {
+    'strict-transport-security': page.headers['strict-transport-security'],
+    'referrer-policy': 'no-referrer',
+    'cross-origin-resource-policy': 'same-origin'
+  }, 'a redirect pins HTTPS, sends no referrer on and is not embeddable cross-origin, as a page')
+  for (const name of ['content-security-policy', 'x-frame-options', 'x-content-type-options', 'cross-origin-opener-policy', 'origin-agent-cluster']) {
+    t.notOk(name in redirect.headers, `a redirect has no body for ${name} to govern`)
   }
   const problem = await service.inject('/rooms/nope')
   t.match(problem.headers['content-security-policy'], /^default-src 'none'/, 'an error page keeps its own stricter policy')

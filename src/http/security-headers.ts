@@ -18,8 +18,22 @@ function helmetHeaders (): Readonly<Record<string, string>> {
   return Object.fromEntries(Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]))
 }
 
-/** helmet's default security headers, which every response carries. */
+/** helmet's default security headers, which every page and error page carries. */
 export const SECURITY_HEADERS = helmetHeaders()
+
+/**
+ * Those of helmet's headers that act on a redirect: HSTS (any HTTPS response
+ * pins the host), Referrer-Policy (the browser applies it to the redirected
+ * request) and Cross-Origin-Resource-Policy (checked on every response of a
+ * no-cors fetch, redirects included). The others govern a document or a body
+ * (its scripts, framing, sniffing, opener, downloads), and a redirect has
+ * neither: nothing renders a 3xx with a Location. Each header is parsed and
+ * validated by Node on every response; the eight that could do nothing here
+ * cost about 6% of a redirect's CPU time in the benchmark.
+ */
+export const REDIRECT_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fromEntries(
+  ['strict-transport-security', 'referrer-policy', 'cross-origin-resource-policy'].map(name => [name, SECURITY_HEADERS[name] as string])
+)
 
 /**
  * For the pages (app.ts): every response in `scope` carries the security
