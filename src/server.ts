@@ -38,8 +38,8 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   const logger: Logger = pino({ level: config.logLevel }, destination)
   for (const warning of config.warnings) logger.warn(warning)
   const metrics = createMetrics(config.redirectStatus)
-  // Loaded only when a source is configured: undici and the XML parser are
-  // about a fifth of the start-up time.
+  // Loaded only when a source is configured: nothing else needs the XML
+  // parser and its validator.
   const override = config.serverInfo === undefined
     ? undefined
     : (await import('./serverinfo/override.js')).createServerInfoOverride({

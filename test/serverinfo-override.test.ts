@@ -8,7 +8,7 @@ import type { ServerInfoConfig } from '../src/config.js'
 import { MAX_REPLY_BYTES } from '../src/serverinfo/fetch.js'
 import { createServerInfoOverride, type FetchResult, type ServerInfoOverrideOptions } from '../src/serverinfo/override.js'
 import { app, ROOM } from './fixtures/app.js'
-import { drip, hang, memoryLogger, reset, serve, startUpstream, status, xccosReply, type Upstream } from './fixtures/upstream.js'
+import { drip, hang, memoryLogger, reset, selfSignedCertificate, serve, startUpstream, status, xccosReply, type Upstream } from './fixtures/upstream.js'
 
 const OVERRIDE = 'https://chatadmin.contoso.com/rooms/'
 const good = (url = OVERRIDE) => serve(xccosReply(`roomManagementUrl="${url}"`))
@@ -17,8 +17,8 @@ function settings (url: string, overrides: Partial<ServerInfoConfig> = {}): Serv
   return { url: new URL(url), refreshMs: 60_000, timeoutMs: 300, maxStaleMs: 10_000, ...overrides }
 }
 
-async function upstream (t: Test, behaviour: Parameters<typeof startUpstream>[0]): Promise<Upstream> {
-  const server = await startUpstream(behaviour)
+async function upstream (t: Test, ...args: Parameters<typeof startUpstream>): Promise<Upstream> {
+  const server = await startUpstream(...args)
   t.teardown(server.close)
   return server
 }
@@ -93,7 +93,7 @@ t.test('every kind of upstream failure is recorded, not thrown', async t => {
     ['a DOCTYPE', serve('<!DOCTYPE x [<!ENTITY a "b">]><xccos/>'), /DOCTYPE/],
     ['a body far over the cap', serve('<'.repeat(MAX_REPLY_BYTES * 2)), /larger than 1048576 bytes/],
     ['a declared length over the cap', (_req, res) => { res.writeHead(200, { 'content-length': String(MAX_REPLY_BYTES + 1) }); res.write('<') }, /larger than/],
-    ['a connection reset', reset, /could not be read \(UND_ERR_SOCKET\)/],
+    ['a connection reset', reset, /could not be read \(ECONNRESET\)/],
     ['a server that never answers', hang, /did not answer in time/],
     ['a slow-drip body', drip, /did not answer in time/]
   ]
@@ -110,6 +110,16 @@ t.test('every kind of upstream failure is recorded, not thrown', async t => {
   const { source } = override(t, { config: settings(server.url) })
   await source.refresh()
   t.equal(server.requests.length, before + 1, 'the redirect target is never fetched')
+})
+
+t.test('an https upstream is fetched over TLS with its certificate checked: a self-signed one is refused', async t => {
+  const server = await upstream(t, good(), await selfSignedCertificate())
+  const { source, results } = override(t, { config: settings(server.url, { timeoutMs: 5000 }) })
+  await source.refresh()
+  t.equal(server.requests.length, 0, 'no request is sent to a server that could not prove who it is')
+  t.equal(source.current(), undefined)
+  t.match(source.state().lastError, /could not be read \(DEPTH_ZERO_SELF_SIGNED_CERT\)/)
+  t.same(results, ['error'])
 })
 
 t.test('nothing listening: unreachable', async t => {

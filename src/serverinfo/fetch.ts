@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { fileURLToPath } from 'node:url'
-import { Agent, request } from 'undici'
 import { ServerInfoError } from './errors.js'
 
 /** No getserverinfo reply comes near this; a larger body is refused unread. */
@@ -14,71 +15,82 @@ export interface ServerInfoReply {
 export interface ServerInfoFetcher {
   /** One fetch, bounded by the time limit in all its parts: connect, headers and body. */
   fetch: () => Promise<ServerInfoReply>
-  /** Closes the fetcher's own connection pool. */
+  /** Aborts a fetch under way; later fetches fail at once. */
   close: () => Promise<void>
 }
 
 /**
- * Fetches the getserverinfo reply from `https:`/`http:` (undici, a pool of
- * its own, redirects not followed) or `file:` URLs.
+ * Fetches the getserverinfo reply from `https:`/`http:` URLs (a connection of
+ * its own per fetch, redirects not followed) or `file:` URLs.
+ *
+ * Node's own HTTP client rather than undici (DESIGN.md names undici): the
+ * service makes one request every few minutes, and loading undici, whose HTTP
+ * parser is WebAssembly, cost 20 MiB of resident memory and 140 ms of
+ * start-up, a fifth of the memory the whole service may use (docs/benchmarks.md).
  */
 export function createServerInfoFetcher (url: URL, timeoutMs: number): ServerInfoFetcher {
   if (url.protocol === 'file:') {
-    return { fetch: async () => readReplyFile(url, timeoutMs), close: async () => { /* nothing to close */ } }
+    return { fetch: async () => bounded(timeoutMs, signal => readReplyFile(url, signal)), close: async () => { /* nothing to close */ } }
   }
-  // The abort signal bounds each fetch as a whole; the pool's own limits are
-  // a backstop set a little later, so that every timeout reads the same.
-  const backstop = timeoutMs + 1000
-  const agent = new Agent({ connectTimeout: backstop, headersTimeout: backstop, bodyTimeout: backstop, connections: 2 })
+  const closing = new AbortController()
   return {
-    fetch: async () => {
-      try {
-        return await fetchReply(url, agent, timeoutMs)
-      } catch (error) {
-        throw asServerInfoError(error)
-      }
-    },
-    // destroy, not close: a hanging fetch must not hold up shutdown.
-    close: async () => { await agent.destroy() }
+    fetch: async () => bounded(timeoutMs, signal => fetchReply(url, AbortSignal.any([signal, closing.signal]))),
+    close: () => {
+      closing.abort()
+      return Promise.resolve()
+    }
   }
 }
 
-async function fetchReply (url: URL, agent: Agent, timeoutMs: number): Promise<ServerInfoReply> {
-  const response = await request(url, {
-    dispatcher: agent,
-    signal: AbortSignal.timeout(timeoutMs),
-    headers: { accept: 'application/xml, application/json' }
+/** One fetch under the time limit, as a whole; every failure becomes a ServerInfoError. */
+async function bounded (timeoutMs: number, fetch: (signal: AbortSignal) => Promise<ServerInfoReply>): Promise<ServerInfoReply> {
+  const timeout = AbortSignal.timeout(timeoutMs)
+  try {
+    return await fetch(timeout)
+  } catch (error) {
+    // Once the time is up, whatever broke (the request, the body being read)
+    // broke because of it.
+    throw timeout.aborted ? timedOut() : asServerInfoError(error)
+  }
+}
+
+async function fetchReply (url: URL, signal: AbortSignal): Promise<ServerInfoReply> {
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+    send(url, { signal, agent: false, headers: { accept: 'application/xml, application/json' } }, resolve)
+      .once('error', reject)
+      .end()
   })
   if (response.statusCode !== 200) {
-    await response.body.dump()
-    throw new ServerInfoError('PCWP_SERVERINFO_HTTP_STATUS', `the upstream answered HTTP ${response.statusCode}${response.statusCode >= 300 && response.statusCode < 400 ? ' (redirects are not followed)' : ''}`)
+    response.destroy()
+    // A response the client received always has its status code.
+    const code = response.statusCode as number
+    throw new ServerInfoError('PCWP_SERVERINFO_HTTP_STATUS', `the upstream answered HTTP ${code}${code >= 300 && code < 400 ? ' (redirects are not followed)' : ''}`)
   }
-  const length = Number(response.headers['content-length'])
-  if (length > MAX_REPLY_BYTES) {
-    await response.body.dump()
+  if (Number(response.headers['content-length']) > MAX_REPLY_BYTES) {
+    response.destroy()
     throw tooLarge()
   }
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+  for await (const chunk of response as AsyncIterable<Buffer>) {
     size += chunk.length
-    // Leaving the loop destroys the body: the rest is never read.
+    // Leaving the loop destroys the response: the rest is never read.
     if (size > MAX_REPLY_BYTES) throw tooLarge()
     chunks.push(chunk)
   }
-  const contentType = response.headers['content-type']
-  return { body: Buffer.concat(chunks).toString('utf8'), contentType: typeof contentType === 'string' ? contentType : undefined }
+  return { body: Buffer.concat(chunks).toString('utf8'), contentType: response.headers['content-type'] }
 }
 
-async function readReplyFile (url: URL, timeoutMs: number): Promise<ServerInfoReply> {
+async function readReplyFile (url: URL, signal: AbortSignal): Promise<ServerInfoReply> {
   const path = fileURLToPath(url)
-  try {
-    if ((await stat(path)).size > MAX_REPLY_BYTES) throw tooLarge()
-    const body = await readFile(path, { encoding: 'utf8', signal: AbortSignal.timeout(timeoutMs) })
-    return { body, contentType: path.endsWith('.json') ? 'application/json' : undefined }
-  } catch (error) {
-    throw asServerInfoError(error)
-  }
+  if ((await stat(path)).size > MAX_REPLY_BYTES) throw tooLarge()
+  const body = await readFile(path, { encoding: 'utf8', signal })
+  return { body, contentType: path.endsWith('.json') ? 'application/json' : undefined }
+}
+
+function timedOut (): ServerInfoError {
+  return new ServerInfoError('PCWP_SERVERINFO_TIMEOUT', 'the upstream did not answer in time')
 }
 
 function tooLarge (): ServerInfoError {
@@ -88,8 +100,7 @@ function tooLarge (): ServerInfoError {
 /** Names the failure without quoting anything the upstream sent. */
 function asServerInfoError (error: unknown): ServerInfoError {
   if (error instanceof ServerInfoError) return error
-  const { name, code } = error as { name?: string, code?: string }
-  if (name === 'TimeoutError') return new ServerInfoError('PCWP_SERVERINFO_TIMEOUT', 'the upstream did not answer in time')
-  // Network and file system errors all carry a code (ECONNREFUSED, UND_ERR_SOCKET, ENOENT, …).
+  const { code } = error as { code?: string }
+  // Network and file system errors all carry a code (ECONNREFUSED, ECONNRESET, ENOENT, …).
   return new ServerInfoError('PCWP_SERVERINFO_UNREACHABLE', `the upstream could not be read (${String(code)})`)
 }
