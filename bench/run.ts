@@ -1,4 +1,7 @@
 // npm run bench: the service as shipped against a bare fastify 302, interleaved.
+// With --reference "<node arguments>", against a second service started with
+// those arguments instead (another build's bundle, other V8 flags): the same
+// rounds, an A/B comparison of two versions of the service.
 // Loopback only; every run is bounded by --rounds × --duration per scenario.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { openSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
@@ -18,7 +21,8 @@ const { values: options } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     scenarios: { type: 'string', default: 'mix,override,hanging-upstream,metrics-scrape' },
-    smoke: { type: 'boolean', default: false }
+    smoke: { type: 'boolean', default: false },
+    reference: { type: 'string' }
   }
 })
 const SMOKE = options.smoke
@@ -35,7 +39,8 @@ const wrkScriptFile = join(WORK, 'mix.lua')
 writeFileSync(wrkScriptFile, wrkScript(mix))
 
 interface Load { rps: number, p50: number, p99: number, errors: number, requests: number, cpuUs: number }
-interface Row extends Load { scenario: string, round: number, server: 'service' | 'bare' }
+type Side = 'service' | 'reference'
+interface Row extends Load { scenario: string, round: number, server: Side }
 
 function commandExists (name: string): boolean {
   try {
@@ -63,10 +68,10 @@ async function get (port: number, path: string): Promise<number> {
 interface Started { child: ChildProcess, port: number, firstRedirectMs: number }
 
 /** Starts a server process and measures the time from spawn to its first 302. */
-async function startServer (kind: 'service' | 'bare', env: Record<string, string>): Promise<Started> {
+async function startServer (kind: Side, env: Record<string, string>): Promise<Started> {
   const port = await freePort()
   const log = openSync(join(WORK, `${kind}-${port}.log`), 'w')
-  const [command, args] = pinned(0, process.execPath, kind === 'service' ? SERVICE_ARGS : [BARE_ENTRY])
+  const [command, args] = pinned(0, process.execPath, kind === 'service' ? SERVICE_ARGS : REFERENCE_ARGS)
   const started = performance.now()
   const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', log, log] })
   for (;;) {
@@ -154,6 +159,17 @@ async function upstream (hang: boolean): Promise<{ server: Server, url: string }
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/getserverinfo` }
 }
 
+/** Waits (at most 2 s) until the service's redirects use the upstream's override. */
+async function overrideApplied (port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const location = await new Promise<string | undefined>(resolve => {
+      request({ host: '127.0.0.1', port, path: '/rooms/new', agent: false }, res => { res.resume(); resolve(res.headers.location) }).end()
+    })
+    if (location?.startsWith('https://chatadmin.contoso.com/') === true) return
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
 const SERVICE_ENV = {
   NODE_ENV: 'production',
   HOST: '127.0.0.1',
@@ -163,7 +179,7 @@ const SERVICE_ENV = {
   PCWP_TRUST_PROXY: '127.0.0.1'
 }
 
-async function scenario (name: string): Promise<{ rows: Row[], rssMiB: number, firstRedirectMs: number, bareFirstRedirectMs: number }> {
+async function scenario (name: string): Promise<{ rows: Row[], rssMiB: number, referenceRssMiB: number, firstRedirectMs: number, referenceFirstRedirectMs: number }> {
   const env: Record<string, string> = { ...SERVICE_ENV }
   let stub: Server | undefined
   if (name === 'override' || name === 'hanging-upstream') {
@@ -173,36 +189,35 @@ async function scenario (name: string): Promise<{ rows: Row[], rssMiB: number, f
     env.PCWP_SERVERINFO_TIMEOUT_MS = '60000'
   }
   const service = await startServer('service', env)
-  const bare = await startServer('bare', {})
+  const reference = await startServer('reference', BARE ? {} : env)
   if (name === 'override') {
-    for (let i = 0; i < 200; i++) {
-      const location = await new Promise<string | undefined>(resolve => {
-        request({ host: '127.0.0.1', port: service.port, path: '/rooms/new', agent: false }, res => { res.resume(); resolve(res.headers.location) }).end()
-      })
-      if (location?.startsWith('https://chatadmin.contoso.com/') === true) break
-      await new Promise(resolve => setTimeout(resolve, 10))
-    }
+    for (const server of BARE ? [service] : [service, reference]) await overrideApplied(server.port)
   }
   // Prometheus scraping once a second, as a busy monitoring setup would.
-  const scraper = name === 'metrics-scrape' ? setInterval(() => { void get(service.port, '/metrics') }, 1000) : undefined
+  const scraper = name === 'metrics-scrape'
+    ? setInterval(() => { for (const server of BARE ? [service] : [service, reference]) void get(server.port, '/metrics') }, 1000)
+    : undefined
   // Warm-up: JIT and caches, not measured.
   if (!SMOKE) {
     await load(service, 2)
-    await load(bare, 2)
+    await load(reference, 2)
   }
   const rows: Row[] = []
   for (let round = 1; round <= ROUNDS; round++) {
-    rows.push({ scenario: name, round, server: 'service', ...await load(service, DURATION_S) })
-    rows.push({ scenario: name, round, server: 'bare', ...await load(bare, DURATION_S) })
+    // Each server goes first in every other round, so that neither always
+    // follows the other's load.
+    const order = round % 2 === 1 ? [['service', service], ['reference', reference]] as const : [['reference', reference], ['service', service]] as const
+    for (const [server, started] of order) rows.push({ scenario: name, round, server, ...await load(started, DURATION_S) })
   }
   clearInterval(scraper)
   const rssMiB = peakRssMiB(service.child.pid as number)
-  await Promise.all([stop(service.child), stop(bare.child)])
+  const referenceRssMiB = peakRssMiB(reference.child.pid as number)
+  await Promise.all([stop(service.child), stop(reference.child)])
   if (stub !== undefined) {
     stub.closeAllConnections()
     stub.close()
   }
-  return { rows, rssMiB, firstRedirectMs: service.firstRedirectMs, bareFirstRedirectMs: bare.firstRedirectMs }
+  return { rows, rssMiB, referenceRssMiB, firstRedirectMs: service.firstRedirectMs, referenceFirstRedirectMs: reference.firstRedirectMs }
 }
 
 const fmt = (n: number, digits = 2) => Number.isFinite(n) ? n.toFixed(digits) : 'n/a'
@@ -213,24 +228,26 @@ const pad = (cells: string[]) => cells.map((c, i) => i < 3 ? c.padEnd(16) : c.pa
 // bare server used a quarter more CPU per request, which flattered the service.)
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
 // The service's node arguments are npm start's (`node <flags> dist/server.bundle.js`).
-const SERVICE_ARGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .split(' ').slice(1).map(arg => arg.startsWith('-') ? arg : join(ROOT, arg))
-const BARE_ENTRY = join(WORK, 'bare-server.js')
-await bundleForNode(join(ROOT, 'bench/bare-server.ts'), BARE_ENTRY)
+const nodeArgs = (text: string) => text.split(' ').filter(arg => arg !== '').map(arg => arg.startsWith('-') ? arg : join(ROOT, arg))
+const SERVICE_ARGS = nodeArgs((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.replace(/^node /, ''))
+const BARE = options.reference === undefined
+const REFERENCE_ARGS = BARE ? [join(WORK, 'bare-server.js')] : nodeArgs(options.reference as string)
+const REFERENCE = BARE ? 'bare' : `reference (node ${(options.reference as string).trim()})`
+if (BARE) await bundleForNode(join(ROOT, 'bench/bare-server.ts'), REFERENCE_ARGS[0] as string)
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 console.log(`pcwp-links benchmark: node ${process.version}, ${availableParallelism()} CPUs (${cpu}), load by ${WRK ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION_S} s, ${TWO_CPUS ? 'server on CPU 0, load on CPU 1' : 'not pinned'}`)
-console.log(`logs: ${WORK}\n`)
+console.log(`logs: ${WORK}; the service against ${REFERENCE}\n`)
 console.log(pad(['scenario', 'round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'errors']))
 const summaries: string[] = []
 let allTargetsMet = true
 for (const name of SCENARIOS) {
   const result = await scenario(name)
   for (const row of result.rows) {
-    console.log(pad([row.scenario, String(row.round), row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), fmt(row.cpuUs, 1), String(row.errors)]))
+    console.log(pad([row.scenario, String(row.round), row.server === 'reference' && BARE ? 'bare' : row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), fmt(row.cpuUs, 1), String(row.errors)]))
   }
   const of = (server: string, key: 'rps' | 'p50' | 'p99' | 'cpuUs') => median(result.rows.filter(r => r.server === server).map(r => r[key]))
-  const throughput = of('service', 'rps') / of('bare', 'rps')
-  const p99 = of('service', 'p99') / of('bare', 'p99')
+  const throughput = of('service', 'rps') / of('reference', 'rps')
+  const p99 = of('service', 'p99') / of('reference', 'p99')
   const errors = result.rows.reduce((sum, r) => sum + r.errors, 0)
   const targets = [
     ['throughput ≥ 0.90× bare', throughput >= 0.9],
@@ -239,10 +256,12 @@ for (const name of SCENARIOS) {
     ['peak RSS ≤ 100 MiB', result.rssMiB <= 100],
     ['first redirect ≤ 1 s', result.firstRedirectMs <= 1000]
   ] as const
+  const label = BARE ? 'bare' : 'reference'
+  summaries.push(`${name}: median service ${fmt(of('service', 'rps'), 0)} req/s p50 ${fmt(of('service', 'p50'), 3)} ms p99 ${fmt(of('service', 'p99'), 3)} ms | ${label} ${fmt(of('reference', 'rps'), 0)} req/s p50 ${fmt(of('reference', 'p50'), 3)} ms p99 ${fmt(of('reference', 'p99'), 3)} ms
+  ratio service/${label}: throughput ${fmt(throughput, 3)}×, p99 ${fmt(p99, 3)}×, CPU per request ${fmt(of('service', 'cpuUs'), 1)} / ${fmt(of('reference', 'cpuUs'), 1)} µs = ${fmt(of('service', 'cpuUs') / of('reference', 'cpuUs'), 2)}× | errors ${errors} | peak RSS ${fmt(result.rssMiB, 1)} MiB (${label} ${fmt(result.referenceRssMiB, 1)} MiB) | first redirect ${fmt(result.firstRedirectMs, 0)} ms after spawn (${label} ${fmt(result.referenceFirstRedirectMs, 0)} ms)` +
+    // The targets are the issue's, against bare fastify; a comparison of two services has none.
+    (BARE ? `\n  targets: ${targets.map(([target, met]) => `${met ? 'PASS' : 'FAIL'} ${target}`).join(', ')}` : ''))
   allTargetsMet &&= targets.every(([, met]) => met)
-  summaries.push(`${name}: median service ${fmt(of('service', 'rps'), 0)} req/s p50 ${fmt(of('service', 'p50'), 3)} ms p99 ${fmt(of('service', 'p99'), 3)} ms | bare ${fmt(of('bare', 'rps'), 0)} req/s p50 ${fmt(of('bare', 'p50'), 3)} ms p99 ${fmt(of('bare', 'p99'), 3)} ms
-  ratio service/bare: throughput ${fmt(throughput, 3)}×, p99 ${fmt(p99, 3)}×, CPU per request ${fmt(of('service', 'cpuUs'), 1)} / ${fmt(of('bare', 'cpuUs'), 1)} µs = ${fmt(of('service', 'cpuUs') / of('bare', 'cpuUs'), 2)}× | errors ${errors} | peak RSS ${fmt(result.rssMiB, 1)} MiB | first redirect ${fmt(result.firstRedirectMs, 0)} ms after spawn (bare ${fmt(result.bareFirstRedirectMs, 0)} ms)
-  targets: ${targets.map(([label, met]) => `${met ? 'PASS' : 'FAIL'} ${label}`).join(', ')}`)
 }
 console.log('\nmedians\n' + summaries.join('\n'))
-console.log(`\n${allTargetsMet ? 'all targets met' : 'some targets missed'}`)
+if (BARE) console.log(`\n${allTargetsMet ? 'all targets met' : 'some targets missed'}`)
