@@ -57,8 +57,10 @@ async function bounded (timeoutMs: number, fetch: (signal: AbortSignal) => Promi
 async function fetchReply (url: URL, signal: AbortSignal): Promise<ServerInfoReply> {
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+    // Kept for the request's whole life, not once: an error after the
+    // response (the body cut short, an abort) must not go unhandled.
     send(url, { signal, agent: false, headers: { accept: 'application/xml, application/json' } }, resolve)
-      .once('error', reject)
+      .on('error', reject)
       .end()
   })
   if (response.statusCode !== 200) {
