@@ -190,12 +190,14 @@ async function scenario (name: string): Promise<{ rows: Row[], rssMiB: number, r
   }
   const service = await startServer('service', env)
   const reference = await startServer('reference', BARE ? {} : env)
+  // The services among the two (both, when the reference is one).
+  const services = BARE ? [service] : [service, reference]
   if (name === 'override') {
-    for (const server of BARE ? [service] : [service, reference]) await overrideApplied(server.port)
+    for (const { port } of services) await overrideApplied(port)
   }
   // Prometheus scraping once a second, as a busy monitoring setup would.
   const scraper = name === 'metrics-scrape'
-    ? setInterval(() => { for (const server of BARE ? [service] : [service, reference]) void get(server.port, '/metrics') }, 1000)
+    ? setInterval(() => { for (const { port } of services) void get(port, '/metrics') }, 1000)
     : undefined
   // Warm-up: JIT and caches, not measured.
   if (!SMOKE) {
@@ -227,7 +229,8 @@ const pad = (cells: string[]) => cells.map((c, i) => i < 3 ? c.padEnd(16) : c.pa
 // (npm run build), the bare server the same way. (Run through tsx's loader, the
 // bare server used a quarter more CPU per request, which flattered the service.)
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
-// The service's node arguments are npm start's (`node <flags> dist/server.bundle.js`).
+// The service's node arguments are npm start's (`node <flags> dist/server.bundle.js`);
+// a flag takes its value with `=`, anything else is a path from the package root.
 const nodeArgs = (text: string) => text.split(' ').filter(arg => arg !== '').map(arg => arg.startsWith('-') ? arg : join(ROOT, arg))
 const SERVICE_ARGS = nodeArgs((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.replace(/^node /, ''))
 const BARE = options.reference === undefined
