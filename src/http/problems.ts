@@ -38,8 +38,7 @@ const TITLES: Readonly<Record<number, string>> = {
 const PROBLEM_HEADERS = {
   ...SECURITY_HEADERS,
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff'
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
 // HTML first: a browser, or a client that states no preference, gets the page.
