@@ -1,7 +1,8 @@
-// npm run bench: the service as shipped against a bare fastify 302, interleaved.
-// With --reference "<node arguments>", against a second service started with
-// those arguments instead (another build's bundle, other V8 flags): the same
-// rounds, an A/B comparison of two versions of the service.
+// npm run bench: the service as shipped against a bare fastify 302 and the same
+// bare route writing one pino line per request (the floor the issue's logging
+// requirement sets), interleaved. With --reference "<node arguments>", against
+// a second service started with those arguments instead (another build's
+// bundle, other V8 flags): the same rounds, an A/B comparison of two versions.
 // Loopback only; every run is bounded by --rounds × --duration per scenario.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { openSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
@@ -39,8 +40,9 @@ const wrkScriptFile = join(WORK, 'mix.lua')
 writeFileSync(wrkScriptFile, wrkScript(mix))
 
 interface Load { rps: number, p50: number, p99: number, errors: number, requests: number, cpuUs: number }
-type Side = 'service' | 'reference'
-interface Row extends Load { scenario: string, round: number, server: Side }
+/** A server under load: its name in the table, node's arguments, and its environment beyond the scenario's. */
+interface Contender { name: string, args: string[], env: Record<string, string>, isService: boolean }
+interface Row extends Load { scenario: string, round: number, server: string }
 
 function commandExists (name: string): boolean {
   try {
@@ -65,22 +67,28 @@ async function get (port: number, path: string): Promise<number> {
   })
 }
 
-interface Started { child: ChildProcess, port: number, firstRedirectMs: number }
+interface Started { contender: Contender, child: ChildProcess, port: number, firstRedirectMs: number }
 
-/** Starts a server process and measures the time from spawn to its first 302. */
-async function startServer (kind: Side, env: Record<string, string>): Promise<Started> {
+/**
+ * Starts a server process, its log (stdout and stderr) written to a file, and
+ * measures the time from spawn to its first 302. The services get the
+ * scenario's environment; the bare servers need none.
+ */
+async function startServer (contender: Contender, scenarioEnv: Record<string, string>): Promise<Started> {
   const port = await freePort()
-  const log = openSync(join(WORK, `${kind}-${port}.log`), 'w')
-  const [command, args] = pinned(0, process.execPath, kind === 'service' ? SERVICE_ARGS : REFERENCE_ARGS)
+  const logFile = join(WORK, `${contender.name.replace(/\W/g, '-')}-${String(port)}.log`)
+  const log = openSync(logFile, 'w')
+  const [command, args] = pinned(0, process.execPath, contender.args)
+  const env = { PATH: process.env.PATH, ...(contender.isService ? scenarioEnv : {}), ...contender.env, PORT: String(port) }
   const started = performance.now()
-  const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', log, log] })
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', log, log] })
   for (;;) {
     if (await get(port, '/rooms/new') === 302) break
-    if (child.exitCode !== null) throw new Error(`${kind} exited: see ${join(WORK, `${kind}-${port}.log`)}`)
-    if (performance.now() - started > 15_000) throw new Error(`${kind} did not answer within 15 s`)
+    if (child.exitCode !== null) throw new Error(`${contender.name} exited: see ${logFile}`)
+    if (performance.now() - started > 15_000) throw new Error(`${contender.name} did not answer within 15 s`)
     await new Promise(resolve => setTimeout(resolve, 5))
   }
-  return { child, port, firstRedirectMs: performance.now() - started }
+  return { contender, child, port, firstRedirectMs: performance.now() - started }
 }
 
 async function stop (child: ChildProcess): Promise<void> {
@@ -179,7 +187,9 @@ const SERVICE_ENV = {
   PCWP_TRUST_PROXY: '127.0.0.1'
 }
 
-async function scenario (name: string): Promise<{ rows: Row[], rssMiB: number, referenceRssMiB: number, firstRedirectMs: number, referenceFirstRedirectMs: number }> {
+interface ScenarioResult { rows: Row[], servers: { name: string, peakRssMiB: number, firstRedirectMs: number }[] }
+
+async function scenario (name: string): Promise<ScenarioResult> {
   const env: Record<string, string> = { ...SERVICE_ENV }
   let stub: Server | undefined
   if (name === 'override' || name === 'hanging-upstream') {
@@ -188,10 +198,9 @@ async function scenario (name: string): Promise<{ rows: Row[], rssMiB: number, r
     env.PCWP_SERVERINFO_URL = up.url
     env.PCWP_SERVERINFO_TIMEOUT_MS = '60000'
   }
-  const service = await startServer('service', env)
-  const reference = await startServer('reference', BARE ? {} : env)
-  // The services among the two (both, when the reference is one).
-  const services = BARE ? [service] : [service, reference]
+  const started: Started[] = []
+  for (const contender of CONTENDERS) started.push(await startServer(contender, env))
+  const services = started.filter(server => server.contender.isService)
   if (name === 'override') {
     for (const { port } of services) await overrideApplied(port)
   }
@@ -201,69 +210,85 @@ async function scenario (name: string): Promise<{ rows: Row[], rssMiB: number, r
     : undefined
   // Warm-up: JIT and caches, not measured.
   if (!SMOKE) {
-    await load(service, 2)
-    await load(reference, 2)
+    for (const server of started) await load(server, 2)
   }
   const rows: Row[] = []
   for (let round = 1; round <= ROUNDS; round++) {
-    // Each server goes first in every other round, so that neither always
-    // follows the other's load.
-    const order = round % 2 === 1 ? [['service', service], ['reference', reference]] as const : [['reference', reference], ['service', service]] as const
-    for (const [server, started] of order) rows.push({ scenario: name, round, server, ...await load(started, DURATION_S) })
+    // Each server goes first in turn, so that none always follows the same one's load.
+    const shift = (round - 1) % started.length
+    for (const server of [...started.slice(shift), ...started.slice(0, shift)]) {
+      rows.push({ scenario: name, round, server: server.contender.name, ...await load(server, DURATION_S) })
+    }
   }
   clearInterval(scraper)
-  const rssMiB = peakRssMiB(service.child.pid as number)
-  const referenceRssMiB = peakRssMiB(reference.child.pid as number)
-  await Promise.all([stop(service.child), stop(reference.child)])
+  const servers = started.map(({ contender, child, firstRedirectMs }) => ({ name: contender.name, peakRssMiB: peakRssMiB(child.pid as number), firstRedirectMs }))
+  await Promise.all(started.map(({ child }) => stop(child)))
   if (stub !== undefined) {
     stub.closeAllConnections()
     stub.close()
   }
-  return { rows, rssMiB, referenceRssMiB, firstRedirectMs: service.firstRedirectMs, referenceFirstRedirectMs: reference.firstRedirectMs }
+  return { rows, servers }
 }
 
 const fmt = (n: number, digits = 2) => Number.isFinite(n) ? n.toFixed(digits) : 'n/a'
 const pad = (cells: string[]) => cells.map((c, i) => i < 3 ? c.padEnd(16) : c.padStart(10)).join(' ')
 
-// Both servers run as plain JavaScript, bundled alike: the service as shipped
-// (npm run build), the bare server the same way. (Run through tsx's loader, the
+// Every server runs as plain JavaScript, bundled alike: the service as shipped
+// (npm run build), the bare servers the same way. (Run through tsx's loader, the
 // bare server used a quarter more CPU per request, which flattered the service.)
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
 // The service's node arguments are npm start's (`node <flags> dist/server.bundle.js`);
 // a flag takes its value with `=`, anything else is a path from the package root.
 const nodeArgs = (text: string) => text.split(' ').filter(arg => arg !== '').map(arg => arg.startsWith('-') ? arg : join(ROOT, arg))
-const SERVICE_ARGS = nodeArgs((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.replace(/^node /, ''))
+const SERVICE: Contender = {
+  name: 'service',
+  args: nodeArgs((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.replace(/^node /, '')),
+  env: {},
+  isService: true
+}
 const BARE = options.reference === undefined
-const REFERENCE_ARGS = BARE ? [join(WORK, 'bare-server.js')] : nodeArgs(options.reference as string)
-const REFERENCE = BARE ? 'bare' : `reference (node ${(options.reference as string).trim()})`
-if (BARE) await bundleForNode(join(ROOT, 'bench/bare-server.ts'), REFERENCE_ARGS[0] as string)
+const BARE_BUNDLE = join(WORK, 'bare-server.js')
+const CONTENDERS: readonly Contender[] = BARE
+  ? [SERVICE, { name: 'bare', args: [BARE_BUNDLE], env: {}, isService: false }, { name: 'bare+log', args: [BARE_BUNDLE], env: { BARE_LOG: '1' }, isService: false }]
+  : [SERVICE, { name: 'reference', args: nodeArgs(options.reference as string), env: {}, isService: true }]
+const [, REFERENCE] = CONTENDERS as [Contender, Contender]
+if (BARE) await bundleForNode(join(ROOT, 'bench/bare-server.ts'), BARE_BUNDLE)
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
-console.log(`pcwp-links benchmark: node ${process.version}, ${availableParallelism()} CPUs (${cpu}), load by ${WRK ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION_S} s, ${TWO_CPUS ? 'server on CPU 0, load on CPU 1' : 'not pinned'}`)
-console.log(`logs: ${WORK}; the service against ${REFERENCE}\n`)
+console.log(`pcwp-links benchmark: node ${process.version}, ${String(availableParallelism())} CPUs (${cpu}), load by ${WRK ? 'wrk' : 'autocannon'}, ${String(CONNECTIONS)} connections, ${String(ROUNDS)} round(s) of ${String(DURATION_S)} s, ${TWO_CPUS ? 'server on CPU 0, load on CPU 1' : 'not pinned'}`)
+console.log(`logs: ${WORK}; the service against ${BARE ? 'bare fastify (bare) and bare fastify writing one pino line per request (bare+log)' : `a second service (node ${(options.reference as string).trim()})`}\n`)
 console.log(pad(['scenario', 'round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'errors']))
 const summaries: string[] = []
 let allTargetsMet = true
 for (const name of SCENARIOS) {
   const result = await scenario(name)
   for (const row of result.rows) {
-    console.log(pad([row.scenario, String(row.round), row.server === 'reference' && BARE ? 'bare' : row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), fmt(row.cpuUs, 1), String(row.errors)]))
+    console.log(pad([row.scenario, String(row.round), row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), fmt(row.cpuUs, 1), String(row.errors)]))
   }
   const of = (server: string, key: 'rps' | 'p50' | 'p99' | 'cpuUs') => median(result.rows.filter(r => r.server === server).map(r => r[key]))
-  const throughput = of('service', 'rps') / of('reference', 'rps')
-  const p99 = of('service', 'p99') / of('reference', 'p99')
+  const ratios = (a: string, b: string) => {
+    const [throughput, p99, cpuUs] = [of(a, 'rps') / of(b, 'rps'), of(a, 'p99') / of(b, 'p99'), of(a, 'cpuUs') / of(b, 'cpuUs')]
+    return { throughput, p99, text: `ratio ${a}/${b}: throughput ${fmt(throughput, 3)}×, p99 ${fmt(p99, 3)}×, CPU per request ${fmt(of(a, 'cpuUs'), 1)} / ${fmt(of(b, 'cpuUs'), 1)} µs = ${fmt(cpuUs, 2)}×` }
+  }
+  const [service, reference] = result.servers as [ScenarioResult['servers'][number], ScenarioResult['servers'][number]]
   const errors = result.rows.reduce((sum, r) => sum + r.errors, 0)
+  const againstReference = ratios('service', REFERENCE.name)
   const targets = [
-    ['throughput ≥ 0.90× bare', throughput >= 0.9],
-    ['p99 ≤ 1.5× bare', p99 <= 1.5],
+    ['throughput ≥ 0.90× bare', againstReference.throughput >= 0.9],
+    ['p99 ≤ 1.5× bare', againstReference.p99 <= 1.5],
     ['no errors', errors === 0],
-    ['peak RSS ≤ 100 MiB', result.rssMiB <= 100],
-    ['first redirect ≤ 1 s', result.firstRedirectMs <= 1000]
+    ['peak RSS ≤ 100 MiB', service.peakRssMiB <= 100],
+    ['first redirect ≤ 1 s', service.firstRedirectMs <= 1000]
   ] as const
-  const label = BARE ? 'bare' : 'reference'
-  summaries.push(`${name}: median service ${fmt(of('service', 'rps'), 0)} req/s p50 ${fmt(of('service', 'p50'), 3)} ms p99 ${fmt(of('service', 'p99'), 3)} ms | ${label} ${fmt(of('reference', 'rps'), 0)} req/s p50 ${fmt(of('reference', 'p50'), 3)} ms p99 ${fmt(of('reference', 'p99'), 3)} ms
-  ratio service/${label}: throughput ${fmt(throughput, 3)}×, p99 ${fmt(p99, 3)}×, CPU per request ${fmt(of('service', 'cpuUs'), 1)} / ${fmt(of('reference', 'cpuUs'), 1)} µs = ${fmt(of('service', 'cpuUs') / of('reference', 'cpuUs'), 2)}× | errors ${errors} | peak RSS ${fmt(result.rssMiB, 1)} MiB (${label} ${fmt(result.referenceRssMiB, 1)} MiB) | first redirect ${fmt(result.firstRedirectMs, 0)} ms after spawn (${label} ${fmt(result.referenceFirstRedirectMs, 0)} ms)` +
-    // The targets are the issue's, against bare fastify; a comparison of two services has none.
-    (BARE ? `\n  targets: ${targets.map(([target, met]) => `${met ? 'PASS' : 'FAIL'} ${target}`).join(', ')}` : ''))
+  summaries.push([
+    `${name}: median ${CONTENDERS.map(({ name: server }) => `${server} ${fmt(of(server, 'rps'), 0)} req/s p50 ${fmt(of(server, 'p50'), 3)} ms p99 ${fmt(of(server, 'p99'), 3)} ms`).join(' | ')}`,
+    `  ${againstReference.text} | errors ${String(errors)} | peak RSS ${fmt(service.peakRssMiB, 1)} MiB (${reference.name} ${fmt(reference.peakRssMiB, 1)} MiB) | first redirect ${fmt(service.firstRedirectMs, 0)} ms after spawn (${reference.name} ${fmt(reference.firstRedirectMs, 0)} ms)`,
+    // The targets are the issue's, against bare fastify; a comparison of two
+    // services has none. bare+log/bare is the most any service that logs each
+    // request can reach here; service/bare+log is what the rest of it costs.
+    ...BARE
+      ? [`  ${ratios('bare+log', 'bare').text}`, `  ${ratios('service', 'bare+log').text}`, `  targets: ${targets.map(([target, met]) => `${met ? 'PASS' : 'FAIL'} ${target}`).join(', ')}`]
+      : []
+  ].join('\n'))
   allTargetsMet &&= targets.every(([, met]) => met)
 }
 console.log('\nmedians\n' + summaries.join('\n'))
