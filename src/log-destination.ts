@@ -1,3 +1,8 @@
+import { pino, type Logger } from 'pino'
+
+const LOG_BATCH_CHARS = 65_536
+const LOG_FLUSH_MS = 1000
+
 /** Where pino's lines go: anything with `write`, such as pino's own asynchronous destination. */
 export interface LineSink {
   write: (chunk: string) => unknown
@@ -60,4 +65,18 @@ export function batchedDestination (sink: LineSink, { batchChars, flushMs }: Bat
       sink.flushSync?.()
     }
   }
+}
+
+/**
+ * The service's logger, writing to standard output through pino's
+ * asynchronous destination: writing the log never blocks a redirect. Lines
+ * reach it in batches of 64 KiB, and at least once a second: each
+ * asynchronous write costs about 100 µs of CPU whatever its size (the hand-off
+ * to libuv's thread pool), 1.7 µs per line in 16 KiB batches, 0.5 µs in 64 KiB
+ * (npm run bench:log-write). What is left is written out when the process exits.
+ */
+export function createLogger (level: string): Logger {
+  const destination = batchedDestination(pino.destination({ sync: false }), { batchChars: LOG_BATCH_CHARS, flushMs: LOG_FLUSH_MS })
+  process.once('exit', destination.flushSync)
+  return pino({ level }, destination)
 }

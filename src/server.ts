@@ -1,16 +1,14 @@
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
-import { pino, type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createApp } from './http/app.js'
 import { createMetrics } from './http/metrics.js'
-import { batchedDestination } from './log-destination.js'
+import { createLogger } from './log-destination.js'
 
 /** EX_CONFIG from sysexits.h: the configuration is wrong. */
 export const EXIT_CONFIG = 78
-const LOG_BATCH_CHARS = 65_536
-const LOG_FLUSH_MS = 1000
 // How long in-flight requests get to finish after SIGTERM before the process gives up.
 const SHUTDOWN_GRACE_MS = 10_000
 
@@ -29,13 +27,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
     return EXIT_CONFIG
   }
 
-  // pino's asynchronous destination: writing the log never blocks a redirect.
-  // Lines reach it in batches of 64 KiB, and at least once a second: each
-  // asynchronous write costs about 100 µs of CPU whatever its size (the hand-off
-  // to libuv's thread pool), 1.7 µs per line in 16 KiB batches, 0.5 µs in 64 KiB.
-  const destination = batchedDestination(pino.destination({ sync: false }), { batchChars: LOG_BATCH_CHARS, flushMs: LOG_FLUSH_MS })
-  process.once('exit', destination.flushSync)
-  const logger: Logger = pino({ level: config.logLevel }, destination)
+  const logger: Logger = createLogger(config.logLevel)
   for (const warning of config.warnings) logger.warn(warning)
   const metrics = createMetrics(config.redirectStatus)
   // Loaded only when a source is configured: nothing else needs the XML
