@@ -4,9 +4,6 @@
 // and the request counted in its metrics. That is the least the issue's
 // logging and metrics requirements cost, next to everything else the service does.
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
-import { createMetrics } from '../src/http/metrics.js'
-import { createRequestLog } from '../src/http/request-log.js'
-import { createLogger } from '../src/log-destination.js'
 
 const LOCATION = 'https://chat.example.com/PersistentChat/RM/?clientlang=en-US'
 
@@ -17,6 +14,10 @@ function redirect (_request: FastifyRequest, reply: FastifyReply): void {
 const app = Fastify()
 let answer = redirect
 if (process.env.BARE_LOG === '1') {
+  // Imported only here, so that the bare server loads nothing but fastify.
+  const [{ createMetrics }, { createRequestLog }, { createLogger }] = await Promise.all([
+    import('../src/http/metrics.js'), import('../src/http/request-log.js'), import('../src/log-destination.js')
+  ])
   // What the request log reads of a request; app.ts and problems.ts declare them for the service.
   app.decorateRequest('accounted', false)
   app.decorateRequest('problem', null)
