@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
-import type { Logger } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createApp } from './http/app.js'
 import { createMetrics } from './http/metrics.js'
@@ -27,7 +26,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
     return EXIT_CONFIG
   }
 
-  const logger: Logger = createLogger(config.logLevel)
+  const logger = createLogger(config.logLevel)
   for (const warning of config.warnings) logger.warn(warning)
   const metrics = createMetrics(config.redirectStatus)
   // Loaded only when a source is configured: nothing else needs the XML
