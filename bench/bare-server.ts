@@ -18,9 +18,6 @@ if (process.env.BARE_LOG === '1') {
   const [{ createMetrics }, { createRequestLog }, { createLogger }] = await Promise.all([
     import('../src/http/metrics.js'), import('../src/http/request-log.js'), import('../src/log-destination.js')
   ])
-  // What the request log reads of a request; app.ts and problems.ts declare them for the service.
-  app.decorateRequest('accounted', false)
-  app.decorateRequest('problem', null)
   answer = createRequestLog(createLogger('info'), createMetrics(302)).accounted(redirect)
 }
 app.get('/rooms/*', answer)

@@ -1,9 +1,12 @@
 // src/http/request-log.ts: one line per request, in pino's own format, whatever the request holds.
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
+import Fastify from 'fastify'
 import t from 'tap'
 import { pino } from 'pino'
 import { createApp } from '../src/http/app.js'
+import { createMetrics } from '../src/http/metrics.js'
+import { createRequestLog } from '../src/http/request-log.js'
 import { config, ROOM, STANDARD_ENV } from './fixtures/app.js'
 import { memoryLogger } from './fixtures/upstream.js'
 
@@ -98,4 +101,24 @@ t.test('a page answered by the error handler is logged once, not again by the pa
   t.equal((await service.inject('/links')).statusCode, 429)
   t.match(logs, [{ url: '/links', status: 200 }, { url: '/links', status: 429 }])
   t.equal(logs.length, 2)
+})
+
+t.test('the request log needs none of the service\'s decorators: a bare app (bench/bare-server.ts) is logged and counted once per request', async t => {
+  const { logger, logs } = memoryLogger()
+  const metrics = createMetrics(302)
+  const requestLog = createRequestLog(logger, metrics)
+  const app = Fastify()
+  t.teardown(() => app.close())
+  app.get('/rooms/*', requestLog.accounted((request, reply) => {
+    void reply.redirect('https://chat.example.com/rm/', 302)
+    // A second record of the same request changes nothing.
+    requestLog.record(request, 302, 0)
+  }))
+  const response = await app.inject({ url: `/rooms/${ROOM}` })
+  t.equal(response.statusCode, 302)
+  t.equal(logs.length, 1, 'one line')
+  t.match(logs[0], { url: `/rooms/${ROOM}`, status: 302, msg: 'request' })
+  const scrape = await metrics.registry.metrics()
+  t.match(scrape, /pcwp_http_request_duration_seconds_count\{route="other"\} 1\n/, 'counted once, as no redirect of the service\'s own')
+  t.notMatch(scrape, /pcwp_rejections_total\{[^}]*\} [1-9]/, 'and not as a rejection')
 })

@@ -80,6 +80,7 @@ export async function createApp ({ config, logger = pino({ level: 'silent' }), o
       addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false }
     })
   }
+  // Decorated, though the request log copes without: every request then has the same shape.
   app.decorateRequest('accounted', false)
   registerProblemHandlers(app, requestLog, answerError)
   // One negotiator (and so one bounded cache) for the redirects and the link page.

@@ -20,8 +20,12 @@ export type ProblemCode = typeof PROBLEM_CODES[number]
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The error code this request was answered with, if any. */
-    problem: ProblemCode | null
+    /**
+     * The error code this request was answered with, if any. Absent where
+     * nothing decorates the request: on the requests fastify builds for its
+     * router's own errors, and in a bare app that only uses the request log.
+     */
+    problem?: ProblemCode | null
   }
 }
 

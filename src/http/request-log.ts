@@ -7,8 +7,8 @@ const PROBES = new Set(['/healthz', '/readyz', '/metrics'])
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set once the request has been logged and counted. */
-    accounted: boolean
+    /** Set once the request has been logged and counted (absent before, like `problem`). */
+    accounted?: boolean
   }
 }
 
@@ -62,10 +62,10 @@ export function createRequestLog (logger: Logger, metrics: Metrics): RequestLog 
   }
 
   function record (request: FastifyRequest, status: number, seconds: number): void {
-    if (request.accounted) return
+    if (request.accounted === true) return
     request.accounted = true
     const redirect = request.redirect ?? null
-    metrics.recordResponse(redirect, request.problem, status, seconds)
+    metrics.recordResponse(redirect, request.problem ?? null, status, seconds)
     // Probes and scrapes log at debug, so that they do not drown the redirects.
     const levelName = PROBES.has(request.url) ? 'debug' : 'info'
     if (!logger.isLevelEnabled(levelName)) return
