@@ -1,15 +1,37 @@
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
+import type { Logger } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createApp } from './http/app.js'
-import { createMetrics } from './http/metrics.js'
-import { createLogger } from './log-destination.js'
+import { createMetrics } from './http/plugins/metrics.js'
+import { createLogger } from './logger.js'
 
 /** EX_CONFIG from sysexits.h: the configuration is wrong. */
 export const EXIT_CONFIG = 78
+/** Any other start-up failure: the port is taken, HOST does not resolve, a crash. */
+export const EXIT_START_FAILED = 1
 // How long in-flight requests get to finish after SIGTERM before the process gives up.
 const SHUTDOWN_GRACE_MS = 10_000
+
+// What the operating system's error codes mean to an administrator.
+const LISTEN_FAILURES: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'address not available on this machine',
+  EACCES: 'permission denied',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name could not be resolved'
+}
+
+/**
+ * A failure that stops the process is said twice, so that it is seen
+ * whatever reads the output: a JSON `fatal` line for the log pipeline (at
+ * any LOG_LEVEL but silent) and one plain line on standard error.
+ */
+function reportFatal (logger: Logger, error: unknown, reason: string): void {
+  logger.fatal({ err: error }, reason)
+  logger.flush()
+  process.stderr.write(`pcwp-links: ${reason}\n`)
+}
 
 /**
  * The process: configuration, logger, app, listen, graceful shutdown.
@@ -29,21 +51,21 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   const logger = createLogger(config.logLevel)
   for (const warning of config.warnings) logger.warn(warning)
   const metrics = createMetrics(config.redirectStatus)
-  // Loaded only when a source is configured: nothing else needs the XML
-  // parser and its validator.
+  // Loaded only when a source is configured: nothing else needs undici or the XML parser.
   const override = config.serverInfo === undefined
     ? undefined
     : (await import('./serverinfo/override.js')).createServerInfoOverride({
-      config: config.serverInfo,
-      allowHttp: config.allowHttp,
-      logger: logger.child({ component: 'serverinfo' }),
-      onFetch: metrics.recordFetch
-    })
+        config: config.serverInfo,
+        allowHttp: config.allowHttp,
+        logger: logger.child({ component: 'serverinfo' }),
+        onFetch: metrics.recordFetch
+      })
   const app = await createApp({ config, logger, metrics, ...(override === undefined ? {} : { override }) })
 
-  closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
-    // `err` is set when an uncaught error brought us here (close-with-grace then exits 1).
-    logger.info({ signal, err }, 'shutting down: finishing in-flight requests')
+  const closer = closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false }, async ({ signal, err }) => {
+    // `err` is set when an uncaught error brought us here; close-with-grace then exits 1.
+    if (err === undefined) logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    else reportFatal(logger, err, `crashed: ${err.message}`)
     await app.close()
     await override?.stop()
     logger.flush()
@@ -52,10 +74,14 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   // The first fetch starts now and is not awaited: listening, and every
   // redirect, go ahead with the provisioned URLs until it answers.
   override?.start()
-  await app.listen({ host: config.host, port: config.port })
-  // A TCP listener (HOST and PORT) has an AddressInfo, never a pipe's path.
-  for (const { address, family, port } of app.addresses() as AddressInfo[]) {
-    logger.info(`Server listening at http://${family === 'IPv6' ? `[${address}]` : address}:${String(port)}`)
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException
+    reportFatal(logger, error, `cannot listen on ${config.host}:${String(config.port)}: ${LISTEN_FAILURES[code ?? ''] ?? (error as Error).message}`)
+    closer.uninstall()
+    await override?.stop()
+    return EXIT_START_FAILED
   }
   if (config.demo) {
     logger.warn(`DEMO MODE: no PCWP_BASE_URL_INTERNAL, PCWP_BASE_URL_EXTERNAL or PCWP_SERVERINFO_URL is set, so links lead to the built-in stand-in at /demo/rm/. Open http://localhost:${config.port}/ to try the flow. Set PCWP_BASE_URL_INTERNAL and PCWP_BASE_URL_EXTERNAL to your room management application for real use; with NODE_ENV=production the service refuses to start without them.`)

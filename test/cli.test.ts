@@ -102,7 +102,7 @@ t.test('check fetches the getserverinfo override once', async t => {
   t.equal(upstream.requests.length, 1)
   await upstream.close()
   const failing = await cli(['check'], { PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: upstream.url })
-  t.match(failing.out, /override: none \(fetch failed: the upstream could not be read \(ECONNREFUSED\)\)/)
+  t.match(failing.out, /override: none \(fetch failed: PCWP_SERVERINFO_UNREACHABLE: the upstream could not be read \(ECONNREFUSED\)\)/)
   t.match(failing.out, /external readers:\n {2}base URL: {4}https:\/\/chat\.example\.com\/rm\/\n/)
 })
 

@@ -24,7 +24,7 @@ t.test('a room URI becomes a link, a snippet and a preview for each zone (server
 
 t.test('JSON for the script; a new-room link; the override in the preview', async t => {
   const override = parseBaseUrl('https://override.example.com/rm/')
-  const service = await app(STANDARD_ENV, { current: () => override, state: () => ({ source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null }) })
+  const service = await app(STANDARD_ENV, { current: () => override, state: () => ({ source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false }) })
   t.teardown(() => service.close())
   const json = await service.inject({ url: '/links?new=1&lang=de', headers: { host: 'links.example:8443', accept: 'application/json' } })
   t.same(json.json(), {

@@ -146,7 +146,7 @@ t.test('the getserverinfo override wins for every zone (MS-PCWP 3.1.3)', async t
   let current = parseBaseUrl('https://override.example.com/rm/')
   const override: OverrideSource = {
     current: () => current,
-    state: () => ({ source: 'test', url: current.href, ageSeconds: 0, lastFetchAt: null, lastError: null })
+    state: () => ({ source: 'test', url: current.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false })
   }
   const service = await app({ PCWP_BASE_URL_INTERNAL: INTERNAL_BASE, PCWP_INTERNAL_CIDRS: '10.0.0.0/8' }, override)
   t.teardown(() => service.close())

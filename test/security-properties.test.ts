@@ -88,7 +88,7 @@ t.test(`an untrusted peer's X-Forwarded-For and zone header never change the ans
 t.test('the same holds with a getserverinfo override in force', async t => {
   const { parseBaseUrl } = await import('../src/pcwp/index.js')
   const override = parseBaseUrl('https://override.example.com/rm/#top')
-  const service = await app(STANDARD_ENV, { current: () => override, state: () => ({ source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null }) })
+  const service = await app(STANDARD_ENV, { current: () => override, state: () => ({ source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false }) })
   t.teardown(() => service.close())
   await fc.assert(fc.asyncProperty(request, async r => {
     const res = await service.inject({ url: url(r), headers: r.headers, remoteAddress: r.peer })

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t, { type Test } from 'tap'
+import { MockAgent } from 'undici'
 import type { ServerInfoConfig } from '../src/config.js'
 import { MAX_REPLY_BYTES } from '../src/serverinfo/fetch.js'
 import { createServerInfoOverride, type FetchResult, type ServerInfoOverrideOptions } from '../src/serverinfo/override.js'
@@ -35,7 +36,7 @@ t.test('a good XML reply sets the override; state shows it', async t => {
   const server = await upstream(t, good())
   const { source, logs, results } = override(t, { config: settings(server.url) })
   t.equal(source.current(), undefined, 'nothing before the first fetch')
-  t.same(source.state(), { source: server.url, url: null, ageSeconds: null, lastFetchAt: null, lastError: null })
+  t.same(source.state(), { source: server.url, url: null, ageSeconds: null, lastFetchAt: null, lastError: null, refused: false })
   await source.refresh()
   t.equal(source.current()?.href, OVERRIDE)
   t.match(source.state(), { source: server.url, url: OVERRIDE, ageSeconds: 0, lastFetchAt: String, lastError: null })
@@ -66,8 +67,10 @@ t.test('unusable override URLs are ignored and logged once (same validation as c
   await source.refresh()
   await source.refresh()
   t.equal(source.current(), undefined, 'http refused without PCWP_ALLOW_HTTP')
-  t.same(results, ['none', 'none'])
+  t.same(results, ['none', 'none'], 'a refused URL counts as none')
   t.equal(logs.filter(l => l.msg === 'getserverinfo: ignoring the roomManagementUrl of the reply').length, 1, 'logged once')
+  t.match(source.state(), { refused: true, lastError: /^PCWP_BASE_URL_SCHEME: .*https/ }, '/readyz says why, in the service\'s own words')
+  t.notMatch(source.state().lastError, /chatadmin/, 'never quoting the upstream')
   for (const bad of ['javascript:alert(1)', '//evil.example/', 'https://chatadmin.contoso.com/rooms/?id=x', 'https://u:p@evil.example/']) {
     server.behave(good(bad.replace(/&/g, '&amp;')))
     await source.refresh()
@@ -80,6 +83,40 @@ t.test('unusable override URLs are ignored and logged once (same validation as c
   server.behave(good('http://chatadmin.contoso.com/rooms/'))
   await allowed.source.refresh()
   t.equal(allowed.source.current()?.href, 'http://chatadmin.contoso.com/rooms/', 'http accepted when allowed')
+  t.match(allowed.source.state(), { refused: false, lastError: null })
+  server.behave(serve(xccosReply('')))
+  await source.refresh()
+  t.match(source.state(), { refused: false, lastError: null }, 'a reply without a URL is no refusal')
+})
+
+t.test('status and parse cases through undici\'s MockAgent as the dispatcher', async t => {
+  const agent = new MockAgent()
+  agent.disableNetConnect()
+  const pool = agent.get('https://pool.example')
+  pool.intercept({ path: '/getserverinfo' }).reply(200, xccosReply(`roomManagementUrl="${OVERRIDE}"`), { headers: { 'content-type': 'application/xml' } })
+  pool.intercept({ path: '/getserverinfo' }).reply(503, 'busy')
+  pool.intercept({ path: '/getserverinfo' }).reply(200, '{"roomManagementUrl": ""}', { headers: { 'content-type': 'application/json' } })
+  const { source, results } = override(t, { config: settings('https://pool.example/getserverinfo'), dispatcher: agent })
+  await source.refresh()
+  t.equal(source.current()?.href, OVERRIDE)
+  await source.refresh()
+  t.match(source.state().lastError, /^PCWP_SERVERINFO_HTTP_STATUS: the upstream answered HTTP 503$/)
+  await source.refresh()
+  t.equal(source.current(), undefined)
+  t.same(results, ['override', 'error', 'none'])
+})
+
+t.test('a reply reset in the middle of its body is an error, not a partial override', async t => {
+  const server = await upstream(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/xml', 'content-length': '5000' })
+    res.write('<xccos xmlns="urn:parlano:xml:ns:xccos">')
+    setImmediate(() => res.socket?.destroy())
+  })
+  const { source, results } = override(t, { config: settings(server.url) })
+  await source.refresh()
+  t.equal(source.current(), undefined)
+  t.match(source.state().lastError, /^PCWP_SERVERINFO_UNREACHABLE: /)
+  t.same(results, ['error'])
 })
 
 t.test('every kind of upstream failure is recorded, not thrown', async t => {
@@ -93,7 +130,7 @@ t.test('every kind of upstream failure is recorded, not thrown', async t => {
     ['a DOCTYPE', serve('<!DOCTYPE x [<!ENTITY a "b">]><xccos/>'), /DOCTYPE/],
     ['a body far over the cap', serve('<'.repeat(MAX_REPLY_BYTES * 2)), /larger than 1048576 bytes/],
     ['a declared length over the cap', (_req, res) => { res.writeHead(200, { 'content-length': String(MAX_REPLY_BYTES + 1) }); res.write('<') }, /larger than/],
-    ['a connection reset', reset, /could not be read \(ECONNRESET\)/],
+    ['a connection reset', reset, /could not be read \(UND_ERR_SOCKET\)/],
     ['a server that never answers', hang, /did not answer in time/],
     ['a slow-drip body', drip, /did not answer in time/]
   ]

@@ -1,10 +1,9 @@
 import { readFile, stat } from 'node:fs/promises'
-import { request as httpRequest, type IncomingMessage } from 'node:http'
-import { request as httpsRequest } from 'node:https'
 import { fileURLToPath } from 'node:url'
+import { Agent, request, type Dispatcher } from 'undici'
 import { ServerInfoError } from './errors.js'
 
-/** No getserverinfo reply comes near this; a larger body is refused unread. */
+/** No getserverinfo reply comes near this; a larger body is refused. */
 export const MAX_REPLY_BYTES = 1024 * 1024
 
 export interface ServerInfoReply {
@@ -15,29 +14,40 @@ export interface ServerInfoReply {
 export interface ServerInfoFetcher {
   /** One fetch, bounded by the time limit in all its parts: connect, headers and body. */
   fetch: () => Promise<ServerInfoReply>
-  /** Aborts a fetch under way; later fetches fail at once. */
+  /** Aborts a fetch under way and closes the connections; later fetches fail at once. */
   close: () => Promise<void>
 }
 
+export interface FetcherOptions {
+  /** Where `https:`/`http:` requests go; a dedicated undici Agent when absent (tests may pass a MockAgent). */
+  readonly dispatcher?: Dispatcher
+}
+
 /**
- * Fetches the getserverinfo reply from `https:`/`http:` URLs (a connection of
- * its own per fetch, redirects not followed) or `file:` URLs.
- *
- * Node's own HTTP client rather than undici (DESIGN.md names undici): the
- * service makes one request every few minutes, and loading undici, whose HTTP
- * parser is WebAssembly, cost 20 MiB of resident memory and 140 ms of
- * start-up, a fifth of the memory the whole service may use (docs/benchmarks.md).
+ * Fetches the getserverinfo reply from `https:`/`http:` URLs with undici
+ * (redirects not followed) or from `file:` URLs with node:fs.
  */
-export function createServerInfoFetcher (url: URL, timeoutMs: number): ServerInfoFetcher {
+export function createServerInfoFetcher (url: URL, timeoutMs: number, options: FetcherOptions = {}): ServerInfoFetcher {
   if (url.protocol === 'file:') {
     return { fetch: async () => bounded(timeoutMs, signal => readReplyFile(url, signal)), close: async () => { /* nothing to close */ } }
   }
+  // The Agent's timers watch each phase and the size cap the body; the
+  // request's signal bounds the whole fetch, which a slow drip of bytes
+  // would otherwise stretch without end.
+  const dispatcher = options.dispatcher ?? new Agent({
+    connect: { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    maxResponseSize: MAX_REPLY_BYTES
+  })
   const closing = new AbortController()
   return {
-    fetch: async () => bounded(timeoutMs, signal => fetchReply(url, AbortSignal.any([signal, closing.signal]))),
-    close: () => {
+    fetch: async () => bounded(timeoutMs, signal => fetchReply(url, dispatcher, AbortSignal.any([signal, closing.signal]))),
+    // Stopping twice (a signal during shutdown) closes once.
+    close: async () => {
+      if (closing.signal.aborted) return
       closing.abort()
-      return Promise.resolve()
+      await dispatcher.close()
     }
   }
 }
@@ -48,40 +58,27 @@ async function bounded (timeoutMs: number, fetch: (signal: AbortSignal) => Promi
   try {
     return await fetch(timeout)
   } catch (error) {
-    // Once the time is up, whatever broke (the request, the body being read)
-    // broke because of it.
+    // Once the time is up, whatever broke broke because of it.
     throw timeout.aborted ? timedOut() : asServerInfoError(error)
   }
 }
 
-async function fetchReply (url: URL, signal: AbortSignal): Promise<ServerInfoReply> {
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-    // Kept for the request's whole life, not once: an error after the
-    // response (the body cut short, an abort) must not go unhandled.
-    send(url, { signal, agent: false, headers: { accept: 'application/xml, application/json' } }, resolve)
-      .on('error', reject)
-      .end()
+async function fetchReply (url: URL, dispatcher: Dispatcher, signal: AbortSignal): Promise<ServerInfoReply> {
+  const { statusCode, headers, body } = await request(url, {
+    dispatcher,
+    signal,
+    headers: { accept: 'application/xml, application/json' }
   })
-  if (response.statusCode !== 200) {
-    response.destroy()
-    // A response the client received always has its status code.
-    const code = response.statusCode as number
-    throw new ServerInfoError('PCWP_SERVERINFO_HTTP_STATUS', `the upstream answered HTTP ${code}${code >= 300 && code < 400 ? ' (redirects are not followed)' : ''}`)
+  if (statusCode !== 200) {
+    await body.dump()
+    throw new ServerInfoError('PCWP_SERVERINFO_HTTP_STATUS', `the upstream answered HTTP ${statusCode}${statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : ''}`)
   }
-  if (Number(response.headers['content-length']) > MAX_REPLY_BYTES) {
-    response.destroy()
+  if (Number(headers['content-length']) > MAX_REPLY_BYTES) {
+    await body.dump()
     throw tooLarge()
   }
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of response as AsyncIterable<Buffer>) {
-    size += chunk.length
-    // Leaving the loop destroys the response: the rest is never read.
-    if (size > MAX_REPLY_BYTES) throw tooLarge()
-    chunks.push(chunk)
-  }
-  return { body: Buffer.concat(chunks).toString('utf8'), contentType: response.headers['content-type'] }
+  const contentType = headers['content-type']
+  return { body: await body.text(), contentType: typeof contentType === 'string' ? contentType : undefined }
 }
 
 async function readReplyFile (url: URL, signal: AbortSignal): Promise<ServerInfoReply> {
@@ -103,6 +100,7 @@ function tooLarge (): ServerInfoError {
 function asServerInfoError (error: unknown): ServerInfoError {
   if (error instanceof ServerInfoError) return error
   const { code } = error as { code?: string }
-  // Network and file system errors all carry a code (ECONNREFUSED, ECONNRESET, ENOENT, …).
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return tooLarge()
+  // Network, TLS and file system errors all carry a code (ECONNREFUSED, UND_ERR_SOCKET, ENOENT, …).
   return new ServerInfoError('PCWP_SERVERINFO_UNREACHABLE', `the upstream could not be read (${String(code)})`)
 }

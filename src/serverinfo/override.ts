@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { ServerInfoConfig } from '../config.js'
-import { parseBaseUrl, type BaseUrl } from '../pcwp/index.js'
+import type { Dispatcher } from 'undici'
+import { parseBaseUrl, type BaseUrl, type BaseUrlError } from '../pcwp/index.js'
 import type { ServerInfoError } from './errors.js'
 import { createServerInfoFetcher, type ServerInfoFetcher } from './fetch.js'
 import { parseServerInfoReply } from './parse.js'
@@ -20,6 +21,8 @@ export interface ServerInfoOverrideOptions {
   readonly clock?: () => number
   /** In [0, 1): spreads refreshes of many replicas apart. */
   readonly random?: () => number
+  /** Where HTTP fetches go (tests); a dedicated undici Agent by default. */
+  readonly dispatcher?: Dispatcher
 }
 
 export interface ServerInfoOverride extends OverrideSource {
@@ -53,7 +56,7 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
   const { config, allowHttp, logger, onFetch } = options
   const clock = options.clock ?? Date.now
   const random = options.random ?? Math.random
-  const fetcher: ServerInfoFetcher = createServerInfoFetcher(config.url, config.timeoutMs)
+  const fetcher: ServerInfoFetcher = createServerInfoFetcher(config.url, config.timeoutMs, options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher })
   const source = describeSource(config.url)
 
   let current: BaseUrl | undefined
@@ -73,9 +76,14 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
         next = parseBaseUrl(url, { allowHttp })
         rejectedUrl = undefined
       } catch (error) {
-        if (rejectedUrl !== url) logger.warn({ source, reason: (error as Error).message }, 'getserverinfo: ignoring the roomManagementUrl of the reply')
+        // parseBaseUrl throws nothing but BaseUrlError, whose message never quotes the URL.
+        const { code, message } = error as BaseUrlError
+        if (rejectedUrl !== url) logger.warn({ source, code, reason: message }, 'getserverinfo: ignoring the roomManagementUrl of the reply')
         rejectedUrl = url
+        lastError = `${code}: ${message}`
       }
+    } else {
+      rejectedUrl = undefined
     }
     if (next?.href !== current?.href) {
       if (next === undefined) logger.info({ source, previous: current?.href }, 'getserverinfo: no override any more; the provisioned base URLs apply')
@@ -86,7 +94,7 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
   }
 
   function fail (error: ServerInfoError, now: number): void {
-    lastError = error.message
+    lastError = `${error.code}: ${error.message}`
     failures++
     if (failures === 1) logger.warn({ source, code: error.code, reason: error.message }, 'getserverinfo: upstream failing; keeping the last good override')
     if (current !== undefined && now - (confirmedAt as number) > config.maxStaleMs) {
@@ -134,7 +142,8 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
       url: current?.href ?? null,
       ageSeconds: confirmedAt === undefined ? null : Math.round((clock() - confirmedAt) / 1000),
       lastFetchAt: lastFetchAt === undefined ? null : new Date(lastFetchAt).toISOString(),
-      lastError
+      lastError,
+      refused: rejectedUrl !== undefined
     }),
     start: run,
     refresh,

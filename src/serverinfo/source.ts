@@ -10,8 +10,14 @@ export interface OverrideState {
   readonly ageSeconds: number | null
   /** When the last fetch finished, ISO 8601, or null before the first. */
   readonly lastFetchAt: string | null
-  /** Why the last fetch failed, or null when it succeeded. */
+  /**
+   * Why the last fetch gave no override although it should have, as
+   * `"CODE: reason"` in the service's own words (never upstream text): the
+   * fetch failed, or the reply's URL was refused. Null otherwise.
+   */
   readonly lastError: string | null
+  /** The last reply named a roomManagementUrl that failed the checks. */
+  readonly refused: boolean
 }
 
 /**

@@ -1,12 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Config } from '../config.js'
-import type { LanguageNegotiator } from '../negotiate/language.js'
-import { NETWORK_ZONES, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../pcwp/index.js'
-import { roomManagementUrl } from '../pcwp/url.js'
-import { readPackageFile } from '../package-files.js'
-import type { OverrideSource } from '../serverinfo/source.js'
-import { escapeHtml, htmlPage } from './html.js'
-import { queryValue } from './request-values.js'
+import type { FastifyRequest } from 'fastify'
+import { Type, type FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
+import { NETWORK_ZONES, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.js'
+import { roomManagementUrl } from '../../pcwp/url.js'
+import { readPackageFile } from '../../package-files.js'
+import { escapeHtml, htmlPage } from '../html.js'
+import { single } from '../request-values.js'
 
 // The page's own script and style sheet, served from this origin so that the
 // Content-Security-Policy needs no 'unsafe-inline'.
@@ -67,27 +65,26 @@ export interface LinkResult {
   readonly preview: Record<NetworkZone, string | null>
 }
 
-export interface LinkRoutesOptions {
-  readonly config: Config
-  readonly override: OverrideSource | undefined
-  readonly negotiateLanguage: LanguageNegotiator
-}
+// Any value is accepted; repeated ones count as absent.
+const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
+const linksQuery = Type.Object({ room: queryValue, new: queryValue, lang: queryValue })
 
 /**
  * GET /links: the link builder page (DESIGN.md "Other surfaces"). It works
  * without script: `?room=…` or `?new=1` render the result on the server, and
  * the same URL with `Accept: application/json` is what the script fetches.
  */
-export function registerLinkRoutes (app: FastifyInstance, { config, override, negotiateLanguage }: LinkRoutesOptions): void {
+const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
+  const { config, override } = app
   for (const [name, asset] of Object.entries(ASSETS)) {
-    app.get(`/links/${name}`, { schema: { hide: true } }, (_request, reply) => reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body))
+    app.get(`/links/${name}`, { schema: { hide: true }, config: { kind: 'asset' } }, (_request, reply) => reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body))
   }
 
-  app.get('/links', { schema: { hide: true } }, (request, reply) => {
-    const clientlang = negotiateLanguage(queryValue(request, 'lang'), request.headers['accept-language'])
+  app.get('/links', { schema: { hide: true, querystring: linksQuery }, config: { kind: 'links' } }, (request, reply) => {
+    const clientlang = app.negotiateLanguage(single(request.query.lang), request.headers['accept-language'])
     const text = clientlang.startsWith('de-') ? TEXT.de : TEXT.en
-    const room = queryValue(request, 'room')?.trim()
-    const wantsNew = queryValue(request, 'new') !== undefined
+    const room = single(request.query.room)?.trim()
+    const wantsNew = single(request.query.new) !== undefined
     let result: LinkResult | undefined
     let invalid = false
     if (wantsNew || (room !== undefined && room !== '')) {
@@ -114,7 +111,10 @@ export function registerLinkRoutes (app: FastifyInstance, { config, override, ne
     })) as Record<NetworkZone, string | null>
     return { link, snippet: `<a href="${escapeHtml(link)}">${id === undefined ? text.anchorNew : text.anchor}</a>`, preview }
   }
+  done()
 }
+
+export default linkRoutes
 
 /** This service's own origin as the reader sees it; '' (relative links) when the Host is unfit to print. */
 function origin (request: FastifyRequest): string {

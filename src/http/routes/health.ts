@@ -1,13 +1,6 @@
-import type { FastifyInstance } from 'fastify'
-import type { Config } from '../config.js'
-import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone } from '../pcwp/index.js'
-import type { OverrideSource } from '../serverinfo/source.js'
-import { healthSchema, readySchema, robotsSchema } from './schemas.js'
-
-export interface HealthRoutesOptions {
-  readonly config: Config
-  readonly override: OverrideSource | undefined
-}
+import type { FastifyPluginCallback } from 'fastify'
+import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone } from '../../pcwp/index.js'
+import { healthSchema, readySchema, robotsSchema } from '../schemas.js'
 
 type ZoneState = 'override' | 'provisioned' | 'disabled'
 
@@ -16,10 +9,11 @@ type ZoneState = 'override' | 'provisioned' | 'disabled'
  * some zone has a base URL (MS-PCWP 3.1.1); its body shows which and the
  * override's state. /robots.txt: these links must not be crawled.
  */
-export function registerHealthRoutes (app: FastifyInstance, { config, override }: HealthRoutesOptions): void {
-  app.get('/healthz', { schema: healthSchema }, (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }))
+const healthRoutes: FastifyPluginCallback = (app, _options, done) => {
+  const { config, override } = app
+  app.get('/healthz', { schema: healthSchema, config: { kind: 'health' } }, (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }))
 
-  app.get('/readyz', { schema: readySchema }, (_request, reply) => {
+  app.get('/readyz', { schema: readySchema, config: { kind: 'health' } }, (_request, reply) => {
     const current = override?.current()
     const zones = Object.fromEntries(NETWORK_ZONES.map(zone => [zone, zoneState(zone)])) as Record<NetworkZone, ZoneState>
     const ready = NETWORK_ZONES.some(zone => zones[zone] !== 'disabled')
@@ -37,7 +31,10 @@ export function registerHealthRoutes (app: FastifyInstance, { config, override }
   })
 
   // Browsers ask for it on every page; an empty answer beats a 404 in every console.
-  app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send())
+  app.get('/favicon.ico', { schema: { hide: true }, config: { kind: 'asset' } }, (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send())
 
-  app.get('/robots.txt', { schema: robotsSchema }, (_request, reply) => reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /\n'))
+  app.get('/robots.txt', { schema: robotsSchema, config: { kind: 'asset' } }, (_request, reply) => reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /\n'))
+  done()
 }
+
+export default healthRoutes

@@ -1,10 +1,10 @@
 // /metrics and /openapi.json.
 import t from 'tap'
-import { createApp } from '../src/http/app.js'
-import { createMetrics } from '../src/http/metrics.js'
-import { parseBaseUrl } from '../src/pcwp/index.js'
-import type { OverrideSource } from '../src/serverinfo/source.js'
-import { app, config, ROOM, STANDARD_ENV } from './fixtures/app.js'
+import { createApp } from '../../src/http/app.js'
+import { createMetrics } from '../../src/http/plugins/metrics.js'
+import { parseBaseUrl } from '../../src/pcwp/index.js'
+import type { OverrideSource } from '../../src/serverinfo/source.js'
+import { app, config, ROOM, STANDARD_ENV } from '../fixtures/app.js'
 
 function sample (text: string, series: string): number | undefined {
   const line = text.split('\n').find(l => l.startsWith(series + ' '))
@@ -25,9 +25,9 @@ t.test('/metrics counts redirects, rejections and durations with fixed labels', 
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /^text\/plain; version=0\.0\.4/)
   const text = res.body
-  t.equal(sample(text, 'pcwp_redirects_total{kind="room",zone="internal",status="302"}'), 2)
-  t.equal(sample(text, 'pcwp_redirects_total{kind="create",zone="external",status="302"}'), 1)
-  t.equal(sample(text, 'pcwp_redirects_total{kind="create",zone="internal",status="503"}'), 0, 'every series exists from the start')
+  t.equal(sample(text, 'pcwp_redirects_total{kind="room",zone="internal",status="302",outcome="pcwp"}'), 2)
+  t.equal(sample(text, 'pcwp_redirects_total{kind="create",zone="external",status="302",outcome="pcwp"}'), 1)
+  t.equal(sample(text, 'pcwp_redirects_total{kind="create",zone="internal",status="503",outcome="pcwp"}'), 0, 'every series exists from the start')
   t.equal(sample(text, 'pcwp_rejections_total{reason="pcwp_room_id_invalid"}'), 1)
   t.equal(sample(text, 'pcwp_rejections_total{reason="pcwp_room_uri_invalid"}'), 1)
   t.equal(sample(text, 'pcwp_rejections_total{reason="not_found"}'), 1)
@@ -36,7 +36,41 @@ t.test('/metrics counts redirects, rejections and durations with fixed labels', 
   t.match(text, /^process_cpu_user_seconds_total /m, 'default process metrics')
   t.match(text, /^nodejs_eventloop_lag_seconds /m)
   t.notMatch(text, /\{[^}]*(wp-admin|script|evil|not-a-room)/, 'nothing from a request becomes a label')
-  t.notMatch(text, /pcwp_serverinfo_override/, 'no override gauges without a source')
+  t.equal(sample(text, 'pcwp_serverinfo_override'), 0, 'the override gauges exist without a source, at 0')
+  t.equal(sample(text, 'pcwp_serverinfo_refused'), 0)
+  t.equal(sample(text, 'pcwp_room_map_entries'), 0)
+  t.equal(sample(text, 'pcwp_room_map_last_reload_successful'), 1)
+})
+
+t.test('every documented series exists from the start and again after the registry\'s resetMetrics()', async t => {
+  const metrics = createMetrics(307)
+  const service = await createApp({ config: config({ ...STANDARD_ENV, PCWP_REDIRECT_STATUS: '307' }), metrics })
+  t.teardown(() => service.close())
+  const expected = [
+    ...['create', 'room'].flatMap(kind => ['internal', 'external'].flatMap(zone => [
+      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="307",outcome="pcwp"}`,
+      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="503",outcome="pcwp"}`,
+      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="307",outcome="moved"}`,
+      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="410",outcome="retired"}`
+    ])),
+    ...['override', 'none', 'error'].map(result => `pcwp_serverinfo_fetch_total{result="${result}"}`),
+    ...['success', 'failure'].map(result => `pcwp_room_map_reloads_total{result="${result}"}`),
+    ...['create', 'room', 'other'].map(route => `pcwp_http_request_duration_seconds_count{route="${route}"}`),
+    'pcwp_rejections_total{reason="not_found"}',
+    'pcwp_rejections_total{reason="pcwp_method_not_allowed"}'
+  ]
+  await service.inject({ url: `/rooms/${ROOM}`, remoteAddress: '10.1.1.1' })
+  metrics.recordFetch('error')
+  metrics.recordMapReload('failure')
+  let text = (await service.inject('/metrics')).body
+  t.equal(sample(text, 'pcwp_redirects_total{kind="room",zone="internal",status="307",outcome="pcwp"}'), 1)
+  t.equal(sample(text, 'pcwp_serverinfo_fetch_total{result="error"}'), 1)
+  t.equal(sample(text, 'pcwp_room_map_reloads_total{result="failure"}'), 1)
+  t.notMatch(text, /pcwp_rejections_total\{reason="pcwp_room_retired"\}/, 'a retired room is an outcome, not a rejection')
+  metrics.registry.resetMetrics()
+  text = await metrics.registry.metrics()
+  for (const series of expected) t.equal(sample(text, series), 0, `${series} after a reset`)
+  t.ok(metrics.registry.getSingleMetric('pcwp_redirects_total'), 'metrics stay reachable by name')
 })
 
 t.test('disabled zones count as 503 redirects and as rejections', async t => {
@@ -44,16 +78,17 @@ t.test('disabled zones count as 503 redirects and as rejections', async t => {
   t.teardown(() => service.close())
   await service.inject({ url: '/rooms/new', remoteAddress: '203.0.113.9' })
   const text = (await service.inject('/metrics')).body
-  t.equal(sample(text, 'pcwp_redirects_total{kind="create",zone="external",status="503"}'), 1)
+  t.equal(sample(text, 'pcwp_redirects_total{kind="create",zone="external",status="503",outcome="pcwp"}'), 1)
   t.equal(sample(text, 'pcwp_rejections_total{reason="pcwp_room_management_disabled"}'), 1)
 })
 
 t.test('the override gauges and the fetch counter', async t => {
   let current: ReturnType<OverrideSource['current']> = parseBaseUrl('https://override.example.com/rm/')
   let ageSeconds: number | null = 42
+  let refused = false
   const override: OverrideSource = {
     current: () => current,
-    state: () => ({ source: 's', url: current?.href ?? null, ageSeconds, lastFetchAt: null, lastError: null })
+    state: () => ({ source: 's', url: current?.href ?? null, ageSeconds, lastFetchAt: null, lastError: null, refused })
   }
   const metrics = createMetrics(302)
   const service = await createApp({ config: config(), override, metrics })
@@ -67,11 +102,14 @@ t.test('the override gauges and the fetch counter', async t => {
   t.equal(sample(text, 'pcwp_serverinfo_fetch_total{result="override"}'), 1)
   t.equal(sample(text, 'pcwp_serverinfo_fetch_total{result="none"}'), 0)
   t.equal(sample(text, 'pcwp_serverinfo_fetch_total{result="error"}'), 2)
+  t.equal(sample(text, 'pcwp_serverinfo_refused'), 0)
   current = undefined
   ageSeconds = null
+  refused = true
   text = (await service.inject('/metrics')).body
   t.equal(sample(text, 'pcwp_serverinfo_override'), 0)
   t.equal(sample(text, 'pcwp_serverinfo_age_seconds'), 0)
+  t.equal(sample(text, 'pcwp_serverinfo_refused'), 1)
 })
 
 t.test('/openapi.json documents every route with its statuses and headers', async t => {
@@ -83,8 +121,8 @@ t.test('/openapi.json documents every route with its statuses and headers', asyn
   t.match(doc, { openapi: String, info: { title: 'pcwp-links', version: String } })
   t.same(Object.keys(doc.paths).sort(), ['/healthz', '/metrics', '/readyz', '/robots.txt', '/rooms', '/rooms/new', '/rooms/{room}'])
   const room = doc.paths['/rooms/{room}'].get
-  t.same(Object.keys(room.responses).sort(), ['3XX', '400', '503'])
-  t.same(Object.keys(room.responses['3XX'].headers).sort(), ['cache-control', 'location', 'vary'])
+  t.same(Object.keys(room.responses).sort(), ['302', '400', '503'])
+  t.same(Object.keys(room.responses['302'].headers).sort(), ['cache-control', 'location', 'vary'])
   t.match(room.responses['400'].content['application/json'].schema.properties.error.enum, ['PCWP_ROOM_ID_INVALID'])
   t.ok(room.responses['400'].content['text/html'])
   t.match(room.parameters, [{ name: 'lang', in: 'query' }, { name: 'room', in: 'path', required: true }])
@@ -94,9 +132,9 @@ t.test('/openapi.json documents every route with its statuses and headers', asyn
 t.test('readyz answers through its response schema without losing fields', async t => {
   const override: OverrideSource = {
     current: () => undefined,
-    state: () => ({ source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x' })
+    state: () => ({ source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x', refused: false })
   }
   const service = await createApp({ config: config(), override })
   t.teardown(() => service.close())
-  t.same((await service.inject('/readyz')).json().override, { source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x' })
+  t.same((await service.inject('/readyz')).json().override, { source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x', refused: false })
 })

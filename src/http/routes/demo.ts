@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify'
-import { DEMO_BASE_PATH } from '../config.js'
-import { escapeHtml, htmlPage } from './html.js'
-import { queryValue } from './request-values.js'
+import { Type, type FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
+import { DEMO_BASE_PATH } from '../../config.js'
+import { escapeHtml, htmlPage } from '../html.js'
+import { single } from '../request-values.js'
+
+const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
 
 const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 
@@ -9,8 +11,8 @@ const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
  * Demo mode: a stand-in room management application, so that a first
  * `npm start` with nothing configured shows the whole flow in a browser.
  */
-export function registerDemoRoutes (app: FastifyInstance): void {
-  app.get('/', (_request, reply) => {
+const demoRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
+  app.get('/', { schema: { hide: true }, config: { kind: 'demo' } }, (_request, reply) => {
     const links = [
       ['/rooms/new', 'Create a room'],
       [`/rooms/${SAMPLE_ROOM}`, 'Open a room by its GUID'],
@@ -30,9 +32,9 @@ ${items}
 </ul>`))
   })
 
-  app.get(DEMO_BASE_PATH, (request, reply) => {
-    const clientlang = queryValue(request, 'clientlang') ?? '(none)'
-    const id = queryValue(request, 'id')
+  app.get(DEMO_BASE_PATH, { schema: { hide: true, querystring: Type.Object({ clientlang: queryValue, id: queryValue }) }, config: { kind: 'demo' } }, (request, reply) => {
+    const clientlang = single(request.query.clientlang) ?? '(none)'
+    const id = single(request.query.id)
     const action = id === undefined ? 'create a new room' : 'view or edit a room'
     return reply.type('text/html; charset=utf-8').send(htmlPage('Room management (demo)', `
 <p class="warn">This is pcwp-links' built-in stand-in for a room management application. A real
@@ -45,4 +47,7 @@ ${id === undefined ? '' : `<dt>id</dt><dd><code>${escapeHtml(id)}</code></dd>`}
 </dl>
 <p><a href="/">Back to the demo links</a></p>`))
   })
+  done()
 }
+
+export default demoRoutes

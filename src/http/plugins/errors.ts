@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { sendProblem } from '../problems.js'
+import { logAccess } from './access-log.js'
+
+/**
+ * Every error ends here. Client errors get a generic message, since
+ * fastify's messages can quote the request; schema failures get the code of
+ * the input that failed; anything else is logged, with the request it broke
+ * (headers redacted by the logger), and answered with a 500 that reveals nothing.
+ */
+function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = error.statusCode
+  if (status === 429) {
+    // From @fastify/rate-limit (PCWP_RATE_LIMIT_PER_MIN), which has set Retry-After.
+    return sendProblem(request, reply, 429, 'RATE_LIMITED', 'Too many requests from your address; please try again in a minute.')
+  }
+  if (error.validation !== undefined && error.validationContext === 'params') {
+    return sendProblem(request, reply, 400, 'PCWP_ROOM_ID_INVALID', 'Not a room identifier: a room is named by its GUID (8-4-4-4-12 hex digits, braces optional) or its room URI ma-chan://<domain>/<GUID>.')
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    return sendProblem(request, reply, status, 'BAD_REQUEST', 'The request is malformed.')
+  }
+  request.log.error({ err: error, req: request }, 'unhandled error')
+  return sendProblem(request, reply, 500, 'INTERNAL_ERROR', 'The service failed to answer. Please try again later.')
+}
+
+/**
+ * fastify's `frameworkErrors`: requests it refuses before routing (a
+ * malformed percent-encoding, an over-long parameter), whose default answer
+ * quotes the URL. These requests skip the decorators and every hook, so the
+ * answer is logged and counted here.
+ */
+export function answerFrameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.problem = null
+  request.roomLink = null
+  request.clientAddress = undefined
+  answerError(error, request, reply)
+  logAccess(request, reply)
+  request.server.metrics.recordResponse(request, reply)
+}
+
+/** Unknown paths get a 404 page; every error an error page (DESIGN.md "Responses"). */
+export default fp((app, _options, done) => {
+  app.decorateRequest('problem', null)
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, 'NOT_FOUND',
+    'There is no page here. Room links look like /rooms/<room GUID> or /rooms/new.'))
+  app.setErrorHandler(answerError)
+  done()
+}, { name: 'errors' })
