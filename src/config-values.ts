@@ -2,7 +2,7 @@ import { statSync, type Stats } from 'node:fs'
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { parseAddress, parseAddressRange, type AddressRange } from './negotiate/address.js'
-import { canonicalClientLang, parseBaseUrl, type BaseUrl, type BaseUrlError } from './pcwp/index.js'
+import { canonicalClientLang, parseBaseUrl, type BaseUrl, type BaseUrlError, type BaseUrlErrorCode } from './pcwp/index.js'
 
 // Parsers for one kind of configuration value each (DESIGN.md "Configuration").
 // A bad value is returned as an InvalidValue, not thrown: a hostile or huge
@@ -56,6 +56,13 @@ const NOT_PLAIN_TEXT = /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069]/u
 
 const PLAIN_HTTP = 'plain http:// is refused (MS-PCWP 5.1 recommends HTTPS)'
 const ALLOW_HTTP_FIX = 'expected https://, or set PCWP_ALLOW_HTTP=true to allow it'
+// What is wrong with a base URL, by the core's error code (its own messages carry their own fix).
+const BASE_URL_REASONS: Readonly<Record<Exclude<BaseUrlErrorCode, 'PCWP_BASE_URL_SCHEME'>, string>> = {
+  PCWP_BASE_URL_CHARACTERS: 'it contains spaces, non-ASCII or other characters that must be percent-encoded',
+  PCWP_BASE_URL_NOT_ABSOLUTE: 'is not an absolute http(s) URL',
+  PCWP_BASE_URL_CREDENTIALS: 'it carries a user name or password',
+  PCWP_BASE_URL_RESERVED_PARAMETER: 'its query already has a clientlang or id parameter, which MS-PCWP appends itself'
+}
 const SERVER_INFO_EXPECTED = 'expected an https:// URL, http:// to a loopback host, or file:///path, without credentials'
 const PUBLIC_URL_EXPECTED = 'expected the service\'s own origin http(s)://host[:port] without path, query or credentials, such as https://chat-links.corp.example'
 const CONTACT_URL_EXPECTED = 'expected an https:// URL without credentials or a mailto: address, such as https://intranet.corp.example/chat-help or mailto:chat-admins@corp.example'
@@ -175,9 +182,10 @@ export function baseUrl (allowHttp: boolean): ValueParser<BaseUrl> {
     try {
       base = parseBaseUrl(value, { allowHttp })
     } catch (error) {
-      // parseBaseUrl throws nothing but BaseUrlError, whose message never repeats the URL.
-      const { code, message } = error as BaseUrlError
-      return code === 'PCWP_BASE_URL_SCHEME' ? new InvalidValue(PLAIN_HTTP, ALLOW_HTTP_FIX) : new InvalidValue(message, 'expected an absolute URL such as https://chat.example.com/PersistentChat/RM/')
+      // parseBaseUrl throws nothing but BaseUrlError.
+      const { code } = error as BaseUrlError
+      if (code === 'PCWP_BASE_URL_SCHEME') return new InvalidValue(PLAIN_HTTP, ALLOW_HTTP_FIX)
+      return new InvalidValue(BASE_URL_REASONS[code], `expected an absolute ${allowHttp ? 'https:// or http://' : 'https://'} URL without credentials, such as https://chat.example.com/PersistentChat/RM/`)
     }
     const route = ownRouteOf(roomPathOfBase(base) ?? '')
     if (route !== undefined) {

@@ -96,6 +96,9 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 // Any one of these gives the service somewhere to send a reader; with none, demo mode (or, in production, an error).
 const SOURCES = ['PCWP_BASE_URL_INTERNAL', 'PCWP_BASE_URL_EXTERNAL', 'PCWP_SERVERINFO_URL', 'PCWP_ROOM_MAP']
 
+// A variable name as people type it; any other is quoted (printable, shortened) in a warning.
+const PLAIN_NAME = /^\w{1,64}$/
+
 type Environment = Readonly<Record<string, string | undefined>>
 
 /**
@@ -180,7 +183,7 @@ export function loadConfig (env: Environment): Config {
   const legacyRoomPaths = demo ? [] : [...new Set([...basePaths, ...legacyPaths])].filter(path => path !== undefined)
   const warnings = Object.keys(env)
     .filter(name => name.startsWith('PCWP_') && !KNOWN_VARIABLES.has(name))
-    .map(name => `${quote(name)} is not a pcwp-links setting and is ignored (a typo?)`)
+    .map(name => `${PLAIN_NAME.test(name) ? name : quote(name)} is not a pcwp-links setting and is ignored (a typo?)`)
   if (demo && legacyPaths.length > 0) warnings.push('PCWP_LEGACY_PATHS is ignored in demo mode: there is no room management application whose links it could answer')
   return { ...config, demo, baseUrls, legacyRoomPaths, warnings }
 }

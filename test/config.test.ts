@@ -146,11 +146,24 @@ t.test('one base URL only: the other zone has none (MS-PCWP 3.1.1)', async t => 
   t.same(Object.keys(config.baseUrls), ['internal'])
 })
 
-t.test('http base URLs need PCWP_ALLOW_HTTP=true, and the message says so (MS-PCWP 5.1)', async t => {
+t.test('base URLs: http needs PCWP_ALLOW_HTTP=true, and the message says so (MS-PCWP 5.1); every other fault is named', async t => {
   for (const name of ['PCWP_BASE_URL_INTERNAL', 'PCWP_BASE_URL_EXTERNAL']) {
     t.equal(problemOf(name, { [name]: 'http://pool.corp.example/rm/' }),
       `${name}: plain http:// is refused (MS-PCWP 5.1 recommends HTTPS); expected https://, or set PCWP_ALLOW_HTTP=true to allow it`)
   }
+  const https = 'expected an absolute https:// URL without credentials, such as https://chat.example.com/PersistentChat/RM/'
+  const refused: [string, string, string][] = [
+    ['https://pool.corp.example/rm/?ID=1', 'its query already has a clientlang or id parameter, which MS-PCWP appends itself', https],
+    ['pool.corp.example/rm/', 'is not an absolute http(s) URL', https],
+    ['https://pool.corp.example/r m/', 'it contains spaces, non-ASCII or other characters that must be percent-encoded', https],
+    ['https://admin:s3cret@pool.corp.example/rm/', 'it carries a user name or password', https],
+    ['ftp://pool.corp.example/rm/', 'is not an absolute http(s) URL', https]
+  ]
+  for (const [href, reason, expected] of refused) {
+    t.equal(problemOf('PCWP_BASE_URL_INTERNAL', { PCWP_BASE_URL_INTERNAL: href }), `PCWP_BASE_URL_INTERNAL: ${reason}; ${expected}`, href)
+  }
+  t.equal(problemOf('PCWP_BASE_URL_EXTERNAL', { PCWP_BASE_URL_EXTERNAL: 'pool.corp.example', PCWP_ALLOW_HTTP: 'true' }),
+    'PCWP_BASE_URL_EXTERNAL: is not an absolute http(s) URL; expected an absolute https:// or http:// URL without credentials, such as https://chat.example.com/PersistentChat/RM/')
   const config = loadConfig({ PCWP_BASE_URL_INTERNAL: 'http://pool.corp.example/rm/', PCWP_ALLOW_HTTP: 'true' })
   t.equal(config.baseUrls.internal?.href, 'http://pool.corp.example/rm/')
   t.equal(config.allowHttp, true)
@@ -229,7 +242,7 @@ t.test('every bad variable gets its own line naming it, the bad value and what i
   })
   const expected: [string, RegExp][] = [
     ['PCWP_ALLOW_HTTP', /^"maybe" is not a boolean; expected true or false/],
-    ['PCWP_BASE_URL_INTERNAL', /"clientlang" parameter.*; expected an absolute URL/],
+    ['PCWP_BASE_URL_INTERNAL', /^its query already has a clientlang or id parameter, which MS-PCWP appends itself; expected an absolute https:\/\/ URL/],
     ['PCWP_BASE_URL_EXTERNAL', /expected an absolute https:\/\/ URL/],
     ['PCWP_TRUST_PROXY', /^"proxy.corp.example" is not an IP address or CIDR range; expected for example 10.0.0.0\/8/],
     ['PCWP_NETWORK_HEADER', /^"X Zone" is not an HTTP header name; expected a header name such as X-Network-Zone/],
@@ -458,11 +471,12 @@ t.test('PCWP_LOG_CLIENT', async t => {
 })
 
 t.test('unknown PCWP_ variables are warned about, printably', async t => {
-  const config = loadConfig({ ...BASES, PCWP_BASE_URL_INTERNL: 'x', PCWP_LANGUAGE: 'de-DE', OTHER: '1', 'PCWP_X\r\nY': '1' })
+  const config = loadConfig({ ...BASES, PCWP_BASE_URL_INTERNL: 'x', PCWP_LANGUAGE: 'de-DE', OTHER: '1', 'PCWP_X\r\nY': '1', [`PCWP_${'X'.repeat(60)}`]: '1' })
   t.same(config.warnings, [
-    '"PCWP_BASE_URL_INTERNL" is not a pcwp-links setting and is ignored (a typo?)',
-    '"PCWP_LANGUAGE" is not a pcwp-links setting and is ignored (a typo?)',
-    '"PCWP_XY" is not a pcwp-links setting and is ignored (a typo?)'
+    'PCWP_BASE_URL_INTERNL is not a pcwp-links setting and is ignored (a typo?)',
+    'PCWP_LANGUAGE is not a pcwp-links setting and is ignored (a typo?)',
+    '"PCWP_XY" is not a pcwp-links setting and is ignored (a typo?)',
+    `"PCWP_${'X'.repeat(35)}…" is not a pcwp-links setting and is ignored (a typo?)`
   ])
   for (const name of ['PCWP_PUBLIC_URL', 'PCWP_ROOM_MAP', 'PCWP_LEGACY_PATHS', 'PCWP_CONTACT_URL', 'PCWP_CONTACT_TEXT', 'PCWP_LOCALES_DIR', 'PCWP_LOG_CLIENT']) {
     t.ok(CONFIG_VARIABLES.includes(name), `${name} is a setting`)
