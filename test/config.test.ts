@@ -324,6 +324,11 @@ t.test('the default language: the first of PCWP_LANGUAGES unless named', async t
     [`PCWP_LANGUAGES: "english" is not a language; ${LANGUAGE_EXPECTED}`], 'a bad list is reported once, not again through the default')
 })
 
+t.test('a list has at most 1000 entries', async t => {
+  t.equal(loadConfig({ ...BASES, PCWP_INTERNAL_CIDRS: Array.from({ length: 1000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`).join(',') }).internalRanges.length, 1000)
+  t.equal(problemOf('PCWP_INTERNAL_CIDRS', { ...BASES, PCWP_INTERNAL_CIDRS: '10.0.0.0/8,'.repeat(1001) }), 'PCWP_INTERNAL_CIDRS: it lists 1001 entries; expected at most 1000')
+})
+
 t.test('cross-variable rules', async t => {
   t.match(problemsOf({ ...BASES, PCWP_NETWORK_HEADER: 'X-Zone' }), [/^PCWP_NETWORK_HEADER: set, but PCWP_TRUST_PROXY is empty/])
 })
