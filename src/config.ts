@@ -1,9 +1,14 @@
-import { isIP } from 'node:net'
-import { parseBaseUrl, type BaseUrl, type NetworkZone, type ProvisionedBaseUrls } from './pcwp/index.js'
-import { parseClientLang } from './pcwp/clientlang.js'
+import type { BaseUrl, NetworkZone, ProvisionedBaseUrls } from './pcwp/index.js'
 import { splitBaseUrl } from './pcwp/base-url.js'
-import { parseAddress, parseAddressRange, type AddressRange } from './negotiate/address.js'
+import type { AddressRange } from './negotiate/address.js'
 import { DEFAULT_LANGUAGES } from './negotiate/language.js'
+import {
+  InvalidValue, baseUrl, entry, integer, list, oneOf, parseBoolean, parseContactText, parseContactUrl, parseHeaderName,
+  parseHost, parseLanguage, parseLegacyPath, parseLocalesDir, parsePublicUrl, parseRange, parseRoomMapPath, quote,
+  roomPathOfBase, serverInfoUrl, type ValueParser
+} from './config-values.js'
+
+export { SERVICE_ROUTE_PREFIXES } from './config-values.js'
 
 /** Where the getserverinfo override is learnt from (MS-PCWP 3.1.3). */
 export interface ServerInfoConfig {
@@ -15,13 +20,15 @@ export interface ServerInfoConfig {
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 export type RedirectStatus = 302 | 303 | 307
+/** The client address in log lines: as it is, its network only (IPv4 /24, IPv6 /48), or not at all. */
+export type LogClient = 'full' | 'truncated' | 'none'
 
 /** The service's whole configuration, validated: nothing in it needs checking again. */
 export interface Config {
   readonly host: string
   readonly port: number
   readonly logLevel: LogLevel
-  /** No base URL and no override source outside production: serve the built-in demo application. */
+  /** No base URL, no override source and no room map outside production: serve the built-in demo application. */
   readonly demo: boolean
   /** PersistentChatWebManagerUriInt / …Ext (MS-PCWP 3.1.3). */
   readonly baseUrls: ProvisionedBaseUrls
@@ -37,6 +44,25 @@ export interface Config {
   readonly defaultNetwork: NetworkZone
   readonly languages: readonly string[]
   readonly defaultLanguage: string
+  /** The service's own origin (`https://host[:port]`, lower case, no trailing slash) for the links it prints. */
+  readonly publicUrl: string | undefined
+  /** The room map file (.csv or .json); read and validated by the room map loader. */
+  readonly roomMap: string | undefined
+  /** PCWP_LEGACY_PATHS: lower case, no trailing slash. */
+  readonly legacyPaths: readonly string[]
+  /**
+   * Every path answered as a room management application link: the base
+   * URLs' own paths (a base at a host's root adds none) and legacyPaths, in
+   * that normal form, without duplicates. Empty in demo mode.
+   */
+  readonly legacyRoomPaths: readonly string[]
+  /** An https: or mailto: URL, serialised. */
+  readonly contactUrl: string | undefined
+  /** One line of plain text, at most 200 characters. */
+  readonly contactText: string | undefined
+  /** An existing directory of `<tag>.json` page catalogs, absolute. */
+  readonly localesDir: string | undefined
+  readonly logClient: LogClient
   /** Not errors, but likely mistakes (an unknown PCWP_ variable): logged at start-up. */
   readonly warnings: readonly string[]
 }
@@ -62,146 +88,106 @@ export const CONFIG_VARIABLES: readonly string[] = [
   'PCWP_BASE_URL_INTERNAL', 'PCWP_BASE_URL_EXTERNAL', 'PCWP_SERVERINFO_URL', 'PCWP_SERVERINFO_REFRESH_S',
   'PCWP_SERVERINFO_TIMEOUT_MS', 'PCWP_SERVERINFO_MAX_STALE_S', 'PCWP_INTERNAL_CIDRS', 'PCWP_TRUST_PROXY',
   'PCWP_NETWORK_HEADER', 'PCWP_DEFAULT_NETWORK', 'PCWP_LANGUAGES', 'PCWP_DEFAULT_LANGUAGE', 'PCWP_ALLOW_HTTP',
-  'PCWP_REDIRECT_STATUS', 'PCWP_RATE_LIMIT_PER_MIN'
+  'PCWP_REDIRECT_STATUS', 'PCWP_RATE_LIMIT_PER_MIN', 'PCWP_PUBLIC_URL', 'PCWP_ROOM_MAP', 'PCWP_LEGACY_PATHS',
+  'PCWP_CONTACT_URL', 'PCWP_CONTACT_TEXT', 'PCWP_LOCALES_DIR', 'PCWP_LOG_CLIENT'
 ]
 const KNOWN_VARIABLES = new Set(CONFIG_VARIABLES)
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
-// RFC 9110 5.1 field-name: a token.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+// Any one of these gives the service somewhere to send a reader; with none, demo mode (or, in production, an error).
+const SOURCES = ['PCWP_BASE_URL_INTERNAL', 'PCWP_BASE_URL_EXTERNAL', 'PCWP_SERVERINFO_URL', 'PCWP_ROOM_MAP']
+
+// A variable name as people type it; any other is quoted (printable, shortened) in a warning.
+const PLAIN_NAME = /^\w{1,64}$/
 
 type Environment = Readonly<Record<string, string | undefined>>
 
 /**
  * Reads and validates the configuration from the environment (DESIGN.md
- * "Configuration"). Throws a {@link ConfigError} listing every bad variable.
+ * "Configuration"). Throws a {@link ConfigError} listing every bad variable,
+ * one line each: `VARIABLE: what is wrong; expected …`. Throws nothing else.
  * An empty variable counts as unset.
  */
 export function loadConfig (env: Environment): Config {
   const problems: string[] = []
-  const read = <T>(name: string, parse: (value: string) => T, fallback: T): T => {
+  const invalid = new Set<string>()
+  const isSet = (name: string): boolean => (env[name]?.trim() ?? '') !== ''
+  const read = <T>(name: string, parse: ValueParser<T>, fallback: T): T => {
     const value = env[name]?.trim() ?? ''
     if (value === '') return fallback
-    try {
-      return parse(value)
-    } catch (error) {
-      problems.push(`${name}: ${(error as Error).message}`)
-      return fallback
-    }
+    const parsed = parse(value)
+    if (!(parsed instanceof InvalidValue)) return parsed
+    problems.push(`${name}: ${parsed.reason}; ${parsed.expected}`)
+    invalid.add(name)
+    return fallback
   }
 
   const production = env.NODE_ENV === 'production'
-  const allowHttp = read('PCWP_ALLOW_HTTP', parseBoolean, false)
-  const base = (value: string): BaseUrl => parseBaseUrl(value, { allowHttp })
-  const internal = read<BaseUrl | undefined>('PCWP_BASE_URL_INTERNAL', base, undefined)
-  const external = read<BaseUrl | undefined>('PCWP_BASE_URL_EXTERNAL', base, undefined)
-  const serverInfoUrl = read<URL | undefined>('PCWP_SERVERINFO_URL', value => parseServerInfoUrl(value, allowHttp), undefined)
-  const trustProxy = read('PCWP_TRUST_PROXY', list(parseAddressRange), [])
-  const networkHeader = read<string | undefined>('PCWP_NETWORK_HEADER', parseHeaderName, undefined)
-  const languages = read('PCWP_LANGUAGES', list(parseClientLang), DEFAULT_LANGUAGES)
-  const defaultLanguage = read('PCWP_DEFAULT_LANGUAGE', parseClientLang, 'en-US')
+  const allowHttp = read('PCWP_ALLOW_HTTP', entry(parseBoolean), false)
+  const internal = read<BaseUrl | undefined>('PCWP_BASE_URL_INTERNAL', baseUrl(allowHttp), undefined)
+  const external = read<BaseUrl | undefined>('PCWP_BASE_URL_EXTERNAL', baseUrl(allowHttp), undefined)
+  const serverInfoSource = read<URL | undefined>('PCWP_SERVERINFO_URL', serverInfoUrl(allowHttp), undefined)
+  // Validated whether or not there is a source, so a mistake shows before the source is added.
+  const serverInfoTimes = {
+    refreshMs: read('PCWP_SERVERINFO_REFRESH_S', entry(integer(1, 86_400)), 300) * 1000,
+    timeoutMs: read('PCWP_SERVERINFO_TIMEOUT_MS', entry(integer(100, 60_000)), 2000),
+    maxStaleMs: read('PCWP_SERVERINFO_MAX_STALE_S', entry(integer(0, 31_536_000)), 86_400) * 1000
+  }
+  const trustProxy = read('PCWP_TRUST_PROXY', list(parseRange), [])
+  const networkHeader = read<string | undefined>('PCWP_NETWORK_HEADER', entry(parseHeaderName), undefined)
+  const listedLanguages = [...new Set(read('PCWP_LANGUAGES', list(parseLanguage), []))]
+  const languages = listedLanguages.length > 0 ? listedLanguages : DEFAULT_LANGUAGES
+  // The first listed language is the default unless one is named: a list without en-US must not need a second setting.
+  const defaultLanguage = read('PCWP_DEFAULT_LANGUAGE', entry(parseLanguage), listedLanguages[0] ?? 'en-US')
+  const legacyPaths = [...new Set(read('PCWP_LEGACY_PATHS', list(parseLegacyPath), []))]
 
   const config = {
-    host: read('HOST', parseHost, '0.0.0.0'),
-    port: read('PORT', integer(0, 65535), 8080),
-    logLevel: read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info'),
-    serverInfo: serverInfoUrl === undefined
-      ? undefined
-      : {
-          url: serverInfoUrl,
-          refreshMs: read('PCWP_SERVERINFO_REFRESH_S', integer(1, 86_400), 300) * 1000,
-          timeoutMs: read('PCWP_SERVERINFO_TIMEOUT_MS', integer(100, 60_000), 2000),
-          maxStaleMs: read('PCWP_SERVERINFO_MAX_STALE_S', integer(0, 31_536_000), 86_400) * 1000
-        },
+    host: read('HOST', entry(parseHost), '0.0.0.0'),
+    port: read('PORT', entry(integer(0, 65535)), 8080),
+    logLevel: read('LOG_LEVEL', entry(oneOf(LOG_LEVELS)), 'info'),
+    serverInfo: serverInfoSource === undefined ? undefined : { url: serverInfoSource, ...serverInfoTimes },
     allowHttp,
-    redirectStatus: read('PCWP_REDIRECT_STATUS', oneOf<RedirectStatus>([302, 303, 307], Number), 302),
-    rateLimitPerMinute: read<number | undefined>('PCWP_RATE_LIMIT_PER_MIN', integer(1, 1_000_000), undefined),
+    redirectStatus: read('PCWP_REDIRECT_STATUS', entry(oneOf<RedirectStatus>([302, 303, 307], Number)), 302),
+    rateLimitPerMinute: read<number | undefined>('PCWP_RATE_LIMIT_PER_MIN', entry(integer(1, 1_000_000)), undefined),
     trustProxy,
-    internalRanges: read('PCWP_INTERNAL_CIDRS', list(parseAddressRange), []),
+    internalRanges: read('PCWP_INTERNAL_CIDRS', list(parseRange), []),
     networkHeader,
-    defaultNetwork: read('PCWP_DEFAULT_NETWORK', oneOf<NetworkZone>(['internal', 'external']), 'external'),
-    languages: [...new Set(languages)],
-    defaultLanguage
+    defaultNetwork: read('PCWP_DEFAULT_NETWORK', entry(oneOf<NetworkZone>(['internal', 'external'])), 'external'),
+    languages,
+    defaultLanguage,
+    publicUrl: read<string | undefined>('PCWP_PUBLIC_URL', parsePublicUrl, undefined),
+    roomMap: read<string | undefined>('PCWP_ROOM_MAP', parseRoomMapPath, undefined),
+    legacyPaths,
+    contactUrl: read<string | undefined>('PCWP_CONTACT_URL', parseContactUrl, undefined),
+    contactText: read<string | undefined>('PCWP_CONTACT_TEXT', parseContactText, undefined),
+    localesDir: read<string | undefined>('PCWP_LOCALES_DIR', parseLocalesDir, undefined),
+    logClient: read('PCWP_LOG_CLIENT', entry(oneOf<LogClient>(['full', 'truncated', 'none'])), 'full')
   }
 
   if (networkHeader !== undefined && trustProxy.length === 0) {
     problems.push('PCWP_NETWORK_HEADER: set, but PCWP_TRUST_PROXY is empty, so the header could never be believed; expected PCWP_TRUST_PROXY to list the proxy that sets it')
   }
-  if (!languages.includes(defaultLanguage)) {
-    problems.push(`PCWP_DEFAULT_LANGUAGE: ${defaultLanguage} is not one of the supported languages; expected one of PCWP_LANGUAGES`)
+  // A bad PCWP_LANGUAGES is reported once, not again through the default it no longer contains.
+  if (!invalid.has('PCWP_LANGUAGES') && !languages.includes(defaultLanguage)) {
+    problems.push(`PCWP_DEFAULT_LANGUAGE: ${defaultLanguage} is not one of the supported languages; expected one of PCWP_LANGUAGES, or add it there`)
   }
-  const nothingToRedirectTo = ['PCWP_BASE_URL_INTERNAL', 'PCWP_BASE_URL_EXTERNAL', 'PCWP_SERVERINFO_URL']
-    .every(name => (env[name]?.trim() ?? '') === '')
+  const nothingToRedirectTo = !SOURCES.some(isSet)
   if (nothingToRedirectTo && production) {
-    problems.push('PCWP_BASE_URL_INTERNAL, PCWP_BASE_URL_EXTERNAL, PCWP_SERVERINFO_URL: none is set, so no room could ever be opened; expected at least one (demo mode is off in production)')
+    problems.push('PCWP_BASE_URL_INTERNAL, PCWP_BASE_URL_EXTERNAL, PCWP_SERVERINFO_URL: none is set (nor PCWP_ROOM_MAP), so no room could ever be opened; expected at least one of them (demo mode is off in production)')
   }
   if (problems.length > 0) throw new ConfigError(problems)
 
   const demo = nothingToRedirectTo
   const demoBase = splitBaseUrl(DEMO_BASE_PATH)
   const baseUrls = demo ? { internal: demoBase, external: demoBase } : dropUndefined({ internal, external })
+  const basePaths = [internal, external].map(base => base === undefined ? undefined : roomPathOfBase(base))
+  const legacyRoomPaths = demo ? [] : [...new Set([...basePaths, ...legacyPaths])].filter(path => path !== undefined)
   const warnings = Object.keys(env)
     .filter(name => name.startsWith('PCWP_') && !KNOWN_VARIABLES.has(name))
-    .map(name => `${name} is not a pcwp-links setting and is ignored (a typo?)`)
-  return { ...config, demo, baseUrls, warnings }
+    .map(name => `${PLAIN_NAME.test(name) ? name : quote(name)} is not a pcwp-links setting and is ignored (a typo?)`)
+  if (demo && legacyPaths.length > 0) warnings.push('PCWP_LEGACY_PATHS is ignored in demo mode: there is no room management application whose links it could answer')
+  return { ...config, demo, baseUrls, legacyRoomPaths, warnings }
 }
 
 function dropUndefined<T extends object> (record: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }
-}
-
-function parseBoolean (value: string): boolean {
-  const lower = value.toLowerCase()
-  if (lower === 'true' || lower === '1' || lower === 'yes') return true
-  if (lower === 'false' || lower === '0' || lower === 'no') return false
-  throw new Error('expected true or false')
-}
-
-function integer (min: number, max: number): (value: string) => number {
-  return value => {
-    const number = /^\d{1,9}$/.test(value) ? Number(value) : NaN
-    if (!(number >= min && number <= max)) throw new Error(`expected a whole number from ${min} to ${max}`)
-    return number
-  }
-}
-
-function oneOf<T extends string | number> (allowed: readonly T[], convert: (value: string) => unknown = v => v.toLowerCase()): (value: string) => T {
-  return value => {
-    const converted = convert(value)
-    const match = allowed.find(option => option === converted)
-    if (match === undefined) throw new Error(`expected one of ${allowed.join(', ')}`)
-    return match
-  }
-}
-
-function list<T> (parseItem: (item: string) => T): (value: string) => T[] {
-  return value => value.split(',').map(item => item.trim()).filter(item => item !== '').map(parseItem)
-}
-
-function parseHeaderName (value: string): string {
-  if (!HEADER_NAME.test(value)) throw new Error('expected an HTTP header name such as X-Network-Zone')
-  return value.toLowerCase()
-}
-
-function parseHost (value: string): string {
-  if (isIP(value) === 0 && !HOST_NAME.test(value)) throw new Error('expected an IP address or host name to listen on, such as 0.0.0.0 or ::')
-  return value
-}
-
-function parseServerInfoUrl (value: string, allowHttp: boolean): URL {
-  const url = URL.parse(value)
-  if (url === null || !isUsableServerInfoUrl(url, allowHttp)) {
-    throw new Error('expected an https:// URL, http:// to a loopback host (or with PCWP_ALLOW_HTTP=true), or file:///path')
-  }
-  return url
-}
-
-/** https; http only to a sidecar on this host unless allowed; a local file. Never credentials. */
-function isUsableServerInfoUrl (url: URL, allowHttp: boolean): boolean {
-  if (url.username !== '' || url.password !== '') return false
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
-  const loopback = host === 'localhost' || parseAddress(host)?.range() === 'loopback'
-  return url.protocol === 'https:' ||
-    (url.protocol === 'http:' && (allowHttp || loopback)) ||
-    (url.protocol === 'file:' && url.host === '')
 }

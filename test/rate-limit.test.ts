@@ -39,7 +39,7 @@ t.test('a bad value stops start-up', async t => {
   try {
     loadConfig({ PCWP_RATE_LIMIT_PER_MIN: 'lots' })
   } catch (error) {
-    t.match((error as InstanceType<typeof ConfigError>).problems, [/^PCWP_RATE_LIMIT_PER_MIN: expected a whole number from 1 to 1000000/])
+    t.match((error as InstanceType<typeof ConfigError>).problems, [/^PCWP_RATE_LIMIT_PER_MIN: "lots" is not a whole number in range; expected a whole number from 1 to 1000000/])
   }
   t.equal(loadConfig({ PCWP_RATE_LIMIT_PER_MIN: '600' }).rateLimitPerMinute, 600)
 })
