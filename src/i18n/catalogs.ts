@@ -172,7 +172,7 @@ function checkedMessages ({ path, entries }: CatalogFile, problems: string[], co
       const expected = placeholderList(MESSAGES[key])
       const found = placeholderList(Array.from(value.matchAll(PLACEHOLDER), match => match[1] as string))
       if (found === expected) messages.set(key, value.split(PLACEHOLDER))
-      else problems.push(`${path}: key "${key}": expected the placeholders ${expected}, found ${found}`)
+      else problems.push(`${path}: key "${key}": expected ${expected === 'none' ? 'no placeholders' : `the placeholders ${expected}`}, found ${found}`)
     }
   }
   if (complete) {
@@ -193,7 +193,7 @@ function describe (value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : 'a string'
-  return `a ${typeof value}`
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
 function errorCode (error: unknown): string {
