@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 /**
  * A file of the package (package.json, public/…), read at start-up. Paths are
@@ -12,3 +13,6 @@ export function readPackageFile (path: string): string {
 
 /** The package's version, from package.json. */
 export const VERSION = (JSON.parse(readPackageFile('package.json')) as { version: string }).version
+
+/** The page catalogs that ship with the package (locales/<tag>.json), resolved like the files above. */
+export const BUILT_IN_LOCALES_DIR = fileURLToPath(new URL('../locales/', import.meta.url))
