@@ -4,6 +4,7 @@ import { parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from 
 import { roomManagementUrl } from '../pcwp/url.js'
 import { createAddressMatcher } from '../negotiate/address.js'
 import type { LanguageNegotiator } from '../negotiate/language.js'
+import { resolveClientAddress } from '../negotiate/client-address.js'
 import { decideZone, type ZonePolicy } from '../negotiate/network.js'
 import type { OverrideSource } from '../serverinfo/source.js'
 import { sendProblem } from './problems.js'
@@ -43,12 +44,9 @@ export interface RoomRoutesOptions {
  * (app.ts). GET and HEAD have no side effects: mail scanners fetch every link.
  */
 export function registerRoomRoutes (app: FastifyInstance, { config, override, negotiateLanguage, requestLog }: RoomRoutesOptions): void {
-  const zonePolicy: ZonePolicy = {
-    isTrustedProxy: createAddressMatcher(config.trustProxy),
-    isInternal: createAddressMatcher(config.internalRanges),
-    zoneHeader: config.networkHeader,
-    defaultZone: config.defaultNetwork
-  }
+  const isTrustedProxy = createAddressMatcher(config.trustProxy)
+  const zoneHeader = config.networkHeader
+  const zonePolicy: ZonePolicy = { isInternal: createAddressMatcher(config.internalRanges), defaultZone: config.defaultNetwork }
 
   // As one flat list for writeHead. The answer depends on who asks, so no
   // shared cache may reuse it (DESIGN.md); a redirect has no body.
@@ -57,14 +55,17 @@ export function registerRoomRoutes (app: FastifyInstance, { config, override, ne
   app.decorateRequest('redirect', null)
 
   function redirect (request: FastifyRequest, reply: FastifyReply, room: string | undefined): void {
-    const { zone, client } = decideZone(zonePolicy, {
-      // A request being answered has a connected socket, so its peer is known.
-      peer: request.socket.remoteAddress as string,
-      forwardedFor: single(request.headers['x-forwarded-for']),
-      zoneHeaderValue: zonePolicy.zoneHeader === undefined ? undefined : single(request.headers[zonePolicy.zoneHeader])
-    })
+    // A request being answered has a connected socket, so its peer is known.
+    const peer = request.socket.remoteAddress as string
+    const client = resolveClientAddress({
+      peer,
+      forwarded: single(request.headers.forwarded),
+      xForwardedFor: single(request.headers['x-forwarded-for'])
+    }, isTrustedProxy)
+    const trustedZoneHeader = zoneHeader !== undefined && isTrustedProxy(peer) ? single(request.headers[zoneHeader]) : undefined
+    const { zone } = decideZone(zonePolicy, { client, trustedZoneHeader })
     const lang = negotiateLanguage(queryValue(request, 'lang'), request.headers['accept-language'])
-    request.redirect = { kind: room === undefined ? 'create' : 'room', zone, lang, client }
+    request.redirect = { kind: room === undefined ? 'create' : 'room', zone, lang, client: client ?? '' }
     const base = resolveBaseUrl(override?.current(), config.baseUrls, zone)
     if (base === undefined) {
       sendProblem(request, reply, 503, 'PCWP_ROOM_MANAGEMENT_DISABLED',
