@@ -8,9 +8,12 @@ export interface ZonePolicy {
 }
 
 export interface ZoneRequest {
-  /** The client's address as trusted proxies vouch for it (request.clientAddress). */
+  /** The client's address (resolveClientAddress); undefined when the forwarded chain does not disclose it. */
   readonly client: string | undefined
-  /** The zone header's value, only when a trusted proxy sent it. */
+  /**
+   * The zone header's value, passed only when a header name is configured and
+   * the request's peer is a trusted proxy: anyone else's is a forgery.
+   */
   readonly trustedZoneHeader: string | undefined
 }
 
@@ -20,12 +23,15 @@ export interface ZoneDecision {
 }
 
 /**
- * DESIGN.md "Network zone": the trusted proxy's zone header, else the
- * client's address inside the internal ranges, else the default zone.
+ * DESIGN.md "Network zone": the trusted proxy's zone header (`internal` or
+ * `external`, any case; any other value is ignored), else the client's
+ * address inside the internal ranges, else the default zone.
  */
-export function decideZone (policy: ZonePolicy, { client, trustedZoneHeader }: ZoneRequest): ZoneDecision {
-  const zone = trustedZoneHeader?.trim().toLowerCase()
-  if (zone === 'internal' || zone === 'external') return { zone, decidedBy: 'header' }
-  if (client !== undefined && policy.isInternal(client)) return { zone: 'internal', decidedBy: 'address' }
+export function decideZone (policy: ZonePolicy, request: ZoneRequest): ZoneDecision {
+  if (request.trustedZoneHeader !== undefined) {
+    const zone = request.trustedZoneHeader.trim().toLowerCase()
+    if (zone === 'internal' || zone === 'external') return { zone, decidedBy: 'header' }
+  }
+  if (request.client !== undefined && policy.isInternal(request.client)) return { zone: 'internal', decidedBy: 'address' }
   return { zone: policy.defaultZone, decidedBy: 'default' }
 }

@@ -1,7 +1,5 @@
 import t from 'tap'
-import { createAddressMatcher, parseAddress, parseAddressRange } from '../src/negotiate/address.js'
-import { decideZone, type ZonePolicy } from '../src/negotiate/network.js'
-import { resolveClientAddress } from '../src/negotiate/client-address.js'
+import { createAddressMatcher, parseAddress, parseAddressRange } from '../../src/negotiate/address.js'
 
 const ranges = (...texts: string[]) => texts.map(parseAddressRange)
 
@@ -57,41 +55,4 @@ t.test('matching (MS-PCWP 3.1.3: inside the enterprise network)', async t => {
   const onlyV6 = createAddressMatcher(ranges('2001:db8::/32'))
   t.equal(onlyV6('10.1.2.3'), false)
   t.equal(onlyV6('::ffff:10.1.2.3'), false)
-})
-
-t.test('client address through trusted proxies (as proxy-addr walks X-Forwarded-For)', async t => {
-  const isTrustedProxy = createAddressMatcher(ranges('127.0.0.1', '10.0.0.0/8'))
-  const cases: [string, string | undefined, string][] = [
-    ['203.0.113.9', '10.1.1.1', '203.0.113.9'],
-    ['127.0.0.1', undefined, '127.0.0.1'],
-    ['127.0.0.1', '198.51.100.4', '198.51.100.4'],
-    ['127.0.0.1', '198.51.100.4, 10.2.2.2', '198.51.100.4'],
-    ['127.0.0.1', '10.9.9.9, 198.51.100.4, 10.2.2.2', '198.51.100.4'],
-    ['127.0.0.1', '10.9.9.9, 10.2.2.2', '10.9.9.9'],
-    ['127.0.0.1', ' 198.51.100.4 ,10.2.2.2 ', '198.51.100.4'],
-    ['127.0.0.1', `${'10.0.0.1,'.repeat(100)}10.0.0.2`, '10.0.0.1']
-  ]
-  for (const [peer, xForwardedFor, expected] of cases) {
-    t.equal(resolveClientAddress({ peer, xForwardedFor, forwarded: undefined }, isTrustedProxy), expected, `${peer} / ${String(xForwardedFor).slice(0, 40)}`)
-  }
-})
-
-t.test('zone decisions (DESIGN.md "Network zone", MS-PCWP 3.1.3)', async t => {
-  const policy: ZonePolicy = { isInternal: createAddressMatcher(ranges('10.0.0.0/8')), defaultZone: 'external' }
-  const cases: [string | undefined, string | undefined, string, string][] = [
-    // client, trusted zone header, expected zone, decided by
-    ['10.1.2.3', undefined, 'internal', 'address'],
-    ['::ffff:10.1.2.3', undefined, 'internal', 'address'],
-    ['203.0.113.9', undefined, 'external', 'default'],
-    [undefined, undefined, 'external', 'default'],
-    ['203.0.113.9', 'internal', 'internal', 'header'],
-    ['10.1.2.3', 'external', 'external', 'header'],
-    ['10.1.2.3', ' Internal ', 'internal', 'header'],
-    ['10.1.2.3', 'dmz', 'internal', 'address'],
-    ['203.0.113.9', 'internal, external', 'external', 'default']
-  ]
-  for (const [client, trustedZoneHeader, zone, decidedBy] of cases) {
-    t.match(decideZone(policy, { client, trustedZoneHeader }), { zone, decidedBy }, `${String(client)} ${String(trustedZoneHeader)}`)
-  }
-  t.match(decideZone({ ...policy, defaultZone: 'internal' }, { client: '203.0.113.9', trustedZoneHeader: undefined }), { zone: 'internal', decidedBy: 'default' })
 })

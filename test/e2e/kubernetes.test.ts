@@ -1,0 +1,150 @@
+// The Kubernetes manifests agree with the code: variables, probes, ports,
+// hardening, and the Gateway API routes (which paths readers reach, and the
+// zone each route tells the service).
+import { readdir, readFile } from 'node:fs/promises'
+import t from 'tap'
+import { parseAllDocuments } from 'yaml'
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js'
+import { createApp } from '../../src/http/app.js'
+import { ROOM } from '../fixtures/app.js'
+
+const DIR = new URL('../../deploy/kubernetes/', import.meta.url)
+
+interface Manifest { kind: string, metadata: { name: string }, [key: string]: unknown }
+
+const files = (await readdir(DIR)).filter(name => name.endsWith('.yaml')).sort()
+const manifests: Manifest[] = []
+for (const file of files) {
+  for (const document of parseAllDocuments(await readFile(new URL(file, DIR), 'utf8'))) {
+    t.same(document.errors, [], `${file} parses`)
+    manifests.push(document.toJS() as Manifest)
+  }
+}
+const byKind = (kind: string): any => manifests.find(m => m.kind === kind) // eslint-disable-line @typescript-eslint/no-explicit-any
+
+t.test('every part is there', async t => {
+  t.same(manifests.map(m => m.kind).filter(k => k !== 'Kustomization').sort(),
+    ['ConfigMap', 'Deployment', 'HTTPRoute', 'HTTPRoute', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'])
+  t.same([...byKind('Kustomization').resources].sort(), files.filter(f => f !== 'kustomization.yaml'), 'kustomization lists every manifest')
+})
+
+t.test('the ConfigMap sets only variables the service reads, and they load in production', async t => {
+  const data: Record<string, string> = byKind('ConfigMap').data
+  for (const name of Object.keys(data)) t.ok(CONFIG_VARIABLES.includes(name), `${name} is read by the configuration`)
+  const config = loadConfig(data)
+  t.equal(config.demo, false)
+  t.same(config.warnings, [])
+  t.equal(data.NODE_ENV, 'production')
+})
+
+t.test('probes, ports and the metrics path exist in the service', async t => {
+  const data: Record<string, string> = byKind('ConfigMap').data
+  const deployment = byKind('Deployment')
+  const container = deployment.spec.template.spec.containers[0]
+  t.equal(container.ports[0].containerPort, Number(data.PORT), 'the container port is the configured PORT')
+  t.equal(byKind('Service').spec.ports[0].targetPort, container.ports[0].name, 'the Service targets the named port')
+  t.equal(container.envFrom[0].configMapRef.name, byKind('ConfigMap').metadata.name)
+  const service = await createApp({ config: loadConfig(data) })
+  t.teardown(() => service.close())
+  const paths = [container.readinessProbe.httpGet.path, container.livenessProbe.httpGet.path, deployment.spec.template.metadata.annotations['prometheus.io/path']]
+  t.same(paths, ['/readyz', '/healthz', '/metrics'])
+  for (const path of paths) t.equal((await service.inject(path)).statusCode, 200, path)
+  t.equal(container.readinessProbe.httpGet.port, container.ports[0].name)
+})
+
+t.test('the pod is hardened and sized', async t => {
+  const spec = byKind('Deployment').spec.template.spec
+  const container = spec.containers[0]
+  t.equal(spec.securityContext.runAsNonRoot, true)
+  t.not(spec.securityContext.runAsUser, 0)
+  t.equal(spec.automountServiceAccountToken, false)
+  t.equal(container.securityContext.readOnlyRootFilesystem, true)
+  t.equal(container.securityContext.allowPrivilegeEscalation, false)
+  t.same(container.securityContext.capabilities.drop, ['ALL'])
+  t.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory)
+  t.ok(spec.terminationGracePeriodSeconds > 10, 'longer than the service needs to drain')
+})
+
+t.test('selectors, autoscaler and disruption budget point at the Deployment', async t => {
+  const deployment = byKind('Deployment')
+  const labels = deployment.spec.template.metadata.labels
+  t.same(deployment.spec.selector.matchLabels, labels)
+  t.same(byKind('Service').spec.selector, labels)
+  t.same(byKind('PodDisruptionBudget').spec.selector.matchLabels, labels)
+  const hpa = byKind('HorizontalPodAutoscaler').spec
+  t.match(hpa.scaleTargetRef, { kind: 'Deployment', name: deployment.metadata.name })
+  t.ok(hpa.minReplicas >= 2, 'at least two replicas, so the budget can be kept')
+  t.ok(byKind('PodDisruptionBudget').spec.minAvailable < hpa.minReplicas)
+})
+
+interface PathMatch { path?: { type?: string, value?: string } }
+interface HTTPRoute {
+  apiVersion: string
+  metadata: { name: string }
+  spec: {
+    parentRefs: { name: string }[]
+    rules: {
+      matches?: PathMatch[]
+      filters?: { type: string, requestHeaderModifier?: { set?: { name: string, value: string }[], remove?: string[] } }[]
+      backendRefs: { name: string, port: number }[]
+    }[]
+  }
+}
+
+/**
+ * Gateway API path matching: Exact is the whole path; PathPrefix matches
+ * whole path segments, a trailing slash in the value ignored; a match without
+ * a path is PathPrefix /, and a rule without matches matches everything.
+ */
+function routes (route: HTTPRoute, path: string): boolean {
+  return route.spec.rules.some(rule => (rule.matches ?? [{}]).some(({ path: match }) => {
+    const type = match?.type ?? 'PathPrefix'
+    const value = match?.value ?? '/'
+    if (type === 'Exact') return path === value
+    if (type !== 'PathPrefix') throw new Error(`${route.metadata.name}: a ${type} match cannot be checked here; use Exact or PathPrefix`)
+    const prefix = value.replace(/\/+$/, '')
+    return path === prefix || path.startsWith(`${prefix}/`)
+  }))
+}
+
+t.test('Gateway API routes: one per Gateway, each setting its zone, neither exposing /metrics or /readyz', async t => {
+  const httpRoutes = manifests.filter(m => m.kind === 'HTTPRoute') as unknown as HTTPRoute[]
+  t.equal(httpRoutes.length, 2)
+  const data: Record<string, string> = byKind('ConfigMap').data
+  const service = byKind('Service')
+  const zones: string[] = []
+  for (const route of httpRoutes) {
+    t.equal(route.apiVersion, 'gateway.networking.k8s.io/v1', `${route.metadata.name}: the GA Gateway API`)
+    t.equal(route.spec.parentRefs.length, 1, `${route.metadata.name}: attached to one Gateway`)
+    for (const rule of route.spec.rules) {
+      const modifiers = (rule.filters ?? []).filter(f => f.type === 'RequestHeaderModifier').map(f => f.requestHeaderModifier)
+      t.equal(modifiers.length, 1, `${route.metadata.name}: every rule modifies the request headers`)
+      const set = modifiers[0]?.set ?? []
+      t.equal(set.length, 1)
+      t.equal(set[0]?.name.toLowerCase(), data.PCWP_NETWORK_HEADER?.toLowerCase(), 'it sets the configured zone header (overwriting a client\'s)')
+      zones.push(set[0]?.value ?? '')
+      t.same(modifiers[0]?.remove?.map(name => name.toLowerCase()).sort(), ['forwarded', 'x-forwarded-host'],
+        "a client's Forwarded and X-Forwarded-Host are dropped")
+      t.same(rule.backendRefs, [{ name: service.metadata.name, port: service.spec.ports[0].port }], 'to the Service')
+    }
+  }
+  t.same([...new Set(zones)].sort(), ['external', 'internal'], 'one route per zone')
+  t.not(httpRoutes[0]?.spec.parentRefs[0]?.name, httpRoutes[1]?.spec.parentRefs[0]?.name, 'on two Gateways')
+
+  const app = await createApp({ config: loadConfig(data) })
+  t.teardown(() => app.close())
+  for (const route of httpRoutes) {
+    for (const path of ['/metrics', '/readyz', '/healthz', '/metrics/', '/readyz/x', '/', '/roomsx', '/linksx']) {
+      t.notOk(routes(route, path), `${route.metadata.name} does not route ${path}`)
+    }
+    for (const path of ['/rooms/new', `/rooms/${ROOM}`, '/rooms', '/links', '/links/links.js', '/links/links.css', '/openapi.json', '/robots.txt', '/favicon.ico']) {
+      t.ok(routes(route, path), `${route.metadata.name} routes ${path}`)
+      t.not((await app.inject(path)).statusCode, 404, `the service answers ${path}`)
+    }
+  }
+  const route = (rule: HTTPRoute['spec']['rules'][number]) => ({ metadata: { name: 'made-up' }, spec: { rules: [rule] } }) as unknown as HTTPRoute
+  t.throws(() => routes(route({ matches: [{ path: { type: 'RegularExpression', value: '.*' } }], backendRefs: [] }), '/'),
+    { message: /a RegularExpression match cannot be checked here/ })
+  t.ok(routes(route({ backendRefs: [] }), '/metrics'), 'the check knows that a rule without matches routes everything')
+  t.ok(routes(route({ matches: [{}], backendRefs: [] }), '/readyz'), 'and that a match without a path does')
+})
