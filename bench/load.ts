@@ -1,6 +1,7 @@
 // Load generation: wrk when installed (one thread, on its own CPU), else
 // autocannon in this process. Every load is bounded by its duration.
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import autocannon from 'autocannon'
 import type { BenchRequest } from './mix.js'
 import { commandExists, pinned } from './processes.js'
@@ -32,7 +33,8 @@ function milliseconds (text: string): number {
 export async function generate (port: number, seconds: number, connections: number, workload: Workload): Promise<Load> {
   if (WRK) {
     const [command, args] = pinned(1, 'wrk', ['-t1', `-c${String(connections)}`, `-d${String(seconds)}s`, '--latency', '-s', workload.wrkScriptFile, `http://127.0.0.1:${String(port)}`])
-    const out = execFileSync(command, args, { encoding: 'utf8' })
+    // Asynchronous, so that this process's timers (scrapes, the reload signal) fire during the load.
+    const { stdout: out } = await promisify(execFile)(command, args, { encoding: 'utf8' })
     const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
     return {
       rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),

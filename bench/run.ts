@@ -7,7 +7,7 @@
 // place: an A/B comparison of two versions, without targets. Loopback only;
 // every load is bounded by --rounds × --duration, every wait by a deadline.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { availableParallelism, cpus, tmpdir } from 'node:os'
@@ -300,7 +300,7 @@ async function reportScenario (): Promise<void> {
   }
   const logFile = join(WORK, 'access.log')
   writeAccessLog(logFile, { lines: LOG_LINES, rooms: LOG_ROOMS, seed: SEED })
-  const sizeMb = readFileSync(logFile).length / 1e6
+  const sizeMb = statSync(logFile).size / 1e6
   // The same file twice: twice the lines, the same rooms.
   const once = await timeReport(cli, [logFile], WORK)
   const twice = await timeReport(cli, [logFile, logFile], WORK)
