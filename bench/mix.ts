@@ -1,4 +1,4 @@
-// The request mix: room and create links, every accepted room spelling,
+// The request mixes: room and create links, every accepted room spelling,
 // real browser Accept-Language headers, internal and external clients behind
 // a trusted proxy. Deterministic, so that every run sends the same requests.
 export interface BenchRequest {
@@ -6,11 +6,12 @@ export interface BenchRequest {
   readonly headers: Readonly<Record<string, string>>
 }
 
-const ROOMS = [
+/** The plain mix's rooms (none is in a room map). */
+export const PLAIN_ROOMS = [
   '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB',
-  '0f8fad5b-d9cb-469f-a165-70867728950e',
-  '{7C9E6679-7425-40DE-944B-E07FC1F90AE7}',
-  encodeURIComponent('ma-chan://contoso.com/6ECD8C99-4036-403D-BF84-CF8400F67836')
+  '0F8FAD5B-D9CB-469F-A165-70867728950E',
+  '7C9E6679-7425-40DE-944B-E07FC1F90AE7',
+  '6ECD8C99-4036-403D-BF84-CF8400F67836'
 ]
 
 // As browsers send them.
@@ -35,10 +36,24 @@ const FORWARDED_FOR = [
   '192.0.2.200'
 ]
 
-export function requestMix (): BenchRequest[] {
+/** The `n`th of the spellings the service accepts for a room GUID: upper case, lower case, braced, a ma-chan URI. */
+export function spelled (guid: string, n: number): string {
+  switch (n % 4) {
+    case 0: return guid.toUpperCase()
+    case 1: return guid.toLowerCase()
+    case 2: return `{${guid.toUpperCase()}}`
+    default: return encodeURIComponent(`ma-chan://contoso.com/${guid.toUpperCase()}`)
+  }
+}
+
+/**
+ * Forty requests: every fifth creates a room, the others open `rooms` in
+ * turn, some through `?uri=`, each room in every spelling in turn.
+ */
+export function requestMix (rooms: readonly string[] = PLAIN_ROOMS): BenchRequest[] {
   const mix: BenchRequest[] = []
   for (let i = 0; i < 40; i++) {
-    const room = ROOMS[i % ROOMS.length] as string
+    const room = spelled(rooms[i % rooms.length] as string, i)
     const path = i % 5 === 4 ? '/rooms/new' : i % 7 === 3 ? `/rooms?uri=${room}` : `/rooms/${room}`
     mix.push({
       path,
@@ -53,19 +68,36 @@ export function requestMix (): BenchRequest[] {
   return mix
 }
 
-/** A wrk script that sends the mix round-robin. */
-export function wrkScript (mix: readonly BenchRequest[]): string {
+/**
+ * A wrk script that sends the mix round-robin and, at the end, prints
+ * `Unexpected statuses: N`, the answers whose status is not in `expected`.
+ */
+export function wrkScript (mix: readonly BenchRequest[], expected: readonly number[]): string {
   const lua = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
   const requests = mix.map(({ path, headers }) =>
     `wrk.format("GET", ${lua(path)}, { ${Object.entries(headers).map(([name, value]) => `[${lua(name)}] = ${lua(value)}`).join(', ')} })`)
-  return `local requests = {}
+  return `local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+end
+local expected = { ${expected.map(status => `[${String(status)}] = true`).join(', ')} }
+local requests = {}
 init = function(args)
+  unexpected = 0
 ${requests.map(r => `  table.insert(requests, ${r})`).join('\n')}
 end
 local i = 0
 request = function()
   i = i % #requests + 1
   return requests[i]
+end
+response = function(status, headers, body)
+  if not expected[status] then unexpected = unexpected + 1 end
+end
+done = function(summary, latency, requests)
+  local n = 0
+  for _, thread in ipairs(threads) do n = n + thread:get("unexpected") end
+  io.write("Unexpected statuses: " .. n .. "\\n")
 end
 `
 }
