@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+import type { LogClientMode } from './negotiate/log-client.js'
 
 /**
  * Lines are written out once this many bytes have collected (or every
@@ -20,6 +21,9 @@ export const REDACT_PATHS: readonly string[] = [
   'res.headers["set-cookie"]'
 ]
 
+/** The headers that carry client addresses: redacted unless PCWP_LOG_CLIENT=full. */
+const ADDRESS_HEADER_PATHS: readonly string[] = ['req.headers["x-forwarded-for"]', 'req.headers.forwarded']
+
 /** The parts of a request (fastify's, or Node's) that a log line shows. */
 interface LoggedRequest {
   readonly method: string
@@ -37,8 +41,9 @@ function serializeRequest ({ method, url, headers }: LoggedRequest): LoggedReque
 }
 
 /** The logger options every pcwp-links logger shares; tests build loggers from them too. */
-export function loggerOptions (level: string): LoggerOptions {
-  return { level, redact: [...REDACT_PATHS], serializers: { req: serializeRequest } }
+export function loggerOptions (level: string, logClient: LogClientMode = 'full'): LoggerOptions {
+  const redact = logClient === 'full' ? REDACT_PATHS : [...REDACT_PATHS, ...ADDRESS_HEADER_PATHS]
+  return { level, redact: [...redact], serializers: { req: serializeRequest } }
 }
 
 /**
@@ -46,6 +51,6 @@ export function loggerOptions (level: string): LoggerOptions {
  * asynchronous destination, so that writing the log never blocks a redirect.
  * What is still buffered is written out when the process exits.
  */
-export function createLogger (level: string, destination: DestinationStream = pino.destination({ sync: false, minLength: LOG_MIN_LENGTH, periodicFlush: LOG_FLUSH_MS })): Logger {
-  return pino(loggerOptions(level), destination)
+export function createLogger (level: string, logClient: LogClientMode, destination: DestinationStream = pino.destination({ sync: false, minLength: LOG_MIN_LENGTH, periodicFlush: LOG_FLUSH_MS })): Logger {
+  return pino(loggerOptions(level, logClient), destination)
 }

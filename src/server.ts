@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace'
 import type { Logger } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createApp } from './http/app.js'
+import { BUILT_IN_LOCALES_DIR, loadCatalogs, type CatalogError, type Catalogs } from './i18n/index.js'
 import { createMetrics } from './http/plugins/metrics.js'
 import { createLogger } from './logger.js'
 
@@ -48,7 +49,16 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
     return EXIT_CONFIG
   }
 
-  const logger = createLogger(config.logLevel)
+  let catalogs: Catalogs
+  try {
+    catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: config.localesDir })
+  } catch (error) {
+    // loadCatalogs throws nothing but CatalogError, one problem per file and key.
+    process.stderr.write(`pcwp-links: ${(error as CatalogError).message}\n`)
+    return EXIT_CONFIG
+  }
+
+  const logger = createLogger(config.logLevel, config.logClient)
   for (const warning of config.warnings) logger.warn(warning)
   const metrics = createMetrics(config.redirectStatus)
   // Loaded only when a source is configured: nothing else needs undici or the XML parser.
@@ -60,7 +70,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
         logger: logger.child({ component: 'serverinfo' }),
         onFetch: metrics.recordFetch
       })
-  const app = await createApp({ config, logger, metrics, ...(override === undefined ? {} : { override }) })
+  const app = await createApp({ config, logger, metrics, catalogs, ...(override === undefined ? {} : { override }) })
 
   const closer = closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false }, async ({ signal, err }) => {
     // `err` is set when an uncaught error brought us here; close-with-grace then exits 1.
@@ -84,7 +94,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
     return EXIT_START_FAILED
   }
   if (config.demo) {
-    logger.warn(`DEMO MODE: no PCWP_BASE_URL_INTERNAL, PCWP_BASE_URL_EXTERNAL or PCWP_SERVERINFO_URL is set, so links lead to the built-in stand-in at /demo/rm/. Open http://localhost:${config.port}/ to try the flow. Set PCWP_BASE_URL_INTERNAL and PCWP_BASE_URL_EXTERNAL to your room management application for real use; with NODE_ENV=production the service refuses to start without them.`)
+    logger.warn(`DEMO MODE: no PCWP_BASE_URL_INTERNAL, PCWP_BASE_URL_EXTERNAL, PCWP_SERVERINFO_URL or PCWP_ROOM_MAP is set, so links lead to the built-in stand-in at /demo/rm/. Open http://localhost:${config.port}/ to try the flow. Set PCWP_BASE_URL_INTERNAL and PCWP_BASE_URL_EXTERNAL to your room management application for real use; with NODE_ENV=production the service refuses to start without them.`)
   }
   logger.flush()
   return undefined

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger'
 import { pino, type Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { OverrideSource } from '../serverinfo/source.js'
+import { BUILT_IN_LOCALES_DIR, loadCatalogs, type Catalogs } from '../i18n/index.js'
 import { VERSION } from '../package-files.js'
 import accessLog from './plugins/access-log.js'
 import clientAddress from './plugins/client-address.js'
@@ -13,6 +14,7 @@ import configPlugin from './plugins/config.js'
 import errors, { answerFrameworkError } from './plugins/errors.js'
 import language from './plugins/language.js'
 import metricsPlugin, { createMetrics, type Metrics } from './plugins/metrics.js'
+import pagesPlugin from './plugins/pages.js'
 import { HELMET_OPTIONS } from './plugins/security-headers.js'
 import demoRoutes from './routes/demo.js'
 import healthRoutes from './routes/health.js'
@@ -48,12 +50,15 @@ export interface AppOptions {
   /** Metrics shared with the override's fetch counter; a fresh set when absent. */
   readonly metrics?: Metrics
   readonly timeouts?: Timeouts
+  /** The page catalogs; the built-in ones and PCWP_LOCALES_DIR when absent (throws CatalogError). */
+  readonly catalogs?: Catalogs
 }
 
 export interface ServiceOptions {
   readonly config: Config
   readonly override: OverrideSource | undefined
   readonly metrics: Metrics
+  readonly catalogs: Catalogs
 }
 
 // Probes and scrapes are never rate limited: an orchestrator must always see the truth.
@@ -76,8 +81,9 @@ const pages: FastifyPluginCallback = (scope, _options, done) => {
  * The service as a fastify plugin (DESIGN.md "Architecture"): its plugins
  * and routes, registered explicitly since the server runs as one bundled file.
  */
-export const service = fp<ServiceOptions>((app, { config, override, metrics }, done) => {
+export const service = fp<ServiceOptions>((app, { config, override, metrics, catalogs }, done) => {
   app.register(configPlugin, { config, override })
+  app.register(pagesPlugin, { catalogs })
   app.register(errors)
   app.register(clientAddress)
   app.register(accessLog)
@@ -108,7 +114,14 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics }, d
  * Builds the service as a fastify instance, ready to `listen` or `inject`.
  * It does no I/O of its own: the caller owns listening and the override.
  */
-export async function createApp ({ config, logger = pino({ level: 'silent' }), override, metrics = createMetrics(config.redirectStatus), timeouts = DEFAULT_TIMEOUTS }: AppOptions): Promise<FastifyInstance> {
+export async function createApp ({
+  config,
+  logger = pino({ level: 'silent' }),
+  override,
+  metrics = createMetrics(config.redirectStatus),
+  timeouts = DEFAULT_TIMEOUTS,
+  catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: config.localesDir })
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify<RawServerDefault>({
     loggerInstance: logger,
     // One access line per request comes from the access-log plugin instead of fastify's pair.
@@ -126,6 +139,6 @@ export async function createApp ({ config, logger = pino({ level: 'silent' }), o
       ? {}
       : { override: () => { const state = override.state(); return { inForce: state.url !== null, ageSeconds: state.ageSeconds ?? 0, refused: state.refused } } })
   })
-  await app.register(service, { config, override, metrics })
+  await app.register(service, { config, override, metrics, catalogs })
   return app
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Negotiator from 'negotiator'
+import type { NetworkZone } from '../pcwp/index.js'
 import { escapeHtml, htmlPage } from './html.js'
 import { PAGE_SECURITY_HEADERS } from './plugins/security-headers.js'
 
@@ -27,35 +28,77 @@ declare module 'fastify' {
   }
 }
 
-const TITLES: Readonly<Record<number, string>> = {
-  400: 'This link is not valid',
-  404: 'Page not found',
-  429: 'Too many requests',
-  500: 'Something went wrong',
-  503: 'Room management is not available'
+/** An error answer: the status, its code, an English message for JSON clients, and what its page shows. */
+export interface Problem {
+  readonly status: number
+  readonly code: Exclude<ProblemCode, 'PCWP_ROOM_RETIRED'>
+  /** For JSON clients: English, our own words. */
+  readonly message: string
+  /** For PCWP_ROOM_MANAGEMENT_DISABLED: the page says from where. */
+  readonly zone?: NetworkZone
+}
+
+/** A retired room's answer (the room map's `retired`): 410 Gone. */
+export interface Retirement {
+  readonly name?: string | undefined
+  readonly note?: string | undefined
 }
 
 // An error page is static text and one inline style sheet: its CSP allows nothing else.
 const PROBLEM_HEADERS = {
   ...PAGE_SECURITY_HEADERS,
   'cache-control': 'no-store',
+  vary: 'Accept, Accept-Language',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
 // HTML first: a browser, or a client that states no preference, gets the page.
 const PROBLEM_TYPES = ['text/html', 'application/json']
 
-/**
- * Answers with an error a person can read: an HTML page, or a JSON body
- * `{ error, message }` for clients that prefer JSON. `message` is our own
- * text, never the request's; it is escaped all the same.
- */
-export function sendProblem (request: FastifyRequest, reply: FastifyReply, status: number, code: ProblemCode, message: string): FastifyReply {
-  request.problem = code
+function prefersJson (request: FastifyRequest): boolean {
+  return new Negotiator(request.raw).mediaType(PROBLEM_TYPES) === 'application/json'
+}
+
+/** Sends a page in the reader's language, or a JSON body; sets what every error answer carries. */
+function answer (request: FastifyRequest, reply: FastifyReply, status: number, json: () => Record<string, string>, page: (lang: string) => { title: string, body: string }): FastifyReply {
   reply.code(status).headers(PROBLEM_HEADERS)
-  if (new Negotiator(request.raw).mediaType(PROBLEM_TYPES) === 'application/json') {
-    return reply.type('application/json; charset=utf-8').send({ error: code, message })
-  }
-  const title = TITLES[status] ?? 'This request could not be answered'
-  return reply.type('text/html; charset=utf-8').send(htmlPage(title, `<p>${escapeHtml(message)}</p>\n<p><small>Error code: <code>${code}</code></small></p>`))
+  if (prefersJson(request)) return reply.type('application/json; charset=utf-8').send(json())
+  const { pageLanguage, contactLine } = request.server
+  const lang = pageLanguage(request)
+  const { title, body } = page(lang)
+  return reply.header('content-language', lang).type('text/html; charset=utf-8').send(htmlPage(title, `${body}\n${contactLine(lang)}`, { lang }))
+}
+
+/**
+ * Answers with an error a person can read: a page in the reader's language,
+ * or `{ error, message }` for clients that prefer JSON. Nothing from the
+ * request is echoed; everything on the page is escaped.
+ */
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, { status, code, message, zone }: Problem): FastifyReply {
+  request.problem = code
+  const { catalogs } = request.server
+  return answer(request, reply, status, () => ({ error: code, message }), lang => ({
+    title: catalogs.text(lang, `error.${code}.title`),
+    body: `<p>${code === 'PCWP_ROOM_MANAGEMENT_DISABLED'
+      ? catalogs.html(lang, `error.PCWP_ROOM_MANAGEMENT_DISABLED.message.${zone ?? 'external'}`)
+      : catalogs.html(lang, `error.${code}.message`)}</p>
+<p><small>${catalogs.html(lang, 'error.code', { code: `<code>${code}</code>` })}</small></p>`
+  }))
+}
+
+/** 410 Gone for a retired room (DESIGN.md "Room map"): its name and note when known, and who to ask. */
+export function sendRetired (request: FastifyRequest, reply: FastifyReply, { name, note }: Retirement): FastifyReply {
+  request.problem = 'PCWP_ROOM_RETIRED'
+  const { catalogs, config } = request.server
+  const contact = config.contactUrl ?? config.contactText
+  return answer(request, reply, 410, () => ({
+    error: 'PCWP_ROOM_RETIRED',
+    message: 'This chat room has been retired; its link can no longer be opened.',
+    ...(name === undefined ? {} : { name }),
+    ...(note === undefined ? {} : { note }),
+    ...(contact === undefined ? {} : { contact })
+  }), lang => ({
+    title: name === undefined ? catalogs.text(lang, 'retired.title') : catalogs.text(lang, 'retired.titleNamed', { name }),
+    body: `<p>${catalogs.html(lang, 'retired.body')}</p>${note === undefined ? '' : `\n<p>${catalogs.html(lang, 'retired.note', { note: escapeHtml(note) })}</p>`}`
+  }))
 }

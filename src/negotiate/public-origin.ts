@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 
 export interface PublicOriginInput {
-  /** PCWP_PUBLIC_URL, as parsePublicUrl returned it. */
+  /** PCWP_PUBLIC_URL, as the configuration validated it. */
   readonly configured: string | undefined
   /** Whether the request's peer is a trusted proxy, whose X-Forwarded-Host and -Proto are believed. */
   readonly trustedPeer: boolean
@@ -40,20 +40,6 @@ export function publicOrigin (input: PublicOriginInput): PublicOrigin {
   const [hostSource, host] = forwardedHost === undefined ? ['Host', input.host] : ['X-Forwarded-Host', forwardedHost]
   if (host === undefined || host === '') return { origin: '', rejected: 'the request names no host' }
   return checkedOrigin(forwardedProto ?? 'http', host, forwardedProto === undefined ? 'the scheme' : 'X-Forwarded-Proto', hostSource)
-}
-
-/**
- * Validates PCWP_PUBLIC_URL: an http(s) origin (`https://links.example.com`,
- * a trailing slash allowed) without path, query, fragment or credentials.
- * Returns it as browsers serialize it (lower case, no default port).
- */
-export function parsePublicUrl (value: string): string {
-  const expected = "expected the service's own origin as readers reach it, http(s)://host[:port] without path, query or credentials, such as https://links.example.com"
-  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/]*)\/?$/.exec(value)
-  if (match === null) throw new Error(expected)
-  const result = checkedOrigin(match[1] as string, match[2] as string, 'the scheme', 'the host')
-  if ('rejected' in result) throw new Error(`${expected} (${result.rejected})`)
-  return result.origin
 }
 
 /** The first entry of a comma list header, trimmed; undefined when there is none. */

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { logClientAddress } from '../../negotiate/log-client.js'
 import type { NetworkZone } from '../../pcwp/index.js'
 
 /** What a route is, for the access line's `kind` (DESIGN.md "Access log"); set in each route's `config`. */
@@ -50,7 +51,8 @@ export function logAccess (request: FastifyRequest, reply: FastifyReply): void {
     line.lang = roomLink.lang
     line.outcome = roomLink.outcome
     if (roomLink.room !== undefined) line.room = roomLink.room
-    if (request.clientAddress !== undefined) line.client = request.clientAddress
+    const client = logClientAddress(request.clientAddress, request.server.config.logClient)
+    if (client !== undefined) line.client = client
   }
   if (reply.statusCode >= 400 && request.problem !== null) line.code = request.problem
   if (QUIET_KINDS.has(kind)) request.log.debug(line, 'request')

@@ -13,16 +13,16 @@ function answerError (error: FastifyError, request: FastifyRequest, reply: Fasti
   const status = error.statusCode
   if (status === 429) {
     // From @fastify/rate-limit (PCWP_RATE_LIMIT_PER_MIN), which has set Retry-After.
-    return sendProblem(request, reply, 429, 'RATE_LIMITED', 'Too many requests from your address; please try again in a minute.')
+    return sendProblem(request, reply, { status: 429, code: 'RATE_LIMITED', message: 'Too many requests from your address; please try again in a minute.' })
   }
   if (error.validation !== undefined && error.validationContext === 'params') {
-    return sendProblem(request, reply, 400, 'PCWP_ROOM_ID_INVALID', 'Not a room identifier: a room is named by its GUID (8-4-4-4-12 hex digits, braces optional) or its room URI ma-chan://<domain>/<GUID>.')
+    return sendProblem(request, reply, { status: 400, code: 'PCWP_ROOM_ID_INVALID', message: 'Not a room identifier: a room is named by its GUID (8-4-4-4-12 hex digits, braces optional) or its room URI ma-chan://<domain>/<GUID>.' })
   }
   if (status !== undefined && status >= 400 && status < 500) {
-    return sendProblem(request, reply, status, 'BAD_REQUEST', 'The request is malformed.')
+    return sendProblem(request, reply, { status, code: 'BAD_REQUEST', message: 'The request is malformed.' })
   }
   request.log.error({ err: error, req: request }, 'unhandled error')
-  return sendProblem(request, reply, 500, 'INTERNAL_ERROR', 'The service failed to answer. Please try again later.')
+  return sendProblem(request, reply, { status: 500, code: 'INTERNAL_ERROR', message: 'The service failed to answer. Please try again later.' })
 }
 
 /**
@@ -43,8 +43,9 @@ export function answerFrameworkError (error: FastifyError, request: FastifyReque
 /** Unknown paths get a 404 page; every error an error page (DESIGN.md "Responses"). */
 export default fp((app, _options, done) => {
   app.decorateRequest('problem', null)
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, 'NOT_FOUND',
-    'There is no page here. Room links look like /rooms/<room GUID> or /rooms/new.'))
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, {
+    status: 404, code: 'NOT_FOUND', message: 'There is no page here. Room links look like /rooms/<room GUID> or /rooms/new.'
+  }))
   app.setErrorHandler(answerError)
   done()
-}, { name: 'errors' })
+}, { name: 'errors', dependencies: ['pages'] })

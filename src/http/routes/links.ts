@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import { Type, type FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
-import { NETWORK_ZONES, parseRoomId, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.js'
+import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.js'
+import { parseRoomLink } from '../../pcwp/room-id.js'
+import { publicOrigin } from '../../negotiate/public-origin.js'
 import { roomManagementUrl } from '../../pcwp/url.js'
 import { readPackageFile } from '../../package-files.js'
 import { escapeHtml, htmlPage } from '../html.js'
@@ -13,50 +15,6 @@ const ASSETS = {
   'links.css': { type: 'text/css; charset=utf-8', body: readPackageFile('public/links.css') }
 }
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-// A Host (or trusted X-Forwarded-Host) fit to print in a link: a name or an address, and a port.
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
-
-const TEXT = {
-  en: {
-    title: 'Room link builder',
-    intro: 'Paste a room URI (ma-chan://…) or a room GUID to get a link for e-mails, bookmarks and portals. The link always opens the room management application in the reader\'s language, from inside or outside the network.',
-    label: 'Room URI or GUID',
-    make: 'Make link',
-    newRoom: 'Link to create a room',
-    link: 'Link',
-    snippet: 'HTML for a portal page',
-    copy: 'Copy',
-    copied: 'Copied',
-    preview: 'Where it leads',
-    internal: 'A reader inside the network',
-    external: 'A reader outside the network',
-    disabled: 'room management is not available (no base URL for this zone)',
-    anchor: 'Open the chat room',
-    anchorNew: 'Create a chat room',
-    invalid: 'That is not a room. A room URI looks like ma-chan://contoso.com/61E092C7-89BB-4DC4-A3F5-8C23FA940FAB; a room GUID like 61E092C7-89BB-4DC4-A3F5-8C23FA940FAB.'
-  },
-  de: {
-    title: 'Raumlinks erstellen',
-    intro: 'Fügen Sie einen Raum-URI (ma-chan://…) oder eine Raum-GUID ein, um einen Link für E-Mails, Lesezeichen und Portale zu erhalten. Der Link öffnet die Raumverwaltung immer in der Sprache des Lesers, innerhalb wie außerhalb des Netzwerks.',
-    label: 'Raum-URI oder GUID',
-    make: 'Link erstellen',
-    newRoom: 'Link zum Erstellen eines Raums',
-    link: 'Link',
-    snippet: 'HTML für eine Portalseite',
-    copy: 'Kopieren',
-    copied: 'Kopiert',
-    preview: 'Wohin er führt',
-    internal: 'Ein Leser im Netzwerk',
-    external: 'Ein Leser außerhalb des Netzwerks',
-    disabled: 'Raumverwaltung nicht verfügbar (keine Basis-URL für diese Zone)',
-    anchor: 'Chatraum öffnen',
-    anchorNew: 'Chatraum erstellen',
-    invalid: 'Das ist kein Raum. Ein Raum-URI sieht so aus: ma-chan://contoso.com/61E092C7-89BB-4DC4-A3F5-8C23FA940FAB; eine Raum-GUID so: 61E092C7-89BB-4DC4-A3F5-8C23FA940FAB.'
-  }
-} as const
-
-type Texts = typeof TEXT[keyof typeof TEXT]
-
 /** What the page shows for one input: the JSON representation of /links. */
 export interface LinkResult {
   readonly link: string
@@ -64,6 +22,8 @@ export interface LinkResult {
   /** The room management URL a reader in each zone lands on; null: disabled. */
   readonly preview: Record<NetworkZone, string | null>
 }
+
+type LinksKey = 'title' | 'intro' | 'label' | 'make' | 'newRoom' | 'link' | 'snippet' | 'copy' | 'copied' | 'preview' | 'internal' | 'external' | 'disabled' | 'anchor' | 'anchorNew' | 'invalid'
 
 // Any value is accepted; repeated ones count as absent.
 const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
@@ -80,77 +40,94 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     app.get(`/links/${name}`, { schema: { hide: true }, config: { kind: 'asset' } }, (_request, reply) => reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body))
   }
 
+  // An unfit forwarded or Host value is said once per process, not once per request.
+  let warnedOrigin = false
+  /** This service's own origin for printed links (DESIGN.md "Other surfaces"); '' gives relative links. */
+  function origin (request: FastifyRequest): string {
+    const header = (name: string) => single(request.headers[name])
+    const result = publicOrigin({
+      configured: config.publicUrl,
+      trustedPeer: request.trustedPeer,
+      host: header('host'),
+      forwardedHost: header('x-forwarded-host'),
+      forwardedProto: header('x-forwarded-proto')
+    })
+    if ('rejected' in result && !warnedOrigin) {
+      warnedOrigin = true
+      request.log.warn({ reason: result.rejected }, 'links are printed relative: the request\'s address is unfit to print (set PCWP_PUBLIC_URL)')
+    }
+    return result.origin
+  }
+
   app.get('/links', { schema: { hide: true, querystring: linksQuery }, config: { kind: 'links' } }, (request, reply) => {
     const clientlang = app.negotiateLanguage(single(request.query.lang), request.headers['accept-language'])
-    const text = clientlang.startsWith('de-') ? TEXT.de : TEXT.en
+    const lang = app.pageLanguage(request)
+    const text = (key: LinksKey): string => app.catalogs.text(lang, `links.${key}`)
     const room = single(request.query.room)?.trim()
     const wantsNew = single(request.query.new) !== undefined
     let result: LinkResult | undefined
     let invalid = false
     if (wantsNew || (room !== undefined && room !== '')) {
       try {
-        result = linkFor(wantsNew ? undefined : parseRoomId(room as string), clientlang, origin(request), text)
+        result = linkFor(wantsNew ? undefined : parseRoomLink(room as string), clientlang, origin(request), text)
       } catch (error) {
         invalid = (error as RoomIdError).code.startsWith('PCWP_ROOM_')
       }
     }
     reply.header('cache-control', 'no-store').header('content-security-policy', CSP).header('vary', 'Accept, Accept-Language')
     if (request.headers.accept?.includes('application/json') === true) {
+      // The script shows the message as it is: in the page's language.
       return invalid
-        ? reply.code(400).send({ error: 'PCWP_ROOM_ID_INVALID', message: text.invalid })
+        ? reply.code(400).send({ error: 'PCWP_ROOM_ID_INVALID', message: text('invalid') })
         : reply.send(result ?? null)
     }
-    return reply.code(invalid ? 400 : 200).type('text/html; charset=utf-8').send(page(text, clientlang, room ?? '', result, invalid))
+    return reply.code(invalid ? 400 : 200).header('content-language', lang).type('text/html; charset=utf-8')
+      .send(page(text, lang, clientlang, room ?? '', result, invalid, app.contactLine(lang)))
   })
 
-  function linkFor (id: string | undefined, clientlang: string, base: string, text: Texts): LinkResult {
+  function linkFor (id: string | undefined, clientlang: string, base: string, text: (key: LinksKey) => string): LinkResult {
     const link = `${base}/rooms/${id ?? 'new'}`
     const preview = Object.fromEntries(NETWORK_ZONES.map(zone => {
       const zoneBase = resolveBaseUrl(override?.current(), config.baseUrls, zone)
       return [zone, zoneBase === undefined ? null : roomManagementUrl(zoneBase, clientlang, id)]
     })) as Record<NetworkZone, string | null>
-    return { link, snippet: `<a href="${escapeHtml(link)}">${id === undefined ? text.anchorNew : text.anchor}</a>`, preview }
+    return { link, snippet: `<a href="${escapeHtml(link)}">${escapeHtml(text(id === undefined ? 'anchorNew' : 'anchor'))}</a>`, preview }
   }
   done()
 }
 
 export default linkRoutes
 
-/** This service's own origin as the reader sees it; '' (relative links) when the Host is unfit to print. */
-function origin (request: FastifyRequest): string {
-  return HOST.test(request.host) ? `${request.protocol}://${request.host}` : ''
-}
-
-function page (text: Texts, clientlang: string, room: string, result: LinkResult | undefined, invalid: boolean): string {
-  const lang = text === TEXT.de ? 'de' : 'en'
+function page (text: (key: LinksKey) => string, lang: string, clientlang: string, room: string, result: LinkResult | undefined, invalid: boolean, contactLine: string): string {
   const copyable = (id: string, label: string, value: string) => `
 <div class="field">
 <label for="${id}">${escapeHtml(label)}</label>
-<div class="copy-row"><input id="${id}" readonly value="${escapeHtml(value)}"><button type="button" class="copy" data-copy="${id}" data-copied="${escapeHtml(text.copied)}" hidden>${escapeHtml(text.copy)}</button></div>
+<div class="copy-row"><input id="${id}" readonly value="${escapeHtml(value)}"><button type="button" class="copy" data-copy="${id}" data-copied="${escapeHtml(text('copied'))}" hidden>${escapeHtml(text('copy'))}</button></div>
 </div>`
   const previewRow = (zone: NetworkZone, label: string) => {
     const target = result?.preview[zone] ?? null
-    return `<dt>${escapeHtml(label)}</dt><dd id="preview-${zone}" class="${target === null ? 'disabled' : ''}">${escapeHtml(target ?? text.disabled)}</dd>`
+    return `<dt>${escapeHtml(label)}</dt><dd id="preview-${zone}" class="${target === null ? 'disabled' : ''}">${escapeHtml(target ?? text('disabled'))}</dd>`
   }
-  const body = `<p>${escapeHtml(text.intro)}</p>
+  const body = `<p>${escapeHtml(text('intro'))}</p>
 <form method="get" action="/links" id="builder">
 <input type="hidden" name="lang" value="${escapeHtml(clientlang)}">
 <div class="field">
-<label for="room">${escapeHtml(text.label)}</label>
+<label for="room">${escapeHtml(text('label'))}</label>
 <input id="room" name="room" value="${escapeHtml(room)}" autocomplete="off" spellcheck="false" placeholder="ma-chan://contoso.com/61E092C7-89BB-4DC4-A3F5-8C23FA940FAB" aria-describedby="error" aria-invalid="${String(invalid)}">
 </div>
-<p id="error" class="error" role="alert"${invalid ? '' : ' hidden'}>${escapeHtml(text.invalid)}</p>
-<div class="actions"><button type="submit">${escapeHtml(text.make)}</button> <a id="new-room" href="/links?new=1&amp;lang=${escapeHtml(clientlang)}">${escapeHtml(text.newRoom)}</a></div>
+<p id="error" class="error" role="alert"${invalid ? '' : ' hidden'}>${escapeHtml(text('invalid'))}</p>
+<div class="actions"><button type="submit">${escapeHtml(text('make'))}</button> <a id="new-room" href="/links?new=1&amp;lang=${escapeHtml(clientlang)}">${escapeHtml(text('newRoom'))}</a></div>
 </form>
 <section id="result" aria-live="polite"${result === undefined ? ' hidden' : ''}>
-${copyable('link', text.link, result?.link ?? '')}
-${copyable('snippet', text.snippet, result?.snippet ?? '')}
-<h2>${escapeHtml(text.preview)}</h2>
+${copyable('link', text('link'), result?.link ?? '')}
+${copyable('snippet', text('snippet'), result?.snippet ?? '')}
+<h2>${escapeHtml(text('preview'))}</h2>
 <dl>
-${previewRow('internal', text.internal)}
-${previewRow('external', text.external)}
+${previewRow('internal', text('internal'))}
+${previewRow('external', text('external'))}
 </dl>
-<p id="disabled-text" hidden>${escapeHtml(text.disabled)}</p>
-</section>`
-  return htmlPage(text.title, body, { lang, head: '<link rel="stylesheet" href="/links/links.css">\n<script src="/links/links.js" defer></script>' })
+<p id="disabled-text" hidden>${escapeHtml(text('disabled'))}</p>
+</section>
+${contactLine}`
+  return htmlPage(text('title'), body, { lang, head: '<link rel="stylesheet" href="/links/links.css">\n<script src="/links/links.js" defer></script>' })
 }

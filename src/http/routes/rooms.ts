@@ -33,16 +33,19 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     request.roomLink = { kind: room === undefined ? 'create' : 'room', zone, lang: clientlang, outcome: 'pcwp', ...(room === undefined ? {} : { room }) }
     const base = resolveBaseUrl(app.override?.current(), config.baseUrls, zone)
     if (base === undefined) {
-      return sendProblem(request, reply, 503, 'PCWP_ROOM_MANAGEMENT_DISABLED',
-        `Room management is not available from the ${zone} network: no room management address is configured for it. Please contact your administrator.`)
+      return sendProblem(request, reply, {
+        status: 503,
+        code: 'PCWP_ROOM_MANAGEMENT_DISABLED',
+        message: `Room management is not available from the ${zone} network: no room management address is configured for it. Please contact your administrator.`,
+        zone
+      })
     }
     return reply.headers(redirectHeaders).redirect(roomManagementUrl(base, clientlang, room), config.redirectStatus)
   }
 
   function room (request: FastifyRequest, reply: FastifyReply, lang: string | string[] | undefined, input: string | undefined): FastifyReply {
     if (input === undefined) {
-      return sendProblem(request, reply, 400, 'PCWP_ROOM_URI_MISSING',
-        'Name the room: /rooms/<room GUID>, or /rooms?uri=ma-chan://<domain>/<room GUID>.')
+      return sendProblem(request, reply, { status: 400, code: 'PCWP_ROOM_URI_MISSING', message: 'Name the room: /rooms/<room GUID>, or /rooms?uri=ma-chan://<domain>/<room GUID>.' })
     }
     let id: string
     try {
@@ -50,7 +53,7 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     } catch (error) {
       // parseRoomId throws nothing but RoomIdError.
       const { code, message } = error as RoomIdError
-      return sendProblem(request, reply, 400, code, message)
+      return sendProblem(request, reply, { status: 400, code, message })
     }
     return redirect(request, reply, lang, id)
   }

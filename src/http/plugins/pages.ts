@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Catalogs } from '../../i18n/index.js'
+import { escapeHtml } from '../html.js'
+import { single } from '../request-values.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The page catalogs (locales/ and PCWP_LOCALES_DIR). */
+    readonly catalogs: Catalogs
+    /** The page language for a request: its `lang` parameter, then Accept-Language, against the catalogs that exist. */
+    readonly pageLanguage: (request: FastifyRequest) => string
+    /** The "who to ask" line under every page in `lang`, as HTML. */
+    readonly contactLine: (lang: string) => string
+  }
+}
+
+export interface PagesPluginOptions {
+  readonly catalogs: Catalogs
+}
+
+/** What every page shares: its catalogs, its language and its contact line (DESIGN.md "Language", "Responses"). */
+export default fp<PagesPluginOptions>((app, { catalogs }, done) => {
+  const { contactUrl, contactText } = app.config
+  app.decorate('catalogs', catalogs)
+  app.decorate('pageLanguage', (request: FastifyRequest) => {
+    const query = request.query as Record<string, string | string[] | undefined> | undefined
+    return catalogs.negotiator(single(query?.lang), request.headers['accept-language'])
+  })
+  app.decorate('contactLine', (lang: string) => {
+    const who = escapeHtml(contactText ?? catalogs.text(lang, 'contact.default'))
+    const contact = contactUrl === undefined ? who : `<a href="${escapeHtml(contactUrl)}">${who}</a>`
+    return `<p class="contact">${catalogs.html(lang, 'contact.line', { contact })}</p>`
+  })
+  done()
+}, { name: 'pages', dependencies: ['config'] })
