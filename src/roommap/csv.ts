@@ -31,25 +31,26 @@ interface CsvRecord {
  * collected, and rows with one are left out.
  */
 export function readCsvRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): void {
-  let header: CsvRecord | undefined
-  let columns: Map<RowField, number> | undefined
-  scanRecords(text, problems, record => {
-    if (header === undefined) {
-      header = record
-      columns = headerColumns(header, problems)
+  let headerSeen = false
+  let layout: { readonly columns: Map<RowField, number>, readonly width: number } | undefined
+  const records = scanRecords(text, problems, record => {
+    if (!headerSeen) {
+      headerSeen = true
+      const columns = record === null ? undefined : headerColumns(record, problems)
+      if (record !== null && columns !== undefined) layout = { columns, width: record.fields.length }
       return
     }
     // Without the columns, records are still scanned for their own problems.
-    if (columns === undefined) return
+    if (record === null || layout === undefined) return
     const { line, fields } = record
-    const at = columns
-    if (fields.length !== header.fields.length) {
-      problems.push({ line, message: `expected ${header.fields.length} fields as in the header row, found ${fields.length}; quote a value that contains the delimiter` })
+    const { columns, width } = layout
+    if (fields.length !== width) {
+      problems.push({ line, message: `expected ${width} fields as in the header row, found ${fields.length}; quote a value that contains the delimiter` })
     } else {
-      onRow({ where: { line }, room: field(fields, at, 'room'), target: field(fields, at, 'target'), name: field(fields, at, 'name'), note: field(fields, at, 'note') })
+      onRow({ where: { line }, room: field(fields, columns, 'room'), target: field(fields, columns, 'target'), name: field(fields, columns, 'name'), note: field(fields, columns, 'note') })
     }
   })
-  if (header === undefined) problems.push({ message: 'no header row; the first line must name the columns, for example room,target,name,note' })
+  if (records === 0) problems.push({ message: 'no header row; the first line must name the columns, for example room,target,name,note' })
 }
 
 function field (fields: readonly string[], columns: Map<RowField, number>, name: RowField): string | undefined {
@@ -75,10 +76,11 @@ function headerColumns (header: CsvRecord, problems: RoomMapProblem[]): Map<RowF
 
 /**
  * Splits the text into records in one pass over its characters, handing
- * each to `onRecord`. A line too long is skipped unread and the record it
- * belongs to is dropped.
+ * each to `onRecord`, or null for a record with a problem (reported). A line
+ * too long is skipped unread, and the record it belongs to has a problem.
+ * Returns how many records there were.
  */
-function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (record: CsvRecord) => void): void {
+function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (record: CsvRecord | null) => void): number {
   let delimiter: number | undefined
   let fields: string[] = []
   let field = ''
@@ -92,8 +94,10 @@ function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (recor
     if (!failed) problems.push({ line: at, message })
     failed = true
   }
+  let records = 0
   const endRecord = (): void => {
-    if (!failed) onRecord({ line: recordLine, fields })
+    records++
+    onRecord(failed ? null : { line: recordLine, fields })
     fields = []
     failed = false
   }
@@ -168,6 +172,7 @@ function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (recor
     fail(recordLine, 'a quoted field is not closed: a closing quote is missing')
     endRecord()
   }
+  return records
 }
 
 // RFC 4180 fixes the comma; a spreadsheet in a locale with a decimal comma

@@ -21,11 +21,7 @@ export function parseRoomMap (text: string, format: RoomMapFormat, options: Vali
   const read = format === 'csv' ? readCsvRows : readJsonRows
   read(body, validator.add, problems)
   const { rooms, otherRooms, newRooms } = validator.result()
-  if (problems.length > 0) throw new RoomMapError(sortByPlace(problems))
+  // Rows are read and validated one by one, so problems come in file order.
+  if (problems.length > 0) throw new RoomMapError(problems)
   return createRoomMap(rooms, otherRooms, newRooms)
-}
-
-// Reading and validating find problems in two passes; an operator reads them top down.
-function sortByPlace<T extends { readonly line?: number, readonly index?: number }> (problems: T[]): T[] {
-  return problems.sort((a, b) => (a.line ?? a.index ?? -1) - (b.line ?? b.index ?? -1))
 }

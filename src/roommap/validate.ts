@@ -48,13 +48,15 @@ export function createRowValidator (options: ValidationOptions, problems: RoomMa
   function add (row: RawRow): void {
     const key = roomKey(row, report)
     const entry = rowEntry(row, key === NEW_ROOMS, options, targets, report)
-    if (key === undefined || entry === undefined) return
+    if (key === undefined) return
+    // A room is taken by its first row even when that row has other problems: both lines are named.
     const first = firstSeen.get(key)
     if (first !== undefined) {
       report(row.where, 'room', `the same room as ${'line' in first ? `line ${first.line}` : `index ${first.index}`}; a room may have one row only`)
       return
     }
     firstSeen.set(key, row.where)
+    if (entry === undefined) return
     if (key === OTHER_ROOMS) otherRooms = entry
     else if (key === NEW_ROOMS) newRooms = entry
     else rooms.set(key, entry)
