@@ -55,7 +55,7 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
     }
   } catch (error) {
     if (error instanceof RoomMapError) throw error
-    const code = (error as NodeJS.ErrnoException).code ?? ''
+    const code = String((error as NodeJS.ErrnoException).code)
     throw new RoomMapError([{ message: `cannot read the file: ${REASONS.get(code) ?? code}` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
   }
   let text: string
@@ -192,35 +192,34 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
     }
   }
 
-  // A change is read once the identity seen has held for stableMs.
-  async function check (): Promise<void> {
+  // A change is read once the identity seen has held for stableMs: each new
+  // identity restarts the wait, and the check at its end reads the file.
+  async function check (settled = false): Promise<void> {
     const identity = await identify()
+    // A check in flight when stop() was called.
     if (!running) return
     if (identity === applied) {
       candidate = undefined
       clearTimeout(settle)
-    } else if (identity !== candidate) {
+    } else if (identity === candidate) {
+      if (settled) {
+        candidate = undefined
+        await reload()
+      }
+    } else {
       candidate = identity
       clearTimeout(settle)
-      settle = setTimeout(() => { void confirm(identity) }, stableMs)
+      settle = setTimeout(() => { void check(true) }, stableMs)
       settle.unref()
     }
   }
 
-  async function confirm (expected: string): Promise<void> {
-    const identity = await identify()
-    if (!running) return
-    if (identity !== expected) {
-      candidate = undefined
-      await check()
-      return
-    }
-    candidate = undefined
-    await reload()
+  function watchFailed (error: Error): void {
+    logger.warn({ source: path, reason: (error as NodeJS.ErrnoException).code }, 'room map: cannot watch the directory; relying on the periodic check')
+    closeWatcher()
   }
 
-  function watchFailed (error: Error): void {
-    logger.warn({ source: path, reason: (error as NodeJS.ErrnoException).code ?? error.message }, 'room map: cannot watch the directory; relying on the periodic check')
+  function closeWatcher (): void {
     watcher?.close()
     watcher = undefined
   }
@@ -246,11 +245,12 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
       }
       interval = setInterval(() => { void check() }, checkIntervalMs)
       interval.unref()
+      // A change between load() and start() is noticed too.
+      void check()
     },
     stop: () => {
       running = false
-      watcher?.close()
-      watcher = undefined
+      closeWatcher()
       clearInterval(interval)
       clearTimeout(settle)
     },
