@@ -23,10 +23,10 @@ export interface BaseUrlOptions {
 const RESERVED_PARAMETERS = new Set(['clientlang', 'id'])
 // RFC 3986 characters only (unreserved, reserved and '%'). Anything else would
 // be re-encoded by a browser, or be unsafe in a Location header.
-const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/
+export const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/
 // An absolute URL with an authority: "https://host...". WHATWG URL parsing is
 // lenient ("https:host", "https:///host"); a base URL must be written plainly.
-const ABSOLUTE_HTTP_URL = /^https?:\/\/[^/?#]/i
+export const ABSOLUTE_HTTP_URL = /^https?:\/\/[^/?#]/i
 
 /**
  * Validates a base room management URL and prepares it for appending.

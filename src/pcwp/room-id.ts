@@ -40,3 +40,35 @@ function guidOfRoomUri (rest: string): string {
   }
   return guid.toUpperCase()
 }
+
+// What a mail program or the surrounding prose glues to the end of a link:
+// sentence punctuation, a closing parenthesis, and the `>` of `<link>`, raw
+// or percent-encoded. No accepted spelling of a room ends in one of these.
+const TRAILING_PUNCTUATION = new Set(['.', ',', ')', '>'])
+const ENCODED_GREATER_THAN = '%3e'
+
+/**
+ * Turns a room as a link in the wild carries it into its canonical GUID
+ * (MS-PCWP 2.2.2): everything {@link parseRoomId} accepts, plus a room URI
+ * whose GUID is braced (`ma-chan://contoso.com/{GUID}`), after dropping any
+ * run of trailing `.`, `,`, `)`, `>` or `%3E`. Throws a {@link RoomIdError}.
+ */
+export function parseRoomLink (input: string): string {
+  const trimmed = input.slice(0, endBeforeTrailingPunctuation(input))
+  const slash = trimmed.lastIndexOf('/')
+  const last = trimmed.slice(slash + 1)
+  const unbraced = slash >= 0 && last.startsWith('{') && last.endsWith('}')
+    ? trimmed.slice(0, slash + 1) + last.slice(1, -1)
+    : trimmed
+  return parseRoomId(unbraced)
+}
+
+// One backward pass, so that a long run of punctuation costs linear time.
+function endBeforeTrailingPunctuation (input: string): number {
+  let end = input.length
+  for (;;) {
+    if (TRAILING_PUNCTUATION.has(input.charAt(end - 1))) end -= 1
+    else if (end >= 3 && input.slice(end - 3, end).toLowerCase() === ENCODED_GREATER_THAN) end -= 3
+    else return end
+  }
+}

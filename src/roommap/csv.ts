@@ -1,0 +1,188 @@
+import type { RoomMapProblem } from './errors.js'
+import { ROW_FIELDS, trimBlanks, type RawRow, type RowField } from './rows.js'
+
+/** A physical line longer than this is refused: no map row needs more. */
+export const MAX_LINE_LENGTH = 8192
+
+const QUOTE = 0x22
+const COMMA = 0x2c
+const SEMICOLON = 0x3b
+const BLANK_LINE = /^[ \t]*$/
+
+// Where the scanner is within a field (RFC 4180 section 2).
+const FIELD_START = 0
+const UNQUOTED = 1
+const QUOTED = 2
+const AFTER_QUOTE = 3
+type ScanState = typeof FIELD_START | typeof UNQUOTED | typeof QUOTED | typeof AFTER_QUOTE
+
+interface CsvRecord {
+  readonly line: number
+  readonly fields: readonly string[]
+}
+
+/**
+ * Reads a room map in CSV (RFC 4180): a header row naming the columns
+ * `room`, `target`, `name`, `note` in any case and order (others ignored),
+ * then one record per row. The delimiter is the first unquoted `,` or `;` of
+ * the header row. Lines end in LF or CRLF; quoted fields may hold the
+ * delimiter, line breaks and doubled quotes; blank lines are skipped.
+ * Each good row is handed to `onRow` as it is read; every problem is
+ * collected, and rows with one are left out.
+ */
+export function readCsvRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): void {
+  let headerSeen = false
+  let layout: { readonly columns: Map<RowField, number>, readonly width: number } | undefined
+  const records = scanRecords(text, problems, record => {
+    if (!headerSeen) {
+      headerSeen = true
+      const columns = record === null ? undefined : headerColumns(record, problems)
+      if (record !== null && columns !== undefined) layout = { columns, width: record.fields.length }
+      return
+    }
+    // Without the columns, records are still scanned for their own problems.
+    if (record === null || layout === undefined) return
+    const { line, fields } = record
+    const { columns, width } = layout
+    if (fields.length !== width) {
+      problems.push({ line, message: `expected ${width} fields as in the header row, found ${fields.length}; quote a value that contains the delimiter` })
+    } else {
+      onRow({ where: { line }, room: field(fields, columns, 'room'), target: field(fields, columns, 'target'), name: field(fields, columns, 'name'), note: field(fields, columns, 'note') })
+    }
+  })
+  if (records === 0) problems.push({ message: 'no header row; the first line must name the columns, for example room,target,name,note' })
+}
+
+function field (fields: readonly string[], columns: Map<RowField, number>, name: RowField): string | undefined {
+  const at = columns.get(name)
+  return at === undefined ? undefined : fields[at]
+}
+
+function headerColumns (header: CsvRecord, problems: RoomMapProblem[]): Map<RowField, number> | undefined {
+  const columns = new Map<RowField, number>()
+  const known: readonly string[] = ROW_FIELDS
+  header.fields.forEach((raw, at) => {
+    const name = trimBlanks(raw).toLowerCase()
+    if (!known.includes(name)) return
+    if (columns.has(name as RowField)) problems.push({ line: header.line, message: `the header row names the column ${name} twice` })
+    else columns.set(name as RowField, at)
+  })
+  const missing = ['room', 'target'].filter(name => !columns.has(name as RowField))
+  if (missing.length > 0) {
+    problems.push({ line: header.line, message: `the header row must name the columns room and target (missing: ${missing.join(', ')}), separated by , or ;` })
+  }
+  return problems.length > 0 ? undefined : columns
+}
+
+/**
+ * Splits the text into records in one pass over its characters, handing
+ * each to `onRecord`, or null for a record with a problem (reported). A line
+ * too long is skipped unread, and the record it belongs to has a problem.
+ * Returns how many records there were.
+ */
+function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (record: CsvRecord | null) => void): number {
+  let delimiter: number | undefined
+  let fields: string[] = []
+  let field = ''
+  let chunk = 0
+  let state: ScanState = FIELD_START
+  let recordLine = 0
+  let failed = false
+  let line = 0
+
+  const fail = (at: number, message: string): void => {
+    if (!failed) problems.push({ line: at, message })
+    failed = true
+  }
+  let records = 0
+  const endRecord = (): void => {
+    records++
+    onRecord(failed ? null : { line: recordLine, fields })
+    fields = []
+    failed = false
+  }
+
+  for (let lineStart = 0; lineStart < text.length;) {
+    line++
+    const newline = text.indexOf('\n', lineStart)
+    const lineEnd = newline < 0 ? text.length : newline
+    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd
+    const next = lineEnd + 1
+    if (contentEnd - lineStart > MAX_LINE_LENGTH) {
+      problems.push({ line, message: `the line is longer than ${MAX_LINE_LENGTH} characters` })
+      failed = true
+      state = FIELD_START
+      endRecord()
+      lineStart = next
+      continue
+    }
+    if (state !== QUOTED) {
+      if (BLANK_LINE.test(text.slice(lineStart, contentEnd))) {
+        lineStart = next
+        continue
+      }
+      recordLine = line
+      delimiter ??= detectDelimiter(text, lineStart, contentEnd)
+      chunk = lineStart
+    }
+    for (let i = lineStart; i < contentEnd; i++) {
+      const code = text.charCodeAt(i)
+      if (state === QUOTED) {
+        if (code === QUOTE) {
+          field += text.slice(chunk, i)
+          state = AFTER_QUOTE
+        }
+      } else if (code === delimiter) {
+        fields.push(state === AFTER_QUOTE ? field : text.slice(chunk, i))
+        state = FIELD_START
+        chunk = i + 1
+      } else if (state === FIELD_START) {
+        if (code === QUOTE) {
+          field = ''
+          chunk = i + 1
+          state = QUOTED
+        } else {
+          state = UNQUOTED
+        }
+      } else if (state === AFTER_QUOTE) {
+        if (code === QUOTE) {
+          // A doubled quote inside a quoted field stands for one quote.
+          field += '"'
+          chunk = i + 1
+          state = QUOTED
+        } else {
+          fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
+        }
+      } else if (code === QUOTE) {
+        fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
+      }
+    }
+    if (state === QUOTED) {
+      // The quoted field goes on: its line break is part of the value.
+      field += text.slice(chunk, contentEnd) + '\n'
+      chunk = next
+    } else {
+      fields.push(state === AFTER_QUOTE ? field : text.slice(chunk, contentEnd))
+      state = FIELD_START
+      endRecord()
+    }
+    lineStart = next
+  }
+  if (state === QUOTED) {
+    fail(recordLine, 'a quoted field is not closed: a closing quote is missing')
+    endRecord()
+  }
+  return records
+}
+
+// RFC 4180 fixes the comma; a spreadsheet in a locale with a decimal comma
+// writes semicolons. The header row says which: its first unquoted one.
+function detectDelimiter (text: string, start: number, end: number): number {
+  let quoted = false
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) quoted = !quoted
+    else if (!quoted && (code === COMMA || code === SEMICOLON)) return code
+  }
+  return COMMA
+}

@@ -1,0 +1,45 @@
+import type { RoomMapProblem } from './errors.js'
+import { ROW_FIELDS, type RawRow } from './rows.js'
+
+const EXPECTED_FILE = 'expected a JSON array of objects {"room": …, "target": …, "name": …, "note": …}'
+
+/**
+ * Reads a room map in JSON: an array of objects whose `room`, `target` and
+ * optional `name` and `note` are strings; other keys are ignored. Only own
+ * properties are read, so a `__proto__` key is just an ignored key.
+ */
+export function readJsonRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): void {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    // JSON.parse's message quotes the input: it is not repeated.
+    problems.push({ message: `not valid JSON (check brackets, commas and quotes); ${EXPECTED_FILE}` })
+    return
+  }
+  if (!Array.isArray(parsed)) {
+    problems.push({ message: EXPECTED_FILE })
+    return
+  }
+  parsed.forEach((entry: unknown, index) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      problems.push({ index, message: `expected an object {"room": …, "target": …}, found ${describe(entry)}` })
+      return
+    }
+    const values = new Map<string, string | undefined>()
+    for (const name of ROW_FIELDS) {
+      const value: unknown = Object.hasOwn(entry, name) ? (entry as Record<string, unknown>)[name] : undefined
+      if (value === undefined || typeof value === 'string') values.set(name, value)
+      else problems.push({ index, field: name, message: `expected a string, found ${describe(value)}` })
+    }
+    if (values.size === ROW_FIELDS.length) {
+      onRow({ where: { index }, room: values.get('room'), target: values.get('target'), name: values.get('name'), note: values.get('note') })
+    }
+  })
+}
+
+function describe (value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return `a ${typeof value}`
+}

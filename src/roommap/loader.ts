@@ -1,0 +1,263 @@
+import { watch, type FSWatcher } from 'node:fs'
+import { open, stat } from 'node:fs/promises'
+import { dirname, extname } from 'node:path'
+import type { FastifyBaseLogger } from 'fastify'
+import { formatProblem, RoomMapError } from './errors.js'
+import type { RoomMap } from './map.js'
+import { parseRoomMap, type RoomMapFormat } from './parse.js'
+
+/** Larger than any map this service is meant for (200,000 rows is about 25 MiB): a wrong file, not a map. */
+export const MAX_ROOM_MAP_BYTES = 64 * 1024 * 1024
+
+const FORMATS = new Map<string, RoomMapFormat>([['.csv', 'csv'], ['.json', 'json']])
+const REASONS = new Map<string, string>([
+  ['ENOENT', 'no such file'],
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'permission denied'],
+  ['EISDIR', 'a directory, not a file'],
+  ['ELOOP', 'a symbolic link loop']
+])
+
+export interface RoomMapFileOptions {
+  /** Accept `http://` targets (PCWP_ALLOW_HTTP). */
+  readonly allowHttp: boolean
+}
+
+/** A map read from a file, and the identity of the file read. */
+export interface LoadedRoomMap {
+  readonly map: RoomMap
+  /** Device, inode, size and modification time of the file read (after symbolic links). */
+  readonly identity: string
+}
+
+/**
+ * Reads and parses a room map file: `.csv` or `.json` by its extension,
+ * UTF-8. Throws a {@link RoomMapError}: `PCWP_ROOM_MAP_UNREADABLE` when the
+ * file cannot be read, `PCWP_ROOM_MAP_INVALID` when its content is wrong;
+ * the message starts with the path.
+ */
+export async function readRoomMapFile (path: string, options: RoomMapFileOptions): Promise<LoadedRoomMap> {
+  const format = FORMATS.get(extname(path).toLowerCase())
+  if (format === undefined) throw new RoomMapError([{ message: 'the file name must end in .csv or .json, which says its format' }], 'PCWP_ROOM_MAP_INVALID', path)
+  let bytes: Buffer
+  let identity: string
+  try {
+    const handle = await open(path)
+    try {
+      const stats = await handle.stat()
+      identity = identityOf(stats)
+      if (stats.size > MAX_ROOM_MAP_BYTES) {
+        throw new RoomMapError([{ message: `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
+      }
+      bytes = await handle.readFile()
+    } finally {
+      await handle.close()
+    }
+  } catch (error) {
+    if (error instanceof RoomMapError) throw error
+    const code = String((error as NodeJS.ErrnoException).code)
+    throw new RoomMapError([{ message: `cannot read the file: ${REASONS.get(code) ?? code}` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
+  }
+  let text: string
+  try {
+    // The BOM is kept for the parser, which strips one at the start only.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    throw new RoomMapError([{ message: 'not UTF-8 text; save the file as UTF-8' }], 'PCWP_ROOM_MAP_INVALID', path)
+  }
+  try {
+    return { map: parseRoomMap(text, format, options), identity }
+  } catch (error) {
+    // parseRoomMap throws nothing but RoomMapError; say which file.
+    throw new RoomMapError((error as RoomMapError).problems, 'PCWP_ROOM_MAP_INVALID', path)
+  }
+}
+
+/** What /readyz says about the room map. */
+export interface RoomMapState {
+  /** Room rows of the map in force. */
+  readonly entries: number
+  /** When the map in force was read, ISO 8601; null before the first load. */
+  readonly loadedAt: string | null
+  /** The configured path. */
+  readonly source: string
+  /** Why the last read was rejected (`CODE: first problem`), or null when it was taken. */
+  readonly lastError: string | null
+}
+
+export type ReloadOutcome = 'success' | 'failure'
+
+export interface RoomMapSourceOptions extends RoomMapFileOptions {
+  readonly path: string
+  /** How often the file's identity is compared with the one in force. */
+  readonly checkIntervalMs?: number
+  /** How long a changed file must stay unchanged before it is read. */
+  readonly stableMs?: number
+  readonly logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>
+  /** Told of every reload's outcome (not of the first load). */
+  readonly onReload?: (outcome: ReloadOutcome) => void
+}
+
+export interface RoomMapSource {
+  /** The first read; rejects with a {@link RoomMapError} (the service exits 78). */
+  load: () => Promise<void>
+  /** The map in force: an in-memory read. */
+  current: () => RoomMap
+  state: () => RoomMapState
+  /** Reads the file now (SIGHUP); false when it was rejected and the last good map stays. */
+  reload: () => Promise<boolean>
+  /** Starts watching the file for changes. */
+  start: () => void
+  /** Stops watching. */
+  stop: () => void
+  /** Whether the last reload (or the first load) was taken. */
+  lastReloadSuccessful: () => boolean
+}
+
+const DEFAULT_CHECK_INTERVAL_MS = 5000
+const DEFAULT_STABLE_MS = 1000
+
+/**
+ * The room map file, kept in memory and re-read when it changes.
+ *
+ * A change is noticed by a watch on the file's directory (a Kubernetes
+ * ConfigMap replaces the `..data` symbolic link there, not the file) and by
+ * a periodic comparison of the file's identity (device, inode, size and
+ * modification time, after symbolic links), for file systems where watching
+ * is unreliable. A changed file is read once its identity has stayed the same
+ * for `stableMs`, so that a file being written is not read half-way. A
+ * rejected file changes nothing but `lastError`: the last good map stays.
+ */
+export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSource {
+  const { path, allowHttp, logger, onReload } = options
+  const checkIntervalMs = options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS
+  const stableMs = options.stableMs ?? DEFAULT_STABLE_MS
+
+  let map: RoomMap | undefined
+  let loadedAt: string | null = null
+  let lastError: string | null = null
+  let lastSuccessful = true
+  // The identity of the file last read, good or bad: a bad file is not read again until it changes.
+  let applied: string | undefined
+  let candidate: string | undefined
+  let queue: Promise<unknown> = Promise.resolve()
+  let watcher: FSWatcher | undefined
+  let interval: NodeJS.Timeout | undefined
+  let settle: NodeJS.Timeout | undefined
+  let running = false
+
+  async function read (): Promise<void> {
+    // Taken before reading: should the file change meanwhile, the next check sees a difference and reads again.
+    const before = await identify()
+    try {
+      const loaded = await readRoomMapFile(path, { allowHttp })
+      applied = loaded.identity
+      map = loaded.map
+      loadedAt = new Date().toISOString()
+      lastError = null
+      lastSuccessful = true
+    } catch (error) {
+      // readRoomMapFile throws nothing but RoomMapError.
+      const { code, problems } = error as RoomMapError
+      applied = before
+      lastError = `${code}: ${formatProblem(problems[0] as RoomMapError['problems'][number])}`
+      lastSuccessful = false
+      throw error
+    }
+  }
+
+  // Reads are queued, so that a SIGHUP during a watch-triggered read waits its turn.
+  function reload (): Promise<boolean> {
+    const next = queue.then(async () => {
+      try {
+        await read()
+        logger.info({ source: path, entries: map?.size }, 'room map reloaded')
+        onReload?.('success')
+        return true
+      } catch {
+        logger.error({ source: path, reason: lastError }, 'room map rejected; the last good map stays')
+        onReload?.('failure')
+        return false
+      }
+    })
+    queue = next
+    return next
+  }
+
+  async function identify (): Promise<string> {
+    try {
+      return identityOf(await stat(path))
+    } catch (error) {
+      return `unreadable:${String((error as NodeJS.ErrnoException).code)}`
+    }
+  }
+
+  // A change is read once the identity seen has held for stableMs: each new
+  // identity restarts the wait, and the check at its end reads the file.
+  async function check (settled = false): Promise<void> {
+    const identity = await identify()
+    // A check in flight when stop() was called.
+    if (!running) return
+    if (identity === applied) {
+      candidate = undefined
+      clearTimeout(settle)
+    } else if (identity === candidate) {
+      if (settled) {
+        candidate = undefined
+        await reload()
+      }
+    } else {
+      candidate = identity
+      clearTimeout(settle)
+      settle = setTimeout(() => { void check(true) }, stableMs)
+      settle.unref()
+    }
+  }
+
+  function watchFailed (error: Error): void {
+    logger.warn({ source: path, reason: (error as NodeJS.ErrnoException).code }, 'room map: cannot watch the directory; relying on the periodic check')
+    closeWatcher()
+  }
+
+  function closeWatcher (): void {
+    watcher?.close()
+    watcher = undefined
+  }
+
+  return {
+    load: async () => {
+      await read()
+      logger.info({ source: path, entries: map?.size }, 'room map loaded')
+    },
+    current: () => {
+      if (map === undefined) throw new Error('the room map is not loaded yet: call load() first')
+      return map
+    },
+    state: () => ({ entries: map?.size ?? 0, loadedAt, source: path, lastError }),
+    reload,
+    start: () => {
+      running = true
+      try {
+        watcher = watch(dirname(path), { persistent: false }, () => { void check() })
+        watcher.on('error', watchFailed)
+      } catch (error) {
+        watchFailed(error as Error)
+      }
+      interval = setInterval(() => { void check() }, checkIntervalMs)
+      interval.unref()
+      // A change between load() and start() is noticed too.
+      void check()
+    },
+    stop: () => {
+      running = false
+      closeWatcher()
+      clearInterval(interval)
+      clearTimeout(settle)
+    },
+    lastReloadSuccessful: () => lastSuccessful
+  }
+}
+
+function identityOf (stats: { dev: number, ino: number, size: number, mtimeMs: number }): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`
+}

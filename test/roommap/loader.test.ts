@@ -1,0 +1,205 @@
+// The room map file: load, watch (directory watch + identity check), reload, last good map kept.
+import { mkdir, mkdtemp, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import t, { type Test } from 'tap'
+import { createRoomMapSource, MAX_ROOM_MAP_BYTES, readRoomMapFile, type ReloadOutcome, type RoomMapSource } from '../../src/roommap/loader.js'
+import { checkRoomMapFile } from '../../src/roommap/check.js'
+import { PCWP_ENTRY } from '../../src/roommap/index.js'
+
+const A = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
+const B = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'
+const FAST = { checkIntervalMs: 20, stableMs: 50 }
+
+async function tempDir (t: Test): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-roommap-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Polls until `done()` holds; fails the test with `message` after the deadline. */
+async function waitFor (t: Test, done: () => boolean, message: string, deadlineMs = 5000): Promise<void> {
+  const until = Date.now() + deadlineMs
+  while (!done()) {
+    if (Date.now() > until) {
+      t.fail(`timed out: ${message}`)
+      return
+    }
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+  t.pass(message)
+}
+
+interface Harness {
+  source: RoomMapSource
+  logs: { level: number, msg: string, reason?: string }[]
+  outcomes: ReloadOutcome[]
+}
+
+function harness (t: Test, path: string, options: { checkIntervalMs?: number, stableMs?: number } = FAST): Harness {
+  const logs: Harness['logs'] = []
+  const outcomes: ReloadOutcome[] = []
+  const logger = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)) } })
+  const source = createRoomMapSource({ path, allowHttp: false, logger, onReload: outcome => { outcomes.push(outcome) }, ...options })
+  t.teardown(() => { source.stop() })
+  return { source, logs, outcomes }
+}
+
+const kindOf = (source: RoomMapSource, room: string): string => source.current().lookup(room).kind
+
+t.test('an edit takes effect; a broken edit keeps the last good map until fixed', async t => {
+  const dir = await tempDir(t)
+  const path = join(dir, 'map.csv')
+  await writeFile(path, `room,target\n${A},retired\n`)
+  const { source, logs, outcomes } = harness(t, path)
+  t.throws(() => source.current(), /not loaded yet/)
+  await source.load()
+  t.equal(kindOf(source, A), 'retired')
+  t.match(source.state(), { entries: 1, source: path, lastError: null, loadedAt: /^\d{4}-\d\d-\d\dT/ })
+  t.ok(source.lastReloadSuccessful())
+  source.start()
+
+  await writeFile(path, `room,target\n${A},https://teams.example.com/{id}\n${B},retired\n`)
+  await waitFor(t, () => kindOf(source, A) === 'moved', 'the edit takes effect')
+  t.equal(source.state().entries, 2)
+  t.same(outcomes, ['success'])
+
+  await writeFile(path, `room,target\n${A},javascript:alert(1)\n`)
+  await waitFor(t, () => source.state().lastError !== null, 'the broken edit is seen')
+  t.equal(source.state().lastError, 'PCWP_ROOM_MAP_INVALID: line 2, target: expected pcwp, retired or an absolute https:// URL')
+  t.equal(kindOf(source, A), 'moved', 'the last good map stays')
+  t.notOk(source.lastReloadSuccessful())
+  t.same(outcomes, ['success', 'failure'])
+  t.match(logs.find(line => line.level === 50), { msg: 'room map rejected; the last good map stays', reason: /^PCWP_ROOM_MAP_INVALID/ })
+
+  await writeFile(path, `room,target\n${A},pcwp\n`)
+  await waitFor(t, () => source.state().lastError === null, 'the fixed edit clears the error')
+  t.equal(source.current().lookup(A), PCWP_ENTRY)
+  t.ok(source.lastReloadSuccessful())
+  t.same(outcomes, ['success', 'failure', 'success'])
+})
+
+t.test('a Kubernetes ConfigMap swap of ..data is seen', async t => {
+  const dir = await tempDir(t)
+  await mkdir(join(dir, '..2026_v1'))
+  await writeFile(join(dir, '..2026_v1', 'map.csv'), `room,target\n${A},retired\n`)
+  await symlink('..2026_v1', join(dir, '..data'))
+  await symlink(join('..data', 'map.csv'), join(dir, 'map.csv'))
+  const { source } = harness(t, join(dir, 'map.csv'))
+  await source.load()
+  source.start()
+  t.equal(kindOf(source, A), 'retired')
+
+  await mkdir(join(dir, '..2026_v2'))
+  await writeFile(join(dir, '..2026_v2', 'map.csv'), `room,target\n${A},pcwp\n`)
+  await symlink('..2026_v2', join(dir, '..data_tmp'))
+  await rename(join(dir, '..data_tmp'), join(dir, '..data'))
+  await rm(join(dir, '..2026_v1'), { recursive: true })
+  await waitFor(t, () => kindOf(source, A) === 'pcwp', 'the new map is seen after the swap')
+})
+
+t.test('without watch events, the periodic identity check finds the change', async t => {
+  const dir = await tempDir(t)
+  const elsewhere = await tempDir(t)
+  // The file lives in another directory: writes to it raise no event in the watched one.
+  await writeFile(join(elsewhere, 'real.json'), JSON.stringify([{ room: A, target: 'retired' }]))
+  await symlink(join(elsewhere, 'real.json'), join(dir, 'map.json'))
+  const { source, outcomes } = harness(t, join(dir, 'map.json'), { checkIntervalMs: 20, stableMs: 100 })
+  await source.load()
+  source.start()
+  await writeFile(join(elsewhere, 'real.json'), JSON.stringify([{ room: A, target: 'pcwp' }, { room: B, target: 'pcwp' }]))
+  await waitFor(t, () => kindOf(source, A) === 'pcwp', 'the change is found by the periodic check')
+  t.same(outcomes, ['success'], 'read once, after it was stable')
+})
+
+t.test('reload() (SIGHUP) reads at once; a missing file is rejected and the map stays', async t => {
+  const dir = await tempDir(t)
+  const path = join(dir, 'map.csv')
+  await writeFile(path, `room,target\n${A},retired\n`)
+  const { source, logs } = harness(t, path)
+  await source.load()
+  await writeFile(path, `room,target\n${A},pcwp\n`)
+  t.equal(await source.reload(), true)
+  t.equal(kindOf(source, A), 'pcwp')
+  t.match(logs.at(-1), { level: 30, msg: 'room map reloaded' })
+  await rm(path)
+  const [first, second] = await Promise.all([source.reload(), source.reload()])
+  t.same([first, second], [false, false], 'reloads are queued, each answered')
+  t.equal(source.state().lastError, 'PCWP_ROOM_MAP_UNREADABLE: cannot read the file: no such file')
+  t.equal(kindOf(source, A), 'pcwp')
+})
+
+t.test('the first load fails with a RoomMapError naming the file', async t => {
+  const dir = await tempDir(t)
+  const cases: [string, string | Buffer | null, string, RegExp][] = [
+    ['missing.csv', null, 'PCWP_ROOM_MAP_UNREADABLE', /missing\.csv: 1 problem\ncannot read the file: no such file$/],
+    ['map.txt', 'room,target\n', 'PCWP_ROOM_MAP_INVALID', /must end in \.csv or \.json/],
+    ['latin1.csv', Buffer.from('room,target,name\nnew,pcwp,Z\xfcrich\n', 'latin1'), 'PCWP_ROOM_MAP_INVALID', /not UTF-8 text/],
+    ['bad.json', '{"room": 1}', 'PCWP_ROOM_MAP_INVALID', /bad\.json: 1 problem\nexpected a JSON array/]
+  ]
+  for (const [name, content, code, message] of cases) {
+    const path = join(dir, name)
+    if (content !== null) await writeFile(path, content)
+    const { source } = harness(t, path)
+    await t.rejects(source.load(), { name: 'RoomMapError', code, message }, name)
+    t.match(source.state(), { entries: 0, loadedAt: null, lastError: new RegExp(`^${code}: `) })
+  }
+  await mkdir(join(dir, 'folder.csv'))
+  await t.rejects(readRoomMapFile(join(dir, 'folder.csv'), { allowHttp: false }), { code: 'PCWP_ROOM_MAP_UNREADABLE', message: /a directory, not a file/ })
+  await writeFile(join(dir, 'huge.csv'), '')
+  await truncate(join(dir, 'huge.csv'), MAX_ROOM_MAP_BYTES + 1)
+  await t.rejects(readRoomMapFile(join(dir, 'huge.csv'), { allowHttp: false }), { code: 'PCWP_ROOM_MAP_UNREADABLE', message: /larger than 64 MiB/ })
+  await symlink('loop.csv', join(dir, 'loop.csv'))
+  await t.rejects(readRoomMapFile(join(dir, 'loop.csv'), { allowHttp: false }), { code: 'PCWP_ROOM_MAP_UNREADABLE', message: /symbolic link loop/ })
+  await writeFile(join(dir, 'ok.CSV'), `\uFEFFroom,target\n${A},pcwp\n`)
+  t.equal((await readRoomMapFile(join(dir, 'ok.CSV'), { allowHttp: false })).map.size, 1, 'the extension in any case; a BOM')
+  await t.rejects(readRoomMapFile(join(dir, 'ok.CSV', 'x.csv'), { allowHttp: false }), { code: 'PCWP_ROOM_MAP_UNREADABLE', message: /cannot read the file: ENOTDIR$/ }, 'other reasons by their code')
+})
+
+t.test('an unwatchable directory leaves the periodic check; stop() ends it', async t => {
+  const dir = await tempDir(t)
+  const path = join(dir, 'sub', 'map.csv')
+  await mkdir(join(dir, 'sub'))
+  await writeFile(path, `room,target\n${A},retired\n`)
+  const { source, logs } = harness(t, path)
+  await source.load()
+  await rm(join(dir, 'sub'), { recursive: true })
+  source.start()
+  t.match(logs.find(line => line.level === 40), { msg: 'room map: cannot watch the directory; relying on the periodic check', reason: 'ENOENT' })
+  await mkdir(join(dir, 'sub'))
+  await writeFile(path, `room,target\n${A},pcwp\n`)
+  await waitFor(t, () => kindOf(source, A) === 'pcwp', 'the periodic check finds the new file')
+  source.stop()
+  // A check started by start() and still in flight at stop() does nothing.
+  source.start()
+  source.stop()
+})
+
+t.test('by default the file is checked every 5 s and read once stable for 1 s', async t => {
+  const dir = await tempDir(t)
+  const path = join(dir, 'map.csv')
+  await writeFile(path, `room,target\n${A},retired\n`)
+  const source = createRoomMapSource({ path, allowHttp: false, logger: pino({ level: 'silent' }) })
+  await source.load()
+  source.start()
+  source.stop()
+  t.equal(kindOf(source, A), 'retired')
+})
+
+t.test('map check: a summary, or the problems', async t => {
+  const dir = await tempDir(t)
+  const good = join(dir, 'good.csv')
+  await writeFile(good, `room,target\n${A},https://teams.example.com/x\n${B},retired\nnew,retired\n`)
+  t.same(await checkRoomMapFile(good, { allowHttp: false }), {
+    ok: true,
+    text: `${good}: valid\nentries: 2\nmoved: 1\n  teams.example.com: 1\nretired: 1\npcwp: 0\nrooms without a row (*): pcwp\nnew rooms (new): retired\n`
+  })
+  const bad = join(dir, 'bad.csv')
+  await writeFile(bad, `room,target\n${A},javascript:x\n${'x,y\n'.repeat(60)}`)
+  const result = await checkRoomMapFile(bad, { allowHttp: false })
+  t.equal(result.ok, false)
+  t.match(result.text, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid, 121 errors\nline 2, target: expected pcwp`))
+  t.match(result.text, /\n… and 71 more\n$/)
+  t.same(await checkRoomMapFile(join(dir, 'none.json'), { allowHttp: false }), { ok: false, text: `${join(dir, 'none.json')}: unreadable, 1 error\ncannot read the file: no such file\n` })
+})
