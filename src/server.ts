@@ -6,6 +6,8 @@ import { createApp } from './http/app.js'
 import { BUILT_IN_LOCALES_DIR, loadCatalogs, type CatalogError, type Catalogs } from './i18n/index.js'
 import { createMetrics } from './http/plugins/metrics.js'
 import { createLogger } from './logger.js'
+import type { RoomMapError } from './roommap/index.js'
+import { createRoomMapSource } from './roommap/loader.js'
 
 /** EX_CONFIG from sysexits.h: the configuration is wrong. */
 export const EXIT_CONFIG = 78
@@ -70,27 +72,50 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
         logger: logger.child({ component: 'serverinfo' }),
         onFetch: metrics.recordFetch
       })
-  const app = await createApp({ config, logger, metrics, catalogs, ...(override === undefined ? {} : { override }) })
+  // The map is in force before the first request; a bad one stops the start like any bad configuration.
+  const roomMap = config.roomMap === undefined
+    ? undefined
+    : createRoomMapSource({
+        path: config.roomMap,
+        allowHttp: config.allowHttp,
+        logger: logger.child({ component: 'room-map' }),
+        onReload: metrics.recordMapReload
+      })
+  try {
+    await roomMap?.load()
+  } catch (error) {
+    // load rejects with nothing but RoomMapError, whose message lists the bad lines.
+    process.stderr.write(`pcwp-links: PCWP_ROOM_MAP: ${(error as RoomMapError).message}\n`)
+    return EXIT_CONFIG
+  }
+  const app = await createApp({ config, logger, metrics, catalogs, ...(override === undefined ? {} : { override }), ...(roomMap === undefined ? {} : { roomMap }) })
 
-  const closer = closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false }, async ({ signal, err }) => {
+  // SIGHUP re-reads the room map and keeps serving (close-with-grace would shut down on it).
+  const reloadOnHangup = () => { void roomMap?.reload() }
+  process.on('SIGHUP', reloadOnHangup)
+  const closer = closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false, skip: ['SIGHUP'] }, async ({ signal, err }) => {
     // `err` is set when an uncaught error brought us here; close-with-grace then exits 1.
     if (err === undefined) logger.info({ signal }, 'shutting down: finishing in-flight requests')
     else reportFatal(logger, err, `crashed: ${err.message}`)
     await app.close()
     await override?.stop()
+    roomMap?.stop()
     logger.flush()
   })
 
   // The first fetch starts now and is not awaited: listening, and every
   // redirect, go ahead with the provisioned URLs until it answers.
   override?.start()
+  roomMap?.start()
   try {
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException
     reportFatal(logger, error, `cannot listen on ${config.host}:${String(config.port)}: ${LISTEN_FAILURES[code ?? ''] ?? (error as Error).message}`)
     closer.uninstall()
+    process.off('SIGHUP', reloadOnHangup)
     await override?.stop()
+    roomMap?.stop()
     return EXIT_START_FAILED
   }
   if (config.demo) {

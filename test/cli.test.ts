@@ -1,20 +1,95 @@
 // The pcwp-links command line: every command, option and error.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import t from 'tap'
-import { runCli, EXIT_USAGE } from '../src/cli.js'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import t, { type Test } from 'tap'
+import { runCli, EXIT_DATA, EXIT_USAGE } from '../src/cli.js'
 import { EXIT_CONFIG } from '../src/server.js'
 import { VERSION } from '../src/package-files.js'
 import { serve, startUpstream, xccosReply } from './fixtures/upstream.js'
 
 const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 
-async function cli (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | undefined, out: string, err: string }> {
+async function cli (argv: string[], env: NodeJS.ProcessEnv = {}, stdin: NodeJS.ReadableStream = Readable.from([])): Promise<{ code: number | undefined, out: string, err: string }> {
   let out = ''
   let err = ''
-  const code = await runCli(argv, { out: text => { out += text }, err: text => { err += text }, env })
+  const code = await runCli(argv, { out: text => { out += text }, err: text => { err += text }, env, stdin })
   return { code, out, err }
 }
+
+async function mapFile (t: Test, name: string, text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-cli-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const path = join(dir, name)
+  await writeFile(path, text)
+  return path
+}
+
+const MOVED = '0B8E2D4A-1C3F-4E5A-9B7D-2F6A8C0E1D3B'
+const RETIRED = 'A1B2C3D4-E5F6-4789-ABCD-EF0123456789'
+const MAP = `room,target,name,note\n${MOVED},https://teams.example.com/channel?room={id}&lang={lang},Trading,\n${RETIRED},retired,Old room,Gone\n`
+
+t.test('map check: a summary and exit 0 for a valid map; every error with its line and exit 65; usage errors exit 2', async t => {
+  const good = await mapFile(t, 'rooms.csv', MAP)
+  const ok = await cli(['map', 'check', good])
+  t.equal(ok.code, 0)
+  t.match(ok.out, /entries/)
+  t.match(ok.out, /teams\.example\.com/)
+  const bad = await mapFile(t, 'bad.csv', `room,target\nnot-a-room,https://x.example/\n${MOVED},javascript:alert(1)\n`)
+  const refused = await cli(['map', 'check', bad])
+  t.equal(refused.code, EXIT_DATA)
+  t.match(refused.err, /line 2/)
+  t.match(refused.err, /line 3/)
+  t.equal((await cli(['map', 'check', good], { PCWP_ALLOW_HTTP: 'http://yes' })).code, EXIT_USAGE, 'PCWP_ALLOW_HTTP is validated')
+  const httpMap = await mapFile(t, 'http.csv', `room,target\n${MOVED},http://plain.example/\n`)
+  t.equal((await cli(['map', 'check', httpMap])).code, EXIT_DATA, 'http refused by default')
+  t.equal((await cli(['map', 'check', httpMap], { PCWP_ALLOW_HTTP: 'true' })).code, 0, 'and allowed with PCWP_ALLOW_HTTP=true')
+  for (const argv of [['map'], ['map', 'check'], ['map', 'list', good], ['map', 'check', good, 'extra']]) {
+    t.equal((await cli(argv)).code, EXIT_USAGE, argv.join(' '))
+  }
+  t.match((await cli(['map', '--help'])).out, /Usage: pcwp-links map check/)
+})
+
+t.test('url --room without --base: what a reader in each zone gets under the environment, room map included', async t => {
+  const path = await mapFile(t, 'rooms.csv', MAP)
+  const env = { PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/', PCWP_ROOM_MAP: path }
+  t.same(await cli(['url', '--room', MOVED, '--lang', 'de-de'], env), {
+    code: 0, err: '', out: `internal: https://teams.example.com/channel?room=${MOVED}&lang=de-DE (moved)\nexternal: https://teams.example.com/channel?room=${MOVED}&lang=de-DE (moved)\n`
+  })
+  t.same(await cli(['url', '--room', `{${RETIRED.toLowerCase()}}`], env), { code: 0, err: '', out: 'internal: retired (410)\nexternal: retired (410)\n' })
+  const other = '11111111-2222-4333-8444-555555555555'
+  t.same(await cli(['url', '--room', `ma-chan://contoso.com/${other}`], env), {
+    code: 0, err: '', out: `internal: https://pool.corp.example/rm/?clientlang=en-US&id=${other}\nexternal: room management disabled (503)\n`
+  })
+  t.same(await cli(['url', '--room', 'new'], env), { code: 0, err: '', out: 'internal: https://pool.corp.example/rm/?clientlang=en-US\nexternal: room management disabled (503)\n' })
+  t.equal((await cli(['url', '--room', 'nope'], env)).code, EXIT_USAGE)
+  t.equal((await cli(['url', '--room', MOVED, '--lang', 'english'], env)).code, EXIT_USAGE)
+  t.equal((await cli(['url', '--lang', 'en-US'], env)).code, EXIT_USAGE)
+  t.equal((await cli(['url', '--base', 'https://x.example/'], env)).code, EXIT_USAGE, '--base needs --lang')
+  t.equal((await cli(['url', '--room', MOVED], { ...env, PCWP_ALLOW_HTTP: 'yes' })).code, EXIT_CONFIG, 'a bad environment')
+  const broken = await mapFile(t, 'broken.csv', 'room,target\nx,y\n')
+  t.equal((await cli(['url', '--room', MOVED], { ...env, PCWP_ROOM_MAP: broken })).code, EXIT_CONFIG, 'a bad map')
+})
+
+t.test('check fails when a base URL\'s host is PCWP_PUBLIC_URL\'s: the redirect would come back here', async t => {
+  const looping = await cli(['check'], { PCWP_BASE_URL_INTERNAL: 'https://chat-links.corp.example/PersistentChat/RM/', PCWP_PUBLIC_URL: 'https://chat-links.corp.example' })
+  t.equal(looping.code, EXIT_CONFIG)
+  t.match(looping.err, /PCWP_BASE_URL_INTERNAL: its host is PCWP_PUBLIC_URL's/)
+  const fine = await cli(['check'], { PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/PersistentChat/RM/', PCWP_PUBLIC_URL: 'https://chat-links.corp.example' })
+  t.equal(fine.code, 0)
+})
+
+t.test('report reads access lines from standard input', async t => {
+  const line = JSON.stringify({ level: 30, time: Date.parse('2026-11-01T10:00:00Z'), reqId: 'r', method: 'GET', url: `/rooms/${MOVED}`, status: 302, ms: 1, kind: 'room', zone: 'internal', lang: 'en-US', outcome: 'pcwp', room: MOVED, client: '10.9.8.7', msg: 'request' })
+  const { code, out } = await cli(['report', '--format', 'json'], {}, Readable.from([`${line}\n`]))
+  t.equal(code, 0)
+  t.match(out, MOVED)
+  t.notMatch(out, /10\.9\.8\.7/, 'never a client address')
+  t.equal((await cli(['report', '--since', 'yesterday'])).code, EXIT_USAGE)
+})
 
 t.test('url builds exactly what MS-PCWP section 4 shows', async t => {
   t.same(await cli(['url', '--base', 'http://example.com/rm/', '--lang', 'en-US']), { code: 0, out: 'http://example.com/rm/?clientlang=en-US\n', err: '' })
@@ -32,8 +107,8 @@ t.test('url: bad input is a message on stderr and exit code 2', async t => {
     [['url', '--base', 'https://h/rm/', '--lang', 'en-US', '--room', 'nope'], /GUID/],
     [['url', '--base', 'ftp://h/', '--lang', 'en-US'], /absolute https:\/\/ or http:\/\/ URL/],
     [['url', '--base', 'https://h/rm/?id=1', '--lang', 'en-US'], /"id" parameter/],
-    [['url', '--lang', 'en-US'], /url needs --base and --lang/],
-    [['url', '--base', 'https://h/'], /url needs --base and --lang/],
+    [['url', '--lang', 'en-US'], /url needs --base, or --room to read the environment/],
+    [['url', '--base', 'https://h/'], /url --base needs --lang/],
     [['url', '--base'], /--base/],
     [['url', '--bogus'], /Unknown option '--bogus'/],
     [['url', 'stray'], /positional/]
@@ -51,7 +126,7 @@ t.test('help and version', async t => {
   const main = await cli(['--help'])
   t.equal(main.code, 0)
   t.match(main.out, /^Usage: pcwp-links <command>/)
-  t.match(main.out, /url .*\n.*check .*\n.*serve /)
+  t.match(main.out, /url .*\n(.*\n)*.*check .*\n.*map check .*\n.*report .*\n.*serve /)
   t.equal((await cli(['help'])).code, 0)
   t.equal((await cli(['-h'])).code, 0)
   const none = await cli([])

@@ -19,7 +19,8 @@ t.test('a room URI becomes a link, a snippet and a preview for each zone (server
   t.match(res.body, `<dd id="preview-internal" class="">${INTERNAL_BASE}?clientlang=en-US&amp;id=${ROOM}</dd>`)
   t.match(res.body, '<dd id="preview-external" class="disabled">room management is not available')
   t.notMatch(res.body, /<script>|style="/, 'no inline script or style')
-  t.match(res.body, '<html lang="en">')
+  t.match(res.body, '<html lang="en-US">')
+  t.equal(res.headers['content-language'], 'en-US')
 })
 
 t.test('JSON for the script; a new-room link; the override in the preview', async t => {
@@ -43,13 +44,21 @@ t.test('localised by the same negotiation as the redirects', async t => {
   const service = await app()
   t.teardown(() => service.close())
   const de = await service.inject({ url: '/links', headers: { 'accept-language': 'de-AT,de;q=0.9' } })
-  t.match(de.body, '<html lang="de">')
+  t.match(de.body, '<html lang="de-DE">')
+  t.equal(de.headers['content-language'], 'de-DE')
   t.match(de.body, 'Raumlinks erstellen')
   t.match(de.body, 'name="lang" value="de-DE"')
   const explicit = await service.inject({ url: '/links?lang=en', headers: { 'accept-language': 'de' } })
   t.match(explicit.body, 'Room link builder')
   const fr = await service.inject({ url: '/links', headers: { 'accept-language': 'fr' } })
-  t.match(fr.body, '<html lang="en">', 'English where there is no translation')
+  t.match(fr.body, '<html lang="fr-FR">', 'every shipped catalog')
+  const ja = await service.inject({ url: '/links', headers: { 'accept-language': 'ja' } })
+  t.match(ja.body, '<html lang="ja-JP">')
+  const da = await service.inject({ url: '/links', headers: { 'accept-language': 'da, de;q=0.8' } })
+  t.match(da.body, '<html lang="de-DE">', 'the page language is negotiated against the catalogs that exist')
+  t.match(da.body, 'name="lang" value="da-DK"', 'while clientlang keeps the reader\'s own')
+  const xx = await service.inject({ url: '/links', headers: { 'accept-language': 'tlh' } })
+  t.match(xx.body, '<html lang="en-US">', 'English where there is no translation')
 })
 
 t.test('invalid input: an inline message; hostile input is escaped; an unfit Host gives relative links', async t => {

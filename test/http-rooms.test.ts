@@ -159,12 +159,47 @@ t.test('the getserverinfo override wins for every zone (MS-PCWP 3.1.3)', async t
   t.equal(res.headers.location, 'https://override2.example.com/rm/?x=1&clientlang=en-US', 'a changed override applies at once')
 })
 
-t.test('unknown paths and methods: 404 pages', async t => {
+t.test('unknown paths: 404 pages; a path below a room is not a room: 400', async t => {
   const service = await app()
   t.teardown(() => service.close())
-  for (const [method, url] of [['GET', '/'], ['GET', '/rooms/new/extra'], ['POST', '/rooms/new'], ['DELETE', `/rooms/${ROOM}`], ['GET', '/demo/rm/']] as const) {
+  for (const [method, url] of [['GET', '/'], ['GET', '/demo/rm/'], ['POST', '/elsewhere']] as const) {
     const res = await service.inject({ method, url, headers: { accept: 'application/json' } })
     t.equal(res.statusCode, 404, `${method} ${url}`)
     t.equal(res.json().error, 'NOT_FOUND')
+  }
+  const extra = await service.inject({ url: '/rooms/new/extra', headers: { accept: 'application/json' } })
+  t.equal(extra.statusCode, 400)
+  t.equal(extra.json().error, 'PCWP_ROOM_ID_INVALID')
+})
+
+t.test('every method but GET and HEAD on a room link: 405 with Allow, page or JSON, counted', async t => {
+  const service = await app()
+  t.teardown(() => service.close())
+  for (const [method, url] of [['POST', '/rooms/new'], ['DELETE', `/rooms/${ROOM}`], ['PUT', '/rooms'], ['PATCH', `/rooms/ma-chan://contoso.com/${ROOM}`], ['OPTIONS', '/rooms/new']] as const) {
+    const res = await service.inject({ method, url, headers: { accept: 'application/json', 'content-type': 'application/x-anything' }, payload: 'ignored body' })
+    t.equal(res.statusCode, 405, `${method} ${url}`)
+    t.equal(res.headers.allow, 'GET, HEAD')
+    t.equal(res.json().error, 'PCWP_METHOD_NOT_ALLOWED')
+    t.notOk(res.headers.location)
+  }
+  const page = await service.inject({ method: 'POST', url: '/rooms/new', headers: { 'accept-language': 'de' } })
+  t.match(page.body, '<html lang="de-DE">')
+  const metrics = await service.inject('/metrics')
+  t.match(metrics.body, /pcwp_rejections_total\{reason="pcwp_method_not_allowed"\} 6\n/)
+})
+
+t.test('links as they exist in the wild: unencoded room URIs, braced GUIDs inside them, mail punctuation', async t => {
+  const service = await app()
+  t.teardown(() => service.close())
+  for (const url of [
+    `/rooms/ma-chan://contoso.com/${ROOM}`, `/rooms/ma-chan://contoso.com/{${ROOM}}`, `/rooms/${ROOM}.`, `/rooms/${ROOM}),`,
+    `/rooms/${ROOM}%3E`, `/rooms/${ROOM}>`, `/ROOMS/${ROOM}`, `/rooms?uri=ma-chan://contoso.com/${ROOM}.`
+  ]) {
+    const res = await service.inject({ url, remoteAddress: '203.0.113.9' })
+    t.equal(res.statusCode, 302, url)
+    t.equal(res.headers.location, `${EXTERNAL_BASE}&clientlang=en-US&id=${ROOM}`, url)
+  }
+  for (const url of [`/rooms/${ROOM}x`, `/rooms/ma-chan://contoso.com/${ROOM}/more`, `/rooms/${ROOM};`]) {
+    t.equal((await service.inject(url)).statusCode, 400, url)
   }
 })

@@ -69,7 +69,7 @@ t.test('framework client errors get a generic message; crashes a 500 that reveal
   t.equal(teapot.statusCode, 418)
   t.same(teapot.json(), { error: 'BAD_REQUEST', message: 'The request is malformed.' })
   const html = await service.inject('/teapot')
-  t.match(html.body, /This request could not be answered/)
+  t.match(html.body, /This request is not valid/)
   const badEncoding = await service.inject({ url: '/rooms/%E0%A4%A<b>', headers: { accept: 'application/json' } })
   t.equal(badEncoding.statusCode, 400, "the router's own errors are answered the same way")
   t.same(badEncoding.json(), { error: 'BAD_REQUEST', message: 'The request is malformed.' })

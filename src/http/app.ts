@@ -1,11 +1,13 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginCallback, type RawServerDefault } from 'fastify'
 import helmet from '@fastify/helmet'
 import fp from 'fastify-plugin'
+import { Type } from '@sinclair/typebox'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import { pino, type Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { OverrideSource } from '../serverinfo/source.js'
+import type { RoomMapSource } from '../roommap/loader.js'
 import { BUILT_IN_LOCALES_DIR, loadCatalogs, type Catalogs } from '../i18n/index.js'
 import { VERSION } from '../package-files.js'
 import accessLog from './plugins/access-log.js'
@@ -15,13 +17,14 @@ import errors, { answerFrameworkError } from './plugins/errors.js'
 import language from './plugins/language.js'
 import metricsPlugin, { createMetrics, type Metrics } from './plugins/metrics.js'
 import pagesPlugin from './plugins/pages.js'
+import roomMapPlugin from './plugins/room-map.js'
 import { HELMET_OPTIONS } from './plugins/security-headers.js'
 import demoRoutes from './routes/demo.js'
 import healthRoutes from './routes/health.js'
 import linkRoutes from './routes/links.js'
 import metricsRoute from './routes/metrics.js'
 import roomRoutes from './routes/rooms.js'
-import { MAX_ROOM_LENGTH } from './schemas.js'
+import { MAX_ROOM_LENGTH, pageSchema, problem } from './schemas.js'
 
 /** Connection limits; tests set them small, production uses {@link DEFAULT_TIMEOUTS}. */
 export interface Timeouts {
@@ -52,6 +55,8 @@ export interface AppOptions {
   readonly timeouts?: Timeouts
   /** The page catalogs; the built-in ones and PCWP_LOCALES_DIR when absent (throws CatalogError). */
   readonly catalogs?: Catalogs
+  /** The room map file, loaded (PCWP_ROOM_MAP); none when absent. */
+  readonly roomMap?: RoomMapSource
 }
 
 export interface ServiceOptions {
@@ -59,6 +64,7 @@ export interface ServiceOptions {
   readonly override: OverrideSource | undefined
   readonly metrics: Metrics
   readonly catalogs: Catalogs
+  readonly roomMap: RoomMapSource | undefined
 }
 
 // Probes and scrapes are never rate limited: an orchestrator must always see the truth.
@@ -72,7 +78,7 @@ const pages: FastifyPluginCallback = (scope, _options, done) => {
   scope.register(helmet, HELMET_OPTIONS)
   scope.register(linkRoutes)
   scope.register(healthRoutes)
-  scope.get('/openapi.json', { schema: { hide: true }, config: { kind: 'openapi' } }, () => scope.swagger())
+  scope.get('/openapi.json', { schema: pageSchema('This document: the OpenAPI description of every route the running configuration answers.', 'application/json', Type.Object({}, { additionalProperties: true })), config: { kind: 'openapi' } }, () => scope.swagger())
   if (scope.config.demo) scope.register(demoRoutes)
   done()
 }
@@ -81,8 +87,9 @@ const pages: FastifyPluginCallback = (scope, _options, done) => {
  * The service as a fastify plugin (DESIGN.md "Architecture"): its plugins
  * and routes, registered explicitly since the server runs as one bundled file.
  */
-export const service = fp<ServiceOptions>((app, { config, override, metrics, catalogs }, done) => {
+export const service = fp<ServiceOptions>((app, { config, override, metrics, catalogs, roomMap }, done) => {
   app.register(configPlugin, { config, override })
+  app.register(roomMapPlugin, { roomMap })
   app.register(pagesPlugin, { catalogs })
   app.register(errors)
   app.register(clientAddress)
@@ -91,11 +98,18 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics, cat
   app.register(language)
   app.register(swagger, {
     openapi: {
+      // Only an origin the administrator stated: a request's own Host is no address to publish.
+      ...(config.publicUrl === undefined ? {} : { servers: [{ url: config.publicUrl }] }),
       info: { title: 'pcwp-links', version: VERSION, description: 'Persistent Chat Web Protocol (MS-PCWP) room links: redirects to the room management application.' },
-      tags: [{ name: 'rooms', description: 'Room links (MS-PCWP 2.2)' }, { name: 'operations', description: 'Health, readiness and metrics' }]
+      tags: [{ name: 'rooms', description: 'Room links (MS-PCWP 2.2)' }, { name: 'operations', description: 'Health, readiness and metrics' }, { name: 'pages', description: 'Pages for people and their assets' }]
     }
   })
   if (config.rateLimitPerMinute !== undefined) {
+    // Every limited route can answer 429: its OpenAPI entry says so.
+    app.addHook('onRoute', route => {
+      if (UNLIMITED.has(route.url) || route.schema === undefined) return
+      route.schema = { ...route.schema, response: { ...(route.schema.response as object), 429: problem('RATE_LIMITED: over PCWP_RATE_LIMIT_PER_MIN from this address; see Retry-After.') } }
+    })
     // Per client address, in a bounded in-memory store.
     app.register(rateLimit, {
       max: config.rateLimitPerMinute,
@@ -120,14 +134,16 @@ export async function createApp ({
   override,
   metrics = createMetrics(config.redirectStatus),
   timeouts = DEFAULT_TIMEOUTS,
-  catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: config.localesDir })
+  catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: config.localesDir }),
+  roomMap
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify<RawServerDefault>({
     loggerInstance: logger,
     // One access line per request comes from the access-log plugin instead of fastify's pair.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy.map(range => range.text),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_ROOM_LENGTH },
+    // Paths match in any case (legacy links are pasted as their application wrote them); values keep theirs.
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_ROOM_LENGTH },
     requestTimeout: timeouts.headersMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
@@ -137,8 +153,11 @@ export async function createApp ({
   metrics.observe({
     ...(override === undefined
       ? {}
-      : { override: () => { const state = override.state(); return { inForce: state.url !== null, ageSeconds: state.ageSeconds ?? 0, refused: state.refused } } })
+      : { override: () => { const state = override.state(); return { inForce: state.url !== null, ageSeconds: state.ageSeconds ?? 0, refused: state.refused } } }),
+    ...(roomMap === undefined
+      ? {}
+      : { roomMap: () => ({ entries: roomMap.current().size, lastReloadSuccessful: roomMap.lastReloadSuccessful() }) })
   })
-  await app.register(service, { config, override, metrics, catalogs })
+  await app.register(service, { config, override, metrics, catalogs, roomMap })
   return app
 }

@@ -12,7 +12,7 @@ const problemBody = Type.Object({
 })
 
 /** An error answer: JSON for clients that prefer it, else an HTML page. */
-function problem (description: string): TSchema {
+export function problem (description: string): TSchema {
   return {
     description,
     content: {
@@ -40,6 +40,7 @@ export const MAX_ROOM_LENGTH = 320
 
 const roomErrors = {
   400: problem('The room is not a GUID or a ma-chan:// room URI.'),
+  410: problem('PCWP_ROOM_RETIRED: the room map retires the room (a page with its name, note and who to ask).'),
   503: problem('Room management is disabled for the reader\'s network zone: no base URL (MS-PCWP 3.1.1).')
 }
 
@@ -50,7 +51,7 @@ export function roomSchemas (status: RedirectStatus) {
       summary: 'Open the room management application to create a room (MS-PCWP 2.2.1).',
       tags: ['rooms'],
       querystring: Type.Object({ lang: Type.Optional(langQuery) }),
-      response: { [status]: redirect('Redirect to BASE + clientlang.'), 503: roomErrors[503] }
+      response: { [status]: redirect('Redirect to BASE + clientlang, or to where the room map\'s new row says.'), 410: roomErrors[410], 503: roomErrors[503] }
     },
     room: {
       summary: 'Open the room management application on a room (MS-PCWP 2.2.2).',
@@ -58,6 +59,13 @@ export function roomSchemas (status: RedirectStatus) {
       params: Type.Object({ room: Type.String({ maxLength: MAX_ROOM_LENGTH, description: 'The room GUID (any case, braces optional) or its URL-encoded ma-chan://<domain>/<GUID> room URI.' }) }),
       querystring: Type.Object({ lang: Type.Optional(langQuery) }),
       response: { [status]: redirect('Redirect to BASE + clientlang + id.'), ...roomErrors }
+    },
+    roomPath: {
+      summary: 'A room named by an unencoded room URI in the path, /rooms/ma-chan://<domain>/<GUID> (MS-PCWP 2.2.2).',
+      tags: ['rooms'],
+      params: Type.Object({ '*': Type.String({ description: 'The rest of the path: a room URI as mail programs leave it.' }) }),
+      querystring: Type.Object({ lang: Type.Optional(langQuery) }),
+      response: { [status]: redirect('Redirect to where the room map or MS-PCWP says.'), ...roomErrors }
     },
     roomByUri: {
       summary: 'Open the room management application on a room named by its room URI (MS-PCWP 2.2.2).',
@@ -69,6 +77,39 @@ export function roomSchemas (status: RedirectStatus) {
       response: { [status]: redirect('Redirect to BASE + clientlang + id.'), ...roomErrors }
     }
   }
+}
+
+const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
+
+/** A room management application's own link (MS-PCWP 2.2), answered on a legacy path. */
+export function legacySchema (status: RedirectStatus) {
+  return {
+    summary: 'A room management application link (BASE?clientlang=…&id=…) sent here after a migration: a room link with id, a create link without.',
+    tags: ['rooms'],
+    querystring: Type.Object({
+      id: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'The room GUID; trailing mail punctuation is dropped.' })),
+      clientlang: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Used only when neither lang nor Accept-Language names a supported language.' })),
+      lang: queryValue
+    }),
+    response: {
+      [status]: redirect('Redirect to where the room map or MS-PCWP says.'),
+      400: problem('The id is not a room GUID.'),
+      410: problem('The room map retires the room.'),
+      500: problem('PCWP_REDIRECT_LOOP: the redirect would lead back to this very link.'),
+      503: problem('Room management is disabled for the reader\'s network zone.')
+    }
+  }
+}
+
+/** A page or asset: its summary and content type. */
+export function pageSchema (summary: string, type: string, body: TSchema = Type.String()) {
+  return { summary, tags: ['pages'], response: { 200: { description: summary, content: { [type]: { schema: body } } } as unknown as TSchema } }
+}
+
+export const methodNotAllowedSchema = {
+  summary: 'Room links answer GET and HEAD only.',
+  tags: ['rooms'],
+  response: { 405: problem('PCWP_METHOD_NOT_ALLOWED, with Allow: GET, HEAD.') }
 }
 
 const zoneState = Type.Union([Type.Literal('provisioned'), Type.Literal('override'), Type.Literal('disabled')])
@@ -83,7 +124,13 @@ const readiness = Type.Object({
     lastFetchAt: Type.Union([Type.String(), Type.Null()]),
     lastError: Type.Union([Type.String(), Type.Null()]),
     refused: Type.Boolean()
-  })])
+  })]),
+  roomMap: Type.Optional(Type.Object({
+    entries: Type.Number(),
+    loadedAt: Type.Union([Type.String(), Type.Null()]),
+    source: Type.String(),
+    lastError: Type.Union([Type.String(), Type.Null()])
+  }))
 })
 
 export const healthSchema = {

@@ -20,8 +20,12 @@ export interface LanguagePolicy {
   readonly defaultLanguage: string
 }
 
-/** Picks the clientlang for a request: `explicit` is the `lang` query parameter. */
-export type LanguageNegotiator = (explicit: string | undefined, acceptLanguage: string | undefined) => string
+/**
+ * Picks the clientlang for a request: `explicit` is the `lang` query
+ * parameter; `fallback` (a legacy link's own clientlang) counts only when
+ * neither it nor Accept-Language names a supported language.
+ */
+export type LanguageNegotiator = (explicit: string | undefined, acceptLanguage: string | undefined, fallback?: string) => string
 
 // Bounds on the work one header can cause (RFC 9110 sets none).
 const MAX_HEADER_LENGTH = 4096
@@ -81,20 +85,20 @@ interface Candidate {
  */
 export function createLanguageNegotiator (policy: LanguagePolicy): LanguageNegotiator {
   const matchRange = createRangeMatcher(policy)
-  const cache = new Map<string, string>()
+  // What each Accept-Language value matched; null: nothing supported.
+  const cache = new Map<string, string | null>()
+  const matchExplicit = (value: string | undefined) => value === undefined || !LANGUAGE_RANGE.test(value) ? undefined : matchRange(value)
 
-  const negotiate = (acceptLanguage: string): string => {
+  const negotiate = (acceptLanguage: string): string | null => {
     for (const range of parseAcceptLanguage(acceptLanguage)) {
       const match = matchRange(range)
       if (match !== undefined) return match
     }
-    return policy.defaultLanguage
+    return null
   }
 
-  return (explicit, acceptLanguage) => {
-    const chosen = explicit === undefined || !LANGUAGE_RANGE.test(explicit) ? undefined : matchRange(explicit)
-    if (chosen !== undefined) return chosen
-    if (acceptLanguage === undefined || acceptLanguage === '') return policy.defaultLanguage
+  const fromHeader = (acceptLanguage: string | undefined): string | null => {
+    if (acceptLanguage === undefined || acceptLanguage === '') return null
     let result = cache.get(acceptLanguage)
     if (result === undefined) {
       result = negotiate(acceptLanguage)
@@ -104,6 +108,9 @@ export function createLanguageNegotiator (policy: LanguagePolicy): LanguageNegot
     }
     return result
   }
+
+  return (explicit, acceptLanguage, fallback) =>
+    matchExplicit(explicit) ?? fromHeader(acceptLanguage) ?? matchExplicit(fallback) ?? policy.defaultLanguage
 }
 
 /**

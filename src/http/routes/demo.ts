@@ -2,6 +2,7 @@ import { Type, type FastifyPluginCallbackTypebox } from '@fastify/type-provider-
 import { DEMO_BASE_PATH } from '../../config.js'
 import { escapeHtml, htmlPage } from '../html.js'
 import { single } from '../request-values.js'
+import { pageSchema } from '../schemas.js'
 
 const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
 
@@ -12,7 +13,7 @@ const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
  * `npm start` with nothing configured shows the whole flow in a browser.
  */
 const demoRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
-  app.get('/', { schema: { hide: true }, config: { kind: 'demo' } }, (_request, reply) => {
+  app.get('/', { schema: pageSchema('Demo mode: the landing page with sample links.', 'text/html'), config: { kind: 'demo' } }, (_request, reply) => {
     const links = [
       ['/rooms/new', 'Create a room'],
       [`/rooms/${SAMPLE_ROOM}`, 'Open a room by its GUID'],
@@ -32,7 +33,7 @@ ${items}
 </ul>`))
   })
 
-  app.get(DEMO_BASE_PATH, { schema: { hide: true, querystring: Type.Object({ clientlang: queryValue, id: queryValue }) }, config: { kind: 'demo' } }, (request, reply) => {
+  app.get(DEMO_BASE_PATH, { schema: { ...pageSchema('Demo mode: the built-in stand-in for a room management application.', 'text/html'), querystring: Type.Object({ clientlang: queryValue, id: queryValue }) }, config: { kind: 'demo' } }, (request, reply) => {
     const clientlang = single(request.query.clientlang) ?? '(none)'
     const id = single(request.query.id)
     const action = id === undefined ? 'create a new room' : 'view or edit a room'

@@ -16,12 +16,14 @@ const healthRoutes: FastifyPluginCallback = (app, _options, done) => {
   app.get('/readyz', { schema: readySchema, config: { kind: 'health' } }, (_request, reply) => {
     const current = override?.current()
     const zones = Object.fromEntries(NETWORK_ZONES.map(zone => [zone, zoneState(zone)])) as Record<NetworkZone, ZoneState>
-    const ready = NETWORK_ZONES.some(zone => zones[zone] !== 'disabled')
+    // A room map alone can answer (moved and retired rooms), as DESIGN.md allows in production.
+    const ready = NETWORK_ZONES.some(zone => zones[zone] !== 'disabled') || app.roomMap !== undefined
     return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({
       status: ready ? 'ready' : 'unready',
       demo: config.demo,
       zones,
-      override: override?.state() ?? null
+      override: override?.state() ?? null,
+      ...(app.roomMap === undefined ? {} : { roomMap: app.roomMap.state() })
     })
 
     function zoneState (zone: NetworkZone): ZoneState {

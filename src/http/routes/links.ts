@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { Type, type FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
+import { Type, type FastifyPluginCallbackTypebox, type TSchema } from '@fastify/type-provider-typebox'
 import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.js'
 import { parseRoomLink } from '../../pcwp/room-id.js'
 import { publicOrigin } from '../../negotiate/public-origin.js'
@@ -7,6 +7,7 @@ import { roomManagementUrl } from '../../pcwp/url.js'
 import { readPackageFile } from '../../package-files.js'
 import { escapeHtml, htmlPage } from '../html.js'
 import { single } from '../request-values.js'
+import { pageSchema, problem } from '../schemas.js'
 
 // The page's own script and style sheet, served from this origin so that the
 // Content-Security-Policy needs no 'unsafe-inline'.
@@ -27,7 +28,15 @@ type LinksKey = 'title' | 'intro' | 'label' | 'make' | 'newRoom' | 'link' | 'sni
 
 // Any value is accepted; repeated ones count as absent.
 const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
-const linksQuery = Type.Object({ room: queryValue, new: queryValue, lang: queryValue })
+const linksSchema = {
+  summary: 'The link builder: a room link, its HTML snippet and where it leads from each zone (JSON with Accept: application/json).',
+  tags: ['pages'],
+  querystring: Type.Object({ room: queryValue, new: queryValue, lang: queryValue }),
+  response: {
+    200: { description: 'The page, or the result as JSON.', content: { 'text/html': { schema: Type.String() }, 'application/json': { schema: Type.Unknown() } } } as unknown as TSchema,
+    400: problem('The input is not a room.')
+  }
+}
 
 /**
  * GET /links: the link builder page (DESIGN.md "Other surfaces"). It works
@@ -37,7 +46,7 @@ const linksQuery = Type.Object({ room: queryValue, new: queryValue, lang: queryV
 const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   const { config, override } = app
   for (const [name, asset] of Object.entries(ASSETS)) {
-    app.get(`/links/${name}`, { schema: { hide: true }, config: { kind: 'asset' } }, (_request, reply) => reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body))
+    app.get(`/links/${name}`, { schema: pageSchema(`The link builder's ${name.endsWith('.js') ? 'script' : 'style sheet'}.`, asset.type), config: { kind: 'asset' } }, (_request, reply) => reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body))
   }
 
   // An unfit forwarded or Host value is said once per process, not once per request.
@@ -59,7 +68,7 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     return result.origin
   }
 
-  app.get('/links', { schema: { hide: true, querystring: linksQuery }, config: { kind: 'links' } }, (request, reply) => {
+  app.get('/links', { schema: linksSchema, config: { kind: 'links' } }, (request, reply) => {
     const clientlang = app.negotiateLanguage(single(request.query.lang), request.headers['accept-language'])
     const lang = app.pageLanguage(request)
     const text = (key: LinksKey): string => app.catalogs.text(lang, `links.${key}`)

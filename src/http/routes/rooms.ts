@@ -1,36 +1,68 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
-import { parseRoomId, resolveBaseUrl, type RoomIdError } from '../../pcwp/index.js'
+import { resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.js'
+import { parseRoomLink } from '../../pcwp/room-id.js'
 import { roomManagementUrl } from '../../pcwp/url.js'
 import { createAddressMatcher } from '../../negotiate/address.js'
 import { decideZone, type ZonePolicy } from '../../negotiate/network.js'
-import { sendProblem } from '../problems.js'
+import { fillTarget } from '../../roommap/index.js'
+import { sendProblem, sendRetired } from '../problems.js'
 import { single } from '../request-values.js'
 import { REDIRECT_SECURITY_HEADERS } from '../plugins/security-headers.js'
-import { roomSchemas } from '../schemas.js'
+import { legacySchema, methodNotAllowedSchema, roomSchemas } from '../schemas.js'
+
+type QueryValue = string | string[] | undefined
+
+/** A room link as a request names it: a room (or none: create one), the reader's `lang`, a legacy link's own clientlang. */
+interface LinkRequest {
+  readonly room: string | undefined
+  readonly lang: QueryValue
+  readonly legacyClientLang?: string | undefined
+}
+
+const ALLOWED = 'GET, HEAD'
 
 /**
- * The room links (DESIGN.md "Responses"): GET and HEAD /rooms/new,
- * /rooms/<room> and /rooms?uri=<room URI>. Each answer is a redirect built by
- * the protocol core, or a problem. GET and HEAD have no side effects: mail
- * scanners fetch every link.
+ * The room links (DESIGN.md "Responses"): /rooms/new, /rooms/<room> (the
+ * room URI may be unencoded, so the rest of the path is the room),
+ * /rooms?uri=<room URI>, and the room management application's own links on
+ * the legacy paths. The room map decides first; a room it leaves to `pcwp`
+ * gets the MS-PCWP redirect, byte for byte as without a map. Other methods
+ * are 405. GET and HEAD have no side effects: mail scanners fetch every link.
  */
 const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   const { config } = app
   const zonePolicy: ZonePolicy = { isInternal: createAddressMatcher(config.internalRanges), defaultZone: config.defaultNetwork }
-  // The answer depends on who asks, so no shared cache may reuse it.
+  // The answer depends on who asks (and on a map that can change), so no shared cache may reuse it.
   const redirectHeaders = { ...REDIRECT_SECURITY_HEADERS, 'cache-control': 'no-store', vary: 'Accept-Language' }
   const schemas = roomSchemas(config.redirectStatus)
 
-  function zoneOf (request: FastifyRequest): ReturnType<typeof decideZone>['zone'] {
+  function zoneOf (request: FastifyRequest): NetworkZone {
     const header = request.trustedPeer && config.networkHeader !== undefined ? single(request.headers[config.networkHeader]) : undefined
     return decideZone(zonePolicy, { client: request.clientAddress, trustedZoneHeader: header }).zone
   }
 
-  function redirect (request: FastifyRequest, reply: FastifyReply, lang: string | string[] | undefined, room: string | undefined): FastifyReply {
+  /** A redirect, unless it would send the reader back to the very address asked (a legacy path pointed at itself). */
+  function redirect (request: FastifyRequest, reply: FastifyReply, location: string): FastifyReply {
+    if (request.routeOptions.config.kind === 'legacy' && leadsBack(request, location)) {
+      return sendProblem(request, reply, {
+        status: 500,
+        code: 'PCWP_REDIRECT_LOOP',
+        message: 'This link would redirect to itself: the room management address names this service. Please tell your administrator.'
+      })
+    }
+    return reply.headers(redirectHeaders).redirect(location, config.redirectStatus)
+  }
+
+  function answer (request: FastifyRequest, reply: FastifyReply, { room, lang, legacyClientLang }: LinkRequest): FastifyReply {
+    const kind = room === undefined ? 'create' : 'room'
     const zone = zoneOf(request)
-    const clientlang = app.negotiateLanguage(single(lang), request.headers['accept-language'])
-    request.roomLink = { kind: room === undefined ? 'create' : 'room', zone, lang: clientlang, outcome: 'pcwp', ...(room === undefined ? {} : { room }) }
+    const clientlang = app.negotiateLanguage(single(lang), request.headers['accept-language'], legacyClientLang)
+    const entry = app.roomEntry(room)
+    const roomField = room === undefined ? {} : { room }
+    request.roomLink = { kind, zone, lang: clientlang, outcome: entry.kind, ...roomField }
+    if (entry.kind === 'retired') return sendRetired(request, reply, entry)
+    if (entry.kind === 'moved') return redirect(request, reply, fillTarget(entry.target, room, app.pageLanguage(request)))
     const base = resolveBaseUrl(app.override?.current(), config.baseUrls, zone)
     if (base === undefined) {
       return sendProblem(request, reply, {
@@ -40,28 +72,67 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
         zone
       })
     }
-    return reply.headers(redirectHeaders).redirect(roomManagementUrl(base, clientlang, room), config.redirectStatus)
+    return redirect(request, reply, roomManagementUrl(base, clientlang, room))
   }
 
-  function room (request: FastifyRequest, reply: FastifyReply, lang: string | string[] | undefined, input: string | undefined): FastifyReply {
+  function room (request: FastifyRequest, reply: FastifyReply, input: string | undefined, link: Omit<LinkRequest, 'room'>): FastifyReply {
     if (input === undefined) {
       return sendProblem(request, reply, { status: 400, code: 'PCWP_ROOM_URI_MISSING', message: 'Name the room: /rooms/<room GUID>, or /rooms?uri=ma-chan://<domain>/<room GUID>.' })
     }
     let id: string
     try {
-      id = parseRoomId(input)
+      id = parseRoomLink(input)
     } catch (error) {
-      // parseRoomId throws nothing but RoomIdError.
+      // parseRoomLink throws nothing but RoomIdError.
       const { code, message } = error as RoomIdError
       return sendProblem(request, reply, { status: 400, code, message })
     }
-    return redirect(request, reply, lang, id)
+    return answer(request, reply, { ...link, room: id })
   }
 
-  app.get('/rooms/new', { schema: schemas.create, config: { kind: 'create' } }, (request, reply) => redirect(request, reply, request.query.lang, undefined))
-  app.get('/rooms/:room', { schema: schemas.room, config: { kind: 'room' } }, (request, reply) => room(request, reply, request.query.lang, request.params.room))
-  app.get('/rooms', { schema: schemas.roomByUri, config: { kind: 'room' } }, (request, reply) => room(request, reply, request.query.lang, single(request.query.uri)))
+  app.get('/rooms/new', { schema: schemas.create, config: { kind: 'create' } }, (request, reply) =>
+    answer(request, reply, { room: undefined, lang: request.query.lang }))
+  app.get('/rooms/:room', { schema: schemas.room, config: { kind: 'room' } }, (request, reply) =>
+    room(request, reply, request.params.room, { lang: request.query.lang }))
+  // An unencoded room URI spans several segments: /rooms/ma-chan://contoso.com/<GUID>.
+  app.get('/rooms/*', { schema: schemas.roomPath, config: { kind: 'room' } }, (request, reply) =>
+    room(request, reply, request.params['*'], { lang: request.query.lang }))
+  app.get('/rooms', { schema: schemas.roomByUri, config: { kind: 'room' } }, (request, reply) =>
+    room(request, reply, single(request.query.uri), { lang: request.query.lang }))
+
+  // The room management application's own links, pasted from an address bar:
+  // with id=<GUID> a room, without it a create link; other parameters are ignored.
+  for (const path of config.legacyRoomPaths) {
+    app.get(path, { schema: legacySchema(config.redirectStatus), config: { kind: 'legacy' } }, (request, reply) => {
+      const id = single(request.query.id)
+      const link = { lang: request.query.lang, legacyClientLang: single(request.query.clientlang) }
+      return id === undefined ? answer(request, reply, { ...link, room: undefined }) : room(request, reply, id, link)
+    })
+  }
+
+  const methodNotAllowed = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    reply.header('allow', ALLOWED)
+    return sendProblem(request, reply, { status: 405, code: 'PCWP_METHOD_NOT_ALLOWED', message: 'Room links answer GET and HEAD only.' })
+  }
+  const otherMethods = app.supportedMethods.filter(method => method !== 'GET' && method !== 'HEAD')
+  app.register((scope, _options, registered) => {
+    // Whatever body another method sends is never read.
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', (_request, _payload, parsed) => { parsed(null) })
+    for (const url of ['/rooms', '/rooms/*', ...config.legacyRoomPaths]) {
+      scope.route({ method: otherMethods, url, schema: methodNotAllowedSchema, config: { kind: url.startsWith('/rooms') ? 'room' : 'legacy' }, handler: methodNotAllowed })
+    }
+    registered()
+  })
   done()
+}
+
+/** The location is this very request's host and path (case and a trailing slash aside). */
+function leadsBack (request: FastifyRequest, location: string): boolean {
+  const target = URL.parse(location)
+  const normalise = (path: string) => path.toLowerCase().replace(/\/$/, '')
+  return target !== null && target.host.toLowerCase() === request.host.toLowerCase() &&
+    normalise(target.pathname) === normalise(request.url.split('?', 1)[0] as string)
 }
 
 export default roomRoutes

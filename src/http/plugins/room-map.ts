@@ -1,0 +1,28 @@
+import fp from 'fastify-plugin'
+import { PCWP_ENTRY, type RoomMapEntry } from '../../roommap/index.js'
+import type { RoomMapSource } from '../../roommap/loader.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The room map file in force, when PCWP_ROOM_MAP is set. */
+    readonly roomMap: RoomMapSource | undefined
+    /** What the room map says about a room (a canonical GUID), or about new rooms (undefined): `pcwp` without a map. */
+    readonly roomEntry: (id: string | undefined) => RoomMapEntry
+  }
+}
+
+export interface RoomMapPluginOptions {
+  readonly roomMap: RoomMapSource | undefined
+}
+
+/** The room map (DESIGN.md "Room map"): the first word on every room link. */
+export default fp<RoomMapPluginOptions>((app, { roomMap }, done) => {
+  app.decorate('roomMap', roomMap)
+  app.decorate('roomEntry', roomMap === undefined
+    ? () => PCWP_ENTRY
+    : (id: string | undefined) => {
+        const map = roomMap.current()
+        return id === undefined ? map.forNew() : map.lookup(id)
+      })
+  done()
+}, { name: 'room-map' })
