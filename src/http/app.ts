@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger'
 import { pino, type Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { OverrideSource } from '../serverinfo/source.js'
-import type { RoomMapSource } from '../roommap/loader.js'
+import { createRoomMapSource, type RoomMapSource } from '../roommap/loader.js'
 import { BUILT_IN_LOCALES_DIR, loadCatalogs, type Catalogs } from '../i18n/index.js'
 import { VERSION } from '../package-files.js'
 import accessLog from './plugins/access-log.js'
@@ -55,7 +55,7 @@ export interface AppOptions {
   readonly timeouts?: Timeouts
   /** The page catalogs; the built-in ones and PCWP_LOCALES_DIR when absent (throws CatalogError). */
   readonly catalogs?: Catalogs
-  /** The room map file, loaded (PCWP_ROOM_MAP); none when absent. */
+  /** The room map file, loaded; when absent, PCWP_ROOM_MAP is read once here (not watched). */
   readonly roomMap?: RoomMapSource
 }
 
@@ -124,6 +124,14 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics, cat
   done()
 }, { name: 'pcwp-links' })
 
+/** PCWP_ROOM_MAP read once, for an app built without a source of its own (tests, tools). */
+async function loadRoomMap (config: Config, logger: Logger): Promise<RoomMapSource | undefined> {
+  if (config.roomMap === undefined) return undefined
+  const source = createRoomMapSource({ path: config.roomMap, allowHttp: config.allowHttp, logger })
+  await source.load()
+  return source
+}
+
 /**
  * Builds the service as a fastify instance, ready to `listen` or `inject`.
  * It does no I/O of its own: the caller owns listening and the override.
@@ -135,7 +143,7 @@ export async function createApp ({
   metrics = createMetrics(config.redirectStatus),
   timeouts = DEFAULT_TIMEOUTS,
   catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: config.localesDir }),
-  roomMap
+  roomMap = await loadRoomMap(config, logger)
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify<RawServerDefault>({
     loggerInstance: logger,

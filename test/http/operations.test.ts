@@ -119,9 +119,9 @@ t.test('/openapi.json documents every route with its statuses and headers', asyn
   t.equal(res.statusCode, 200)
   const doc = res.json()
   t.match(doc, { openapi: String, info: { title: 'pcwp-links', version: String } })
-  t.same(Object.keys(doc.paths).sort(), ['/healthz', '/metrics', '/readyz', '/robots.txt', '/rooms', '/rooms/new', '/rooms/{room}'])
+  t.same(Object.keys(doc.paths).sort(), ['/healthz', '/links', '/links/links.css', '/links/links.js', '/metrics', '/openapi.json', '/persistentchat/rm', '/readyz', '/robots.txt', '/rooms', '/rooms/new', '/rooms/{*}', '/rooms/{room}'])
   const room = doc.paths['/rooms/{room}'].get
-  t.same(Object.keys(room.responses).sort(), ['302', '400', '503'])
+  t.same(Object.keys(room.responses).sort(), ['302', '400', '410', '503'])
   t.same(Object.keys(room.responses['302'].headers).sort(), ['cache-control', 'location', 'vary'])
   t.match(room.responses['400'].content['application/json'].schema.properties.error.enum, ['PCWP_ROOM_ID_INVALID'])
   t.ok(room.responses['400'].content['text/html'])
