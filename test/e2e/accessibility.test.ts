@@ -143,12 +143,13 @@ if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
   // Demo mode (nothing configured): /links, the demo pages and the errors any configuration gives.
   const demo = await serve(t, {})
   // Only the internal zone provisioned, and this loopback reader counted as external, so room
-  // management answers 503; and a room map that retires one room.
+  // management answers 503; a room map that retires one room; and a contact line (a link) on
+  // the error pages.
   const mapDir = mkdtempSync(join(tmpdir(), 'pcwp-a11y-'))
   t.teardown(() => { rmSync(mapDir, { recursive: true, force: true }) })
   const mapFile = join(mapDir, 'rooms.csv')
   writeFileSync(mapFile, `room,target,name,note\n${RETIRED_ROOM},retired,Trading desk,Moved to Teams\n`)
-  const partial = await serve(t, { PCWP_BASE_URL_INTERNAL: INTERNAL_BASE, PCWP_DEFAULT_NETWORK: 'external', PCWP_ROOM_MAP: mapFile })
+  const partial = await serve(t, { PCWP_BASE_URL_INTERNAL: INTERNAL_BASE, PCWP_DEFAULT_NETWORK: 'external', PCWP_ROOM_MAP: mapFile, PCWP_CONTACT_URL: 'mailto:chat-admins@example.com', PCWP_CONTACT_TEXT: 'the chat team' })
 
   const pages: Checked[] = [
     { url: `${demo}/links`, status: 200 },
@@ -159,6 +160,10 @@ if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
     { url: `${demo}/demo/rm/?clientlang=en-US&id=${ROOM}`, status: 200 },
     { url: `${demo}/rooms/not-a-room`, status: 400 },
     { url: `${demo}/nowhere`, status: 404 },
+    { url: `${partial}/nowhere`, status: 404 },
+    // One zone without room management (its preview says so), and a room the map retires.
+    { url: `${partial}/links?room=${ROOM}`, status: 200 },
+    { url: `${partial}/links?room=${RETIRED_ROOM}`, status: 200 },
     { url: `${partial}/rooms/new`, status: 503 }
   ]
   const retired = `${partial}/rooms/${RETIRED_ROOM}`
