@@ -143,8 +143,9 @@ export async function createApp ({
   metrics = createMetrics(config.redirectStatus),
   timeouts = DEFAULT_TIMEOUTS,
   catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: config.localesDir }),
-  roomMap = await loadRoomMap(config, logger)
+  ...options
 }: AppOptions): Promise<FastifyInstance> {
+  const roomMap = options.roomMap ?? await loadRoomMap(config, logger)
   const app = Fastify<RawServerDefault>({
     loggerInstance: logger,
     // One access line per request comes from the access-log plugin instead of fastify's pair.

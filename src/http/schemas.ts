@@ -8,7 +8,10 @@ import { PROBLEM_CODES } from './problems.js'
 
 const problemBody = Type.Object({
   error: Type.String({ enum: [...PROBLEM_CODES], description: 'A stable error code.' }),
-  message: Type.String({ description: 'What went wrong and what is expected, for a person.' })
+  message: Type.String({ description: 'What went wrong and what is expected, for a person.' }),
+  name: Type.Optional(Type.String({ description: 'PCWP_ROOM_RETIRED: the room\'s name, when the room map gives one.' })),
+  note: Type.Optional(Type.String({ description: 'PCWP_ROOM_RETIRED: the room map\'s note for readers.' })),
+  contact: Type.Optional(Type.String({ description: 'PCWP_ROOM_RETIRED: who to ask (PCWP_CONTACT_URL, else PCWP_CONTACT_TEXT).' }))
 })
 
 /** An error answer: JSON for clients that prefer it, else an HTML page. */

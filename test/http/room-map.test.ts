@@ -1,0 +1,166 @@
+// The room map in the room routes (DESIGN.md "Room map", "Responses"): moved, retired, unlisted, new, legacy links.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { createApp } from '../../src/http/app.js'
+import { createRoomMapSource } from '../../src/roommap/loader.js'
+import { app, config, EXTERNAL_BASE, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.js'
+
+const MOVED = '0B8E2D4A-1C3F-4E5A-9B7D-2F6A8C0E1D3B'
+const RETIRED = 'A1B2C3D4-E5F6-4789-ABCD-EF0123456789'
+const KEPT = '11111111-2222-4333-8444-555555555555'
+const INTERNAL = '10.20.30.40'
+const EXTERNAL = '203.0.113.9'
+const EXAMPLE_MAP = new URL('../../deploy/room-map.example.csv', import.meta.url).pathname
+
+async function mapFile (t: Test, text: string, name = 'rooms.csv'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-http-map-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const path = join(dir, name)
+  await writeFile(path, text)
+  return path
+}
+
+const MAP = `room,target,name,note
+${MOVED},https://teams.example.com/l/channel?room={id}&lang={lang},Trading desk,
+${RETIRED},retired,Équipe <Zürich>,"Moved to Teams: ask ""IT"" <script>x</script>"
+${KEPT},pcwp,,
+`
+
+t.test('a moved room redirects to its target, placeholders filled; never cached; counted as moved', async t => {
+  const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP) })
+  t.teardown(() => service.close())
+  const res = await service.inject({ url: `/rooms/${MOVED.toLowerCase()}`, remoteAddress: INTERNAL, headers: { 'accept-language': 'ja' } })
+  t.equal(res.statusCode, 302)
+  t.equal(res.headers.location, `https://teams.example.com/l/channel?room=${MOVED}&lang=ja-JP`)
+  t.equal(res.headers['cache-control'], 'no-store')
+  t.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains')
+  const hostile = await service.inject({ url: `/rooms/${MOVED}?lang=x%0d%0aSet-Cookie:a&uri=https://evil.example`, headers: { 'accept-language': '"><script>', host: 'evil.example' } })
+  t.equal(hostile.headers.location, `https://teams.example.com/l/channel?room=${MOVED}&lang=en-US`, 'nothing a reader sends picks a target; {lang} is a language the service offers')
+  const metrics = await service.inject('/metrics')
+  t.match(metrics.body, /pcwp_redirects_total\{kind="room",zone="internal",status="302",outcome="moved"\} 1\n/)
+})
+
+t.test('a retired room is 410 Gone: a page in the reader\'s language with name, note and contact, or JSON', async t => {
+  const env = { ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP), PCWP_CONTACT_URL: 'mailto:chat-admins@corp.example', PCWP_CONTACT_TEXT: 'Chat team' }
+  const service = await app(env)
+  t.teardown(() => service.close())
+  for (const [lang, heading] of [['de-DE', 'Chatraum'], ['ja-JP', 'チャット'], ['en-US', 'retired']] as const) {
+    const page = await service.inject({ url: `/rooms/${RETIRED}`, remoteAddress: EXTERNAL, headers: { 'accept-language': lang } })
+    t.equal(page.statusCode, 410, lang)
+    t.equal(page.headers['content-language'], lang)
+    t.equal(page.headers['cache-control'], 'no-store')
+    t.equal(page.headers.vary, 'Accept, Accept-Language')
+    t.notOk(page.headers.location)
+    t.match(page.body, `<html lang="${lang}">`)
+    t.match(page.body, heading)
+    t.match(page.body, 'Équipe &lt;Zürich&gt;', 'the name, escaped')
+    t.match(page.body, '&lt;script&gt;', 'the note, escaped')
+    t.notMatch(page.body, '<script>x')
+    t.match(page.body, '<a href="mailto:chat-admins@corp.example">Chat team</a>', 'who to ask')
+  }
+  const json = await service.inject({ url: `/rooms/${RETIRED}`, headers: { accept: 'application/json' } })
+  t.same(json.json(), {
+    error: 'PCWP_ROOM_RETIRED',
+    message: 'This chat room has been retired; its link can no longer be opened.',
+    name: 'Équipe <Zürich>',
+    note: 'Moved to Teams: ask "IT" <script>x</script>',
+    contact: 'mailto:chat-admins@corp.example'
+  })
+  const error = await service.inject({ url: '/rooms/nope', headers: { 'accept-language': 'de' } })
+  t.match(error.body, '<a href="mailto:chat-admins@corp.example">Chat team</a>', 'the contact line is on the other error pages too')
+  const metrics = await service.inject('/metrics')
+  t.match(metrics.body, /pcwp_redirects_total\{kind="room",zone="external",status="410",outcome="retired"\} 4\n/)
+  t.match(metrics.body, /pcwp_rejections_total\{reason="pcwp_room_id_invalid"\} 1\n/, 'retired rooms are not rejections')
+})
+
+t.test('a room without a row, or with pcwp, answers exactly as without a map', async t => {
+  const plain = await app()
+  const mapped = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP) })
+  t.teardown(() => plain.close())
+  t.teardown(() => mapped.close())
+  for (const url of [`/rooms/${ROOM}`, `/rooms/${KEPT}`, '/rooms/new', `/rooms/${ROOM}?lang=de`]) {
+    const [a, b] = await Promise.all([plain, mapped].map(async service => service.inject({ url, remoteAddress: INTERNAL, headers: { 'accept-language': 'fr' } })))
+    t.equal(b?.statusCode, a?.statusCode, url)
+    t.same(Object.keys(b?.headers ?? {}).filter(name => name !== 'date'), Object.keys(a?.headers ?? {}).filter(name => name !== 'date'), url)
+    t.equal(b?.headers.location, a?.headers.location, url)
+  }
+})
+
+t.test('the * and new rows: everything else retired, room creation moved', async t => {
+  const text = `room,target\n*,retired\nnew,https://teams.example.com/create?lang={lang}\n${KEPT},pcwp\n`
+  const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, text) })
+  t.teardown(() => service.close())
+  t.equal((await service.inject(`/rooms/${ROOM}`)).statusCode, 410, 'an unlisted room under * retired')
+  t.equal((await service.inject({ url: `/rooms/${KEPT}`, remoteAddress: INTERNAL })).headers.location, `${INTERNAL_BASE}?clientlang=en-US&id=${KEPT}`, '"* retired except these rooms"')
+  t.equal((await service.inject({ url: '/rooms/new', headers: { 'accept-language': 'zh-TW' } })).headers.location, 'https://teams.example.com/create?lang=zh-TW')
+})
+
+t.test('the shipped example map loads, and /readyz shows it', async t => {
+  const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: EXAMPLE_MAP })
+  t.teardown(() => service.close())
+  const ready = (await service.inject('/readyz')).json<{ roomMap: Record<string, unknown> }>()
+  t.match(ready.roomMap, { entries: 5, source: EXAMPLE_MAP, lastError: null, loadedAt: String })
+  t.equal((await service.inject({ url: '/rooms/9D8E7F60-5A4B-4C3D-9E2F-1A0B9C8D7E6F', headers: { 'accept-language': 'de' } })).statusCode, 410)
+})
+
+t.test('a broken edit keeps the last good map; /readyz says why; gauges and counters follow', async t => {
+  const path = await mapFile(t, MAP)
+  const source = createRoomMapSource({ path, allowHttp: false, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } })
+  await source.load()
+  const service = await createApp({ config: config({ ...STANDARD_ENV, PCWP_ROOM_MAP: path }), roomMap: source })
+  t.teardown(() => service.close())
+  await writeFile(path, 'room,target\nnot-a-room,javascript:alert(1)\n')
+  t.equal(await source.reload(), false)
+  t.equal((await service.inject(`/rooms/${RETIRED}`)).statusCode, 410, 'the old map stays in force')
+  const ready = await service.inject('/readyz')
+  t.equal(ready.statusCode, 200)
+  t.match(ready.json(), { roomMap: { entries: 3, lastError: /^PCWP_ROOM_MAP_INVALID: / } })
+  t.match((await service.inject('/metrics')).body, /pcwp_room_map_last_reload_successful 0\n[^]*pcwp_room_map_entries 3\n|pcwp_room_map_entries 3\n[^]*pcwp_room_map_last_reload_successful 0\n/)
+  await writeFile(path, `room,target\n${RETIRED},https://new.example.com/\n`)
+  t.equal(await source.reload(), true)
+  t.equal((await service.inject(`/rooms/${RETIRED}`)).headers.location, 'https://new.example.com/')
+})
+
+t.test('the room management application\'s own links on the legacy paths', async t => {
+  const env = { ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP), PCWP_LEGACY_PATHS: '/Chat/Old' }
+  const service = await app(env)
+  t.teardown(() => service.close())
+  const cases: [string, Record<string, string>, number, string | undefined][] = [
+    [`/PersistentChat/RM/?clientlang=en-US&id=${ROOM}`, {}, 302, `${EXTERNAL_BASE}&clientlang=en-US&id=${ROOM}`],
+    [`/persistentchat/rm?id=${ROOM.toLowerCase()}).&clientlang=de-DE&foo=bar`, {}, 302, `${EXTERNAL_BASE}&clientlang=de-DE&id=${ROOM}`],
+    [`/PersistentChat/RM/?clientlang=de-DE&id=${ROOM}`, { 'accept-language': 'fr' }, 302, `${EXTERNAL_BASE}&clientlang=fr-FR&id=${ROOM}`],
+    [`/PersistentChat/RM/?clientlang=de-DE&id=${ROOM}&lang=ja`, {}, 302, `${EXTERNAL_BASE}&clientlang=ja-JP&id=${ROOM}`],
+    ['/PersistentChat/RM/?clientlang=it-IT', {}, 302, `${EXTERNAL_BASE}&clientlang=it-IT`],
+    [`/chat/old/?id=${MOVED}`, {}, 302, `https://teams.example.com/l/channel?room=${MOVED}&lang=en-US`],
+    [`/CHAT/OLD?id=${RETIRED}`, {}, 410, undefined],
+    ['/PersistentChat/RM/?id=not-a-guid', {}, 400, undefined]
+  ]
+  for (const [url, headers, status, location] of cases) {
+    const res = await service.inject({ url, remoteAddress: EXTERNAL, headers })
+    t.equal(res.statusCode, status, url)
+    t.equal(res.headers.location, location, url)
+  }
+  const line = await service.inject({ method: 'POST', url: '/PersistentChat/RM/', headers: { accept: 'application/json' } })
+  t.equal(line.statusCode, 405)
+  t.equal(line.headers.allow, 'GET, HEAD')
+})
+
+t.test('a legacy link that would redirect to itself is PCWP_REDIRECT_LOOP, not a loop', async t => {
+  const service = await app({ ...STANDARD_ENV, PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/PersistentChat/RM/' })
+  t.teardown(() => service.close())
+  const res = await service.inject({ url: `/PersistentChat/RM/?clientlang=en-US&id=${ROOM}`, remoteAddress: EXTERNAL, headers: { host: 'chat.example.com', accept: 'application/json' } })
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().error, 'PCWP_REDIRECT_LOOP')
+  t.notOk(res.headers.location)
+  const elsewhere = await service.inject({ url: `/PersistentChat/RM/?clientlang=en-US&id=${ROOM}`, remoteAddress: EXTERNAL, headers: { host: 'chat-links.corp.example' } })
+  t.equal(elsewhere.statusCode, 302, 'asked on another host: a redirect')
+})
+
+t.test('demo mode serves no legacy path', async t => {
+  const service = await app({})
+  t.teardown(() => service.close())
+  t.equal((await service.inject(`/demo/rm/?clientlang=en-US&id=${ROOM}`)).statusCode, 200, 'the demo application itself')
+  t.equal((await service.inject(`/PersistentChat/RM/?id=${ROOM}`)).statusCode, 404)
+})
