@@ -2,18 +2,18 @@
 // pcwp-proxy.conf in front of two loopback servers that answer with the
 // headers they received. Only the listen ports and the upstream list are
 // rewritten for the test; everything else is the files as shipped.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { createAddressMatcher, parseAddressRange } from '../../src/negotiate/address.js'
 import { resolveClientAddress } from '../../src/negotiate/client-address.js'
 import { get } from '../fixtures/service.js'
-import { freePort } from '../fixtures/ports.js'
+import { waitFor } from '../fixtures/wait.js'
 
 const NGINX_DIR = new URL('../../deploy/nginx/', import.meta.url)
 const readShipped = (name: string) => readFile(new URL(name, NGINX_DIR), 'utf8')
@@ -48,6 +48,23 @@ async function startEcho (): Promise<Echo> {
   return { server, port: (server.address() as AddressInfo).port, seen }
 }
 
+interface Listening { readonly port: number, readonly fd: number, readonly close: () => void }
+
+/**
+ * A socket listening on an ephemeral port of 127.0.0.1, for nginx. nginx
+ * refuses `listen ...:0`, but takes over the listening sockets named in its
+ * NGINX environment variable (its binary-upgrade mechanism): the kernel picks
+ * the port and it is never free for another program to take in between.
+ */
+async function listeningSocket (): Promise<Listening> {
+  const server = createTcpServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  // Node has no public accessor for a listening socket's descriptor.
+  const { fd } = (server as unknown as { _handle: { fd: number } })._handle
+  return { port: (server.address() as AddressInfo).port, fd, close: () => { server.close() } }
+}
+
 const nginx = nginxBinary()
 const skip = nginx === undefined && process.env.CI === undefined && 'nginx is not installed here (.ci/run installs it: apt-get install nginx-light)'
 
@@ -58,7 +75,8 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
 
   const dir = await mkdtemp(join(tmpdir(), 'pcwp-nginx-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const [internalPort, externalPort] = await Promise.all([freePort(), freePort()])
+  const sockets = await Promise.all([listeningSocket(), listeningSocket()])
+  const [internalPort, externalPort] = sockets.map(socket => socket.port) as [number, number]
   const conf = (await readShipped('nginx.conf'))
     .replace('listen 8080;', `listen 127.0.0.1:${internalPort};`)
     .replace('listen 8081;', `listen 127.0.0.1:${externalPort};`)
@@ -71,14 +89,16 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
     writeFile(join(dir, 'pcwp-upstream.conf'), upstream),
     writeFile(join(dir, 'pcwp-proxy.conf'), await readShipped('pcwp-proxy.conf'))
   ])
+  // The sockets become nginx's descriptors 3 and 4; this process then lets go of its copies.
   const proxy = spawn(nginx as string, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'),
-    '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`], { stdio: ['ignore', 'ignore', 'inherit'] })
+    '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`], { stdio: ['ignore', 'ignore', 'inherit', ...sockets.map(socket => socket.fd)], env: { ...process.env, NGINX: '3;4;' } })
+  for (const socket of sockets) socket.close()
   t.teardown(async () => {
     const exited = once(proxy, 'exit')
     proxy.kill('SIGTERM')
     await exited
   })
-  await waitForListener(internalPort, externalPort)
+  await waitForNginx(proxy, dir, internalPort, externalPort)
 
   const echoed = async (t: Test, port: number, path: string, localAddress: string, headers: Record<string, string> = {}) => {
     const answer = await get(port, path, { localAddress, headers })
@@ -132,18 +152,12 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
   })
 })
 
-/** Waits (at most 5 s) until nginx answers on both listeners. */
-async function waitForListener (...ports: number[]): Promise<void> {
-  const deadline = Date.now() + 5000
-  for (const port of ports) {
-    for (;;) {
-      try {
-        await get(port, '/healthz')
-        break
-      } catch (error) {
-        if (Date.now() > deadline) throw new Error(`nginx did not answer on port ${port} within 5 s: ${(error as Error).message}`, { cause: error })
-        await new Promise(resolve => setTimeout(resolve, 20))
-      }
-    }
-  }
+/** Waits until nginx answers on both listeners; fails at once, with its error log, if it exits first. */
+async function waitForNginx (proxy: ChildProcess, dir: string, ...ports: number[]): Promise<void> {
+  const exited = once(proxy, 'exit').then(async ([code]) => {
+    const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '(no error log)')
+    throw new Error(`nginx exited (${String(code)}) before answering:\n${log}`)
+  })
+  const answering = Promise.all(ports.map(async port => waitFor(async () => (await get(port, '/healthz')).status, { what: `nginx to answer on port ${String(port)}`, timeoutMs: 30_000 })))
+  await Promise.race([answering, exited])
 }

@@ -4,11 +4,11 @@ import { runInNewContext } from 'node:vm'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { Pool } from 'undici'
-import { createApp } from '../src/http/app.js'
-import { createServerInfoOverride } from '../src/serverinfo/override.js'
-import { app, config, EXTERNAL_BASE, INTERNAL_BASE, ROOM, STANDARD_ENV } from './fixtures/app.js'
-import { startService } from './fixtures/service.js'
-import { hang, memoryLogger, reset, serve, startUpstream, status, xccosReply } from './fixtures/upstream.js'
+import { createApp } from '../../src/http/app.js'
+import { createServerInfoOverride } from '../../src/serverinfo/override.js'
+import { app, config, EXTERNAL_BASE, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.js'
+import { startService } from '../fixtures/service.js'
+import { hang, memoryLogger, reset, serve, startUpstream, status, xccosReply } from '../fixtures/upstream.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void

@@ -5,11 +5,11 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import t from 'tap'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { startService } from './fixtures/service.js'
+import { startService } from '../fixtures/service.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
-const OUTPUT = new URL('../test-output/', import.meta.url)
+const OUTPUT = new URL('../../test-output/', import.meta.url)
 
 if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
   t.plan(0, 'Chromium is not installed here (.ci/run installs it: apt-get install chromium)')

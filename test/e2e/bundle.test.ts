@@ -1,5 +1,5 @@
 // scripts/bundle.ts: the shipped server is one ES module. The whole bundled
-// service is started in test/deploy-docker.test.ts (the image's entry); here,
+// service is started in test/e2e/image.test.ts (the image's entry); here,
 // the bundler's own promise, on a small entry point.
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -9,7 +9,7 @@ import { promisify } from 'node:util'
 import t from 'tap'
 
 const run = promisify(execFile)
-const ROOT = new URL('..', import.meta.url).pathname
+const ROOT = new URL('../..', import.meta.url).pathname
 
 t.test('a bundle carries its CommonJS dependencies, whose require() of Node modules still works', async t => {
   const dir = await mkdtemp(join(ROOT, '.bundle-test-'))

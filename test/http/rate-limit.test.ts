@@ -1,6 +1,6 @@
 // PCWP_RATE_LIMIT_PER_MIN: optional, off by default, per client address (SECURITY.md).
 import t from 'tap'
-import { app, ROOM, STANDARD_ENV } from './fixtures/app.js'
+import { app, ROOM, STANDARD_ENV } from '../fixtures/app.js'
 
 t.test('off by default', async t => {
   const service = await app()
@@ -34,7 +34,7 @@ t.test('over the limit: 429 with Retry-After, per client address, probes exempt'
 })
 
 t.test('a bad value stops start-up', async t => {
-  const { ConfigError, loadConfig } = await import('../src/config.js')
+  const { ConfigError, loadConfig } = await import('../../src/config.js')
   t.throws(() => loadConfig({ PCWP_RATE_LIMIT_PER_MIN: '0' }), ConfigError)
   try {
     loadConfig({ PCWP_RATE_LIMIT_PER_MIN: 'lots' })

@@ -1,9 +1,9 @@
 // The real service over real sockets on loopback: zones, proxies, IPv6, start-up errors and SIGTERM.
 import t from 'tap'
-import { EXIT_CONFIG } from '../src/server.js'
-import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from './fixtures/app.js'
-import { get, runServiceToExit, startService } from './fixtures/service.js'
-import { hang, serve, startUpstream, xccosReply } from './fixtures/upstream.js'
+import { EXIT_CONFIG } from '../../src/server.js'
+import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from '../fixtures/app.js'
+import { get, runServiceToExit, startService } from '../fixtures/service.js'
+import { hang, serve, startUpstream, xccosReply } from '../fixtures/upstream.js'
 
 // Each subtest runs its own service on its own port, so they may run side by side:
 // most of their time is spent waiting for a process to start.

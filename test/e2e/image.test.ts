@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { VERSION } from '../src/package-files.js'
-import { get } from './fixtures/service.js'
-import { freePort } from './fixtures/ports.js'
+import { VERSION } from '../../src/package-files.js'
+import { get } from '../fixtures/service.js'
+import { freePort } from '../fixtures/ports.js'
 
 const run = promisify(execFile)
-const ROOT = new URL('..', import.meta.url).pathname
+const ROOT = new URL('../..', import.meta.url).pathname
 const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8')
 
 interface Stage { from: string, name: string, lines: string[] }

@@ -1,7 +1,7 @@
 // Property-based checks of the protocol core (MS-PCWP 2.2, 3.1.5) with fast-check.
 import t from 'tap'
 import fc from 'fast-check'
-import { buildCreateRoomUrl, buildRoomUrl, parseBaseUrl, parseRoomId } from '../src/pcwp/index.js'
+import { buildCreateRoomUrl, buildRoomUrl, parseBaseUrl, parseRoomId } from '../../src/pcwp/index.js'
 
 const SEED = 20261127
 const params = { seed: SEED, numRuns: 2000 }
@@ -26,42 +26,45 @@ const base = fc.record({
 const clientlang = fc.tuple(fc.stringMatching(/^[a-z]{2,3}$/), fc.stringMatching(/^[A-Z]{2}$/)).map(([l, r]) => `${l}-${r}`)
 
 t.test('built URLs start with the base, keep its parameters and parse back (MS-PCWP 3.1.5)', async t => {
-  fc.assert(fc.property(base, clientlang, fc.option(guid, { nil: undefined }), (href, lang, room) => {
-    const url = room === undefined ? buildCreateRoomUrl(href, lang) : buildRoomUrl(href, lang, room)
-    const hash = href.indexOf('#')
-    const beforeFragment = hash < 0 ? href : href.slice(0, hash)
-    const fragment = hash < 0 ? '' : href.slice(hash)
-    if (!url.startsWith(beforeFragment) || !url.endsWith(fragment)) return false
-    const parsed = new URL(url)
-    const baseParams = [...new URL(href).searchParams]
-    const all = [...parsed.searchParams]
-    const expectedTail: [string, string][] = room === undefined
-      ? [['clientlang', lang]]
-      : [['clientlang', lang], ['id', room.toUpperCase()]]
-    return parsed.searchParams.getAll('clientlang').length === 1 &&
-      parsed.searchParams.getAll('id').length === (room === undefined ? 0 : 1) &&
-      JSON.stringify(all) === JSON.stringify([...baseParams, ...expectedTail]) &&
-      parsed.hash === new URL(href).hash
-  }), params)
-  t.pass(`2000 generated bases, seed ${SEED}`)
+  t.doesNotThrow(() => {
+    fc.assert(fc.property(base, clientlang, fc.option(guid, { nil: undefined }), (href, lang, room) => {
+      const url = room === undefined ? buildCreateRoomUrl(href, lang) : buildRoomUrl(href, lang, room)
+      const hash = href.indexOf('#')
+      const beforeFragment = hash < 0 ? href : href.slice(0, hash)
+      const fragment = hash < 0 ? '' : href.slice(hash)
+      if (!url.startsWith(beforeFragment) || !url.endsWith(fragment)) return false
+      const parsed = new URL(url)
+      const baseParams = [...new URL(href).searchParams]
+      const all = [...parsed.searchParams]
+      const expectedTail: [string, string][] = room === undefined
+        ? [['clientlang', lang]]
+        : [['clientlang', lang], ['id', room.toUpperCase()]]
+      return parsed.searchParams.getAll('clientlang').length === 1 &&
+        parsed.searchParams.getAll('id').length === (room === undefined ? 0 : 1) &&
+        JSON.stringify(all) === JSON.stringify([...baseParams, ...expectedTail]) &&
+        parsed.hash === new URL(href).hash
+    }), params)
+  }, `2000 generated bases, seed ${SEED}`)
 })
 
 t.test('every generated base validates and splits losslessly', async t => {
-  fc.assert(fc.property(base, href => {
-    const { head, fragment } = parseBaseUrl(href)
-    return head.replace(/[?&]$/, '') === href.slice(0, href.length - fragment.length).replace(/[?&]$/, '')
-  }), params)
-  t.pass()
+  t.doesNotThrow(() => {
+    fc.assert(fc.property(base, href => {
+      const { head, fragment } = parseBaseUrl(href)
+      return head.replace(/[?&]$/, '') === href.slice(0, href.length - fragment.length).replace(/[?&]$/, '')
+    }), params)
+  }, `2000 generated bases, seed ${SEED}`)
 })
 
 t.test('parseRoomId accepts every spelling of a GUID and is idempotent (MS-PCWP 2.2.2)', async t => {
   const spelling = fc.tuple(guid, fc.constantFrom('bare', 'braced', 'uri'), domain).map(([g, form, d]) =>
     ({ g, input: form === 'bare' ? g : form === 'braced' ? `{${g}}` : `ma-chan://${d}/${g}` }))
-  fc.assert(fc.property(spelling, ({ g, input }) => {
-    const id = parseRoomId(input)
-    return id === g.toUpperCase() && parseRoomId(id) === id
-  }), params)
-  t.pass()
+  t.doesNotThrow(() => {
+    fc.assert(fc.property(spelling, ({ g, input }) => {
+      const id = parseRoomId(input)
+      return id === g.toUpperCase() && parseRoomId(id) === id
+    }), params)
+  }, `2000 generated spellings, seed ${SEED}`)
 })
 
 t.test('parseRoomId never accepts anything but a GUID or a room URI', async t => {
@@ -69,14 +72,15 @@ t.test('parseRoomId never accepts anything but a GUID or a room URI', async t =>
   const oracle = /^(?:\{[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|ma-chan:\/\/[a-z0-9.-]+\/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$/i
   const nearMiss = fc.tuple(guid, fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), fc.constantFrom('', '{', 'ma-chan://x/', 'ma-chan://'))
     .map(([g, before, after, prefix]) => prefix + before + g + after)
-  fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), nearMiss), input => {
-    let id: string
-    try {
-      id = parseRoomId(input)
-    } catch {
-      return true
-    }
-    return oracle.test(input) && parseRoomId(id) === id && /^[0-9A-F-]{36}$/.test(id)
-  }), { ...params, numRuns: 5000 })
-  t.pass()
+  t.doesNotThrow(() => {
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), nearMiss), input => {
+      let id: string
+      try {
+        id = parseRoomId(input)
+      } catch {
+        return true
+      }
+      return oracle.test(input) && parseRoomId(id) === id && /^[0-9A-F-]{36}$/.test(id)
+    }), { ...params, numRuns: 5000 })
+  }, `5000 generated strings, seed ${SEED}`)
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createLanguageNegotiator, DEFAULT_LANGUAGES, parseAcceptLanguage } from '../src/negotiate/language.js'
+import { createLanguageNegotiator, DEFAULT_LANGUAGES, parseAcceptLanguage } from '../../src/negotiate/language.js'
 
 t.test('Accept-Language parsing (RFC 9110 12.5.4, 12.4.2)', async t => {
   const cases: [string, string[]][] = [
@@ -26,8 +26,8 @@ t.test('Accept-Language parsing (RFC 9110 12.5.4, 12.4.2)', async t => {
 })
 
 t.test('huge headers cost bounded work', async t => {
-  const many = Array.from({ length: 500 }, (_, i) => `x${String(i % 10)}-ab;q=0.${String(i % 9 + 1)}`).join(', ')
-  t.ok(parseAcceptLanguage(many).length <= 64, 'at most 64 ranges are read')
+  const hundred = Array.from({ length: 100 }, (_, i) => `${String.fromCharCode(97 + Math.floor(i / 26), 97 + i % 26)}-ab`)
+  t.same(parseAcceptLanguage(hundred.join(', ')), hundred.slice(0, 64), 'the first 64 ranges are read, no more')
   const long = 'en-US,' + 'de;q=0.5,'.repeat(2000) + 'fr'
   const ranges = parseAcceptLanguage(long)
   t.equal(ranges[0], 'en-US')
