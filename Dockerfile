@@ -9,6 +9,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
 COPY scripts ./scripts
 COPY public ./public
+COPY locales ./locales
+COPY deploy/room-map.example.csv ./deploy/room-map.example.csv
 RUN npm run build && npm pack --ignore-scripts --pack-destination /tmp && mv /tmp/pcwp-links-*.tgz /tmp/pcwp-links.tgz
 
 # ---- runtime: the current Node.js LTS, production dependencies only, non-root

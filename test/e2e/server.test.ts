@@ -1,6 +1,11 @@
 // The real service over real sockets on loopback: zones, proxies, IPv6, start-up errors and SIGTERM.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
-import { EXIT_CONFIG } from '../../src/server.js'
+import { EXIT_CONFIG, EXIT_START_FAILED } from '../../src/server.js'
+import { waitFor } from '../fixtures/wait.js'
 import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from '../fixtures/app.js'
 import { get, runServiceToExit, startService } from '../fixtures/service.js'
 import { hang, serve, startUpstream, xccosReply } from '../fixtures/upstream.js'
@@ -128,4 +133,51 @@ t.test('a hanging getserverinfo upstream delays neither start-up, nor redirects,
   t.equal(res.headers.location, internal('en-US'), 'the provisioned URL applies meanwhile')
   t.equal(upstream.requests.length, 1, 'the fetch is under way')
   t.equal(await service.stop(), 0, 'SIGTERM exits 0 without waiting for the fetch')
+})
+
+t.test('start-up failures are seen: a fatal JSON line on stdout and a plain line on stderr, exit 1, also at LOG_LEVEL=warn', async t => {
+  const taken = createServer()
+  await new Promise<void>(resolve => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise(resolve => taken.close(resolve)))
+  const { port } = taken.address() as AddressInfo
+  for (const level of ['info', 'warn']) {
+    const exited = await runServiceToExit({ ...ENV, PORT: String(port), LOG_LEVEL: level })
+    t.equal(exited.code, EXIT_START_FAILED, `port in use at ${level}`)
+    const reason = `cannot listen on 127.0.0.1:${port}: address already in use`
+    t.equal(exited.stderr, `pcwp-links: ${reason}\n`, 'one plain line on stderr')
+    const fatal = exited.stdout.split('\n').filter(line => line !== '').map(line => JSON.parse(line) as Record<string, unknown>).find(entry => entry.level === 60)
+    t.match(fatal, { msg: reason, err: { code: 'EADDRINUSE' } }, 'the JSON fatal line, flushed before exit')
+  }
+  const unresolvable = await runServiceToExit({ ...ENV, HOST: 'no-such-host.invalid', PORT: '0' })
+  t.equal(unresolvable.code, EXIT_START_FAILED, 'an unresolvable HOST')
+  t.match(unresolvable.stderr, /^pcwp-links: cannot listen on no-such-host\.invalid:0: host name (not found|could not be resolved)\n$/)
+})
+
+t.test('SIGHUP re-reads the room map and the service keeps serving', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-sighup-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const map = join(dir, 'rooms.csv')
+  await writeFile(map, `room,target\n${ROOM},https://before.example.com/{id}\n`)
+  const service = await startService({ ...ENV, PCWP_ROOM_MAP: map })
+  t.teardown(service.stop)
+  t.equal((await get(service.port, `/rooms/${ROOM}`)).headers.location, `https://before.example.com/${ROOM}`)
+  await writeFile(map, `room,target\n${ROOM},retired\n`)
+  service.child.kill('SIGHUP')
+  const answer = await waitFor(async () => {
+    const res = await get(service.port, `/rooms/${ROOM}`)
+    return res.status === 410 ? res : undefined
+  }, { what: 'the edited map to answer 410 after SIGHUP' })
+  t.equal(answer.status, 410)
+  t.equal(service.child.exitCode, null, 'still running')
+  await service.waitForLog(entry => entry.msg === 'room map reloaded', 'the reload logged')
+})
+
+t.test('an invalid room map stops start-up with exit 78 and one message per bad line', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-badmap-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const map = join(dir, 'rooms.csv')
+  await writeFile(map, `room,target\nnot-a-room,https://x.example/\n${ROOM},javascript:alert(1)\n`)
+  const exited = await runServiceToExit({ ...ENV, PCWP_ROOM_MAP: map })
+  t.equal(exited.code, EXIT_CONFIG)
+  t.match(exited.stderr, /PCWP_ROOM_MAP: PCWP_ROOM_MAP_INVALID[^]*line 2[^]*line 3/)
 })

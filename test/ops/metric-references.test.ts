@@ -1,9 +1,11 @@
 // src/ops/metric-references.ts: which metrics and labels PromQL uses, which a
 // /metrics exposition offers; and the shipped alert rules and dashboard
-// checked against the metrics the service exports (fixtures/metrics.txt).
+// checked against what a running service's /metrics exports, in a plain configuration.
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { parse } from 'yaml'
+import { loadConfig } from '../../src/config.js'
+import { createApp } from '../../src/http/app.js'
 import { exportedSeries, metricReferences, unknownReferences } from '../../src/ops/metric-references.js'
 
 const ROOT = new URL('../../', import.meta.url)
@@ -126,11 +128,23 @@ interface Dashboard {
 
 const DATASOURCE = { type: 'prometheus', uid: '${DS_PROMETHEUS}' }
 
+/** /metrics of a real service on a loopback port, configured with nothing but base URLs: every metric exists anyway. */
+async function scrape (): Promise<string> {
+  const service = await createApp({ config: loadConfig({ PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/' }) })
+  try {
+    const address = await service.listen({ host: '127.0.0.1', port: 0 })
+    const response = await fetch(`${address}/metrics`)
+    return await response.text()
+  } finally {
+    await service.close()
+  }
+}
+
 async function shipped (): Promise<{ rules: Rule[], dashboard: Dashboard, exported: Map<string, Set<string>> }> {
   const [rulesText, dashboardText, metricsText] = await Promise.all([
     readFile(new URL('deploy/prometheus/pcwp-links.rules.yml', ROOT), 'utf8'),
     readFile(new URL('deploy/grafana/pcwp-links.json', ROOT), 'utf8'),
-    readFile(new URL('fixtures/metrics.txt', import.meta.url), 'utf8')
+    scrape()
   ])
   const { groups } = parse(rulesText) as { groups: { rules: Rule[] }[] }
   return { rules: groups.flatMap(group => group.rules), dashboard: JSON.parse(dashboardText) as Dashboard, exported: exportedSeries(metricsText) }
