@@ -10,7 +10,7 @@ import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resol
 import { parseRoomLink } from './pcwp/room-id.js'
 import { roomManagementUrl } from './pcwp/url.js'
 import { checkRoomMapFile } from './roommap/check.js'
-import { fillTarget, PCWP_ENTRY, type RoomMapEntry } from './roommap/index.js'
+import { fillTarget, PROTOCOL_ENTRY, type RoomMapEntry } from './roommap/index.js'
 import { readRoomMapFile } from './roommap/loader.js'
 import { runReport } from './report/run.js'
 import { EXIT_CONFIG, startServer } from './server.js'
@@ -184,7 +184,7 @@ async function readerUrls (values: Values, io: Io): Promise<number> {
     return EXIT_USAGE
   }
   let config: Config
-  let entry: RoomMapEntry = PCWP_ENTRY
+  let entry: RoomMapEntry = PROTOCOL_ENTRY
   try {
     config = loadConfig(io.env)
     if (config.roomMap !== undefined) {

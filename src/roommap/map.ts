@@ -36,12 +36,12 @@ export interface RoomMap {
 }
 
 /** The one `pcwp` entry every such row shares. */
-export const PCWP_ENTRY: RoomMapEntry = Object.freeze({ kind: 'pcwp' })
+export const PROTOCOL_ENTRY: RoomMapEntry = Object.freeze({ kind: 'pcwp' })
 /** The one entry every retired row without a name or note shares. */
 export const RETIRED_ENTRY: RoomMapEntry = Object.freeze({ kind: 'retired' })
 
 /** A map over validated entries; `*` and `new` default to `pcwp`. */
-export function createRoomMap (rooms: ReadonlyMap<string, RoomMapEntry>, otherRooms = PCWP_ENTRY, newRooms = PCWP_ENTRY): RoomMap {
+export function createRoomMap (rooms: ReadonlyMap<string, RoomMapEntry>, otherRooms = PROTOCOL_ENTRY, newRooms = PROTOCOL_ENTRY): RoomMap {
   return {
     size: rooms.size,
     lookup: id => rooms.get(id) ?? otherRooms,

@@ -1,6 +1,6 @@
 import { parseRoomLink } from '../pcwp/room-id.js'
 import type { RoomMapProblem } from './errors.js'
-import { PCWP_ENTRY, RETIRED_ENTRY, type RoomMapEntry } from './map.js'
+import { PROTOCOL_ENTRY, RETIRED_ENTRY, type RoomMapEntry } from './map.js'
 import { detach, trimBlanks, type RawRow, type RowLocation } from './rows.js'
 import { parseTarget, type RoomMapTarget } from './target.js'
 
@@ -94,7 +94,7 @@ function rowEntry (row: RawRow, isNew: boolean, options: ValidationOptions, targ
   const target = trimBlanks(row.target ?? '')
   const keyword = target.length <= 7 ? target.toLowerCase() : ''
   let moved: RoomMapTarget | undefined
-  if (keyword === 'pcwp') return PCWP_ENTRY
+  if (keyword === 'pcwp') return PROTOCOL_ENTRY
   if (keyword === 'retired') {
     if (name === undefined && note === undefined) return RETIRED_ENTRY
     return withText<RetiredEntry>({ kind: 'retired' }, name, note)

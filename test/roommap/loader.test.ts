@@ -6,7 +6,7 @@ import { pino } from 'pino'
 import t, { type Test } from 'tap'
 import { createRoomMapSource, MAX_ROOM_MAP_BYTES, readRoomMapFile, type ReloadOutcome, type RoomMapSource } from '../../src/roommap/loader.js'
 import { checkRoomMapFile } from '../../src/roommap/check.js'
-import { PCWP_ENTRY } from '../../src/roommap/index.js'
+import { PROTOCOL_ENTRY } from '../../src/roommap/index.js'
 
 const A = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 const B = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'
@@ -75,7 +75,7 @@ t.test('an edit takes effect; a broken edit keeps the last good map until fixed'
 
   await writeFile(path, `room,target\n${A},pcwp\n`)
   await waitFor(t, () => source.state().lastError === null, 'the fixed edit clears the error')
-  t.equal(source.current().lookup(A), PCWP_ENTRY)
+  t.equal(source.current().lookup(A), PROTOCOL_ENTRY)
   t.ok(source.lastReloadSuccessful())
   t.same(outcomes, ['success', 'failure', 'success'])
 })

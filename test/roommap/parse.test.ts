@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import {
-  fillTarget, formatProblems, parseRoomMap, PCWP_ENTRY, RETIRED_ENTRY, RoomMapError,
+  fillTarget, formatProblems, parseRoomMap, PROTOCOL_ENTRY, RETIRED_ENTRY, RoomMapError,
   type RoomMap, type RoomMapEntry, type RoomMapFormat, type RoomMapProblem
 } from '../../src/roommap/index.js'
 
@@ -60,7 +60,7 @@ t.test('a CSV map: header in any case and order, extra columns, quoting, room sp
   t.equal(fillTarget(a.target, A, 'de-DE'), `https://teams.example.com/l/${A}?lang=de-DE&x=1`)
   t.equal(fillTarget(a.target, 'a b/&?#', 'x&y=z'), 'https://teams.example.com/l/a%20b%2F%26%3F%23?lang=x%26y%3Dz&x=1', 'values are percent-encoded')
   t.same(map.lookup(B), { kind: 'retired', name: 'Old chat' })
-  t.equal(map.lookup(C), PCWP_ENTRY, 'pcwp rows share one entry')
+  t.equal(map.lookup(C), PROTOCOL_ENTRY, 'pcwp rows share one entry')
   t.equal(map.lookup(D), RETIRED_ENTRY, 'retired rows without text share one entry')
   const other = moved(map.lookup('00000000-0000-0000-0000-000000000000'))
   t.equal(fillTarget(other.target, '00000000-0000-0000-0000-000000000000', 'en-US'), 'https://archive.example.com/r/00000000-0000-0000-0000-000000000000', 'a room without a row gets the * row')
@@ -75,14 +75,14 @@ t.test('semicolons, CRLF, a BOM, and defaults without * and new rows', async t =
   t.equal(map.size, 4)
   t.equal(moved(map.lookup(A)).target.template, 'https://a.example/;x')
   t.notOk('name' in map.lookup(A), 'the quoted "na;me" header is not the name column')
-  t.equal(map.lookup(B.toLowerCase()), PCWP_ENTRY, 'lookup is by canonical GUID only')
-  t.equal(map.forNew(), PCWP_ENTRY)
+  t.equal(map.lookup(B.toLowerCase()), PROTOCOL_ENTRY, 'lookup is by canonical GUID only')
+  t.equal(map.forNew(), PROTOCOL_ENTRY)
   t.same(map.summary().movedByHost, [
     { host: 'a.example', count: 2 }, { host: 'b.example:8443', count: 1 }, { host: 'c.example', count: 1 }
   ], 'most first, then by host')
   t.same(map.summary().otherRooms, 'pcwp')
   t.equal(csv('room,target\n').size, 0, 'a header alone is an empty map')
-  t.equal(csv('target,room').lookup(A), PCWP_ENTRY)
+  t.equal(csv('target,room').lookup(A), PROTOCOL_ENTRY)
   t.equal(csv('room,target\r\n', true).size, 0)
 })
 
@@ -119,7 +119,7 @@ t.test('a JSON map', async t => {
   t.equal(map.size, 3)
   t.same(map.lookup(A), { kind: 'moved', name: 'Atlas', target: moved(map.lookup(A)).target })
   t.same(map.lookup(B), { kind: 'retired', note: 'gone' })
-  t.equal(map.lookup(C), PCWP_ENTRY)
+  t.equal(map.lookup(C), PROTOCOL_ENTRY)
   t.same(map.forNew(), { kind: 'retired', name: 'No new rooms' })
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype was touched')
   t.equal(parseRoomMap('[]', 'json', { allowHttp: false }).size, 0)

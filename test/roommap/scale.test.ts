@@ -1,7 +1,7 @@
 // 200,000 rows (DESIGN "Room map": under 2 s) and the shipped example map.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { fillTarget, parseRoomMap, PCWP_ENTRY } from '../../src/roommap/index.js'
+import { fillTarget, parseRoomMap, PROTOCOL_ENTRY } from '../../src/roommap/index.js'
 
 t.test('a 200,000-row CSV map loads', async t => {
   const rows = ['room,target,name,note']
@@ -22,7 +22,7 @@ t.test('a 200,000-row CSV map loads', async t => {
   const last = map.lookup(guid(199_999))
   t.equal(last.kind === 'moved' ? fillTarget(last.target, guid(199_999), 'de-DE') : last.kind, 'https://teams.example.com/l/room/199999?lang=de-DE')
   t.same(map.lookup(guid(10)), { kind: 'retired', name: 'Room "10"', note: 'note 10' })
-  t.equal(map.lookup(guid(11)), PCWP_ENTRY)
+  t.equal(map.lookup(guid(11)), PROTOCOL_ENTRY)
 })
 
 t.test('the example map parses', async t => {
@@ -39,6 +39,6 @@ t.test('the example map parses', async t => {
   t.match(archived, { note: 'Read-only archive; ask the "Support" team, or the service desk, for access' })
   t.same(map.lookup('9D8E7F60-5A4B-4C3D-9E2F-1A0B9C8D7E6F'), { kind: 'retired', name: 'Old Intranet Chat', note: 'Closed in 2025, see the intranet news, "Chat changes"' })
   t.match(map.lookup('3F2504E0-4F89-11D3-9A0C-0305E82C3301'), { kind: 'moved', name: 'Ärzteteam Zürich – Übergabe' })
-  t.equal(map.lookup('A1B2C3D4-E5F6-4789-ABCD-EF0123456789'), PCWP_ENTRY)
-  t.equal(map.forNew(), PCWP_ENTRY)
+  t.equal(map.lookup('A1B2C3D4-E5F6-4789-ABCD-EF0123456789'), PROTOCOL_ENTRY)
+  t.equal(map.forNew(), PROTOCOL_ENTRY)
 })

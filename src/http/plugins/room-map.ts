@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { PCWP_ENTRY, type RoomMapEntry } from '../../roommap/index.js'
+import { PROTOCOL_ENTRY, type RoomMapEntry } from '../../roommap/index.js'
 import type { RoomMapSource } from '../../roommap/loader.js'
 
 declare module 'fastify' {
@@ -19,7 +19,7 @@ export interface RoomMapPluginOptions {
 export default fp<RoomMapPluginOptions>((app, { roomMap }, done) => {
   app.decorate('roomMap', roomMap)
   app.decorate('roomEntry', roomMap === undefined
-    ? () => PCWP_ENTRY
+    ? () => PROTOCOL_ENTRY
     : (id: string | undefined) => {
         const map = roomMap.current()
         return id === undefined ? map.forNew() : map.lookup(id)
