@@ -10,6 +10,7 @@ import { MAX_REPLY_BYTES } from '../../src/serverinfo/fetch.js'
 import { createServerInfoOverride, type FetchResult, type ServerInfoOverrideOptions } from '../../src/serverinfo/override.js'
 import { app, ROOM } from '../fixtures/app.js'
 import { drip, hang, memoryLogger, reset, selfSignedCertificate, serve, startUpstream, status, xccosReply, type Upstream } from '../fixtures/upstream.js'
+import { waitFor } from '../fixtures/wait.js'
 
 const OVERRIDE = 'https://chatadmin.contoso.com/rooms/'
 const good = (url = OVERRIDE) => serve(xccosReply(`roomManagementUrl="${url}"`))
@@ -238,18 +239,20 @@ t.test('a file: source', async t => {
 })
 
 t.test('the background loop refreshes with jitter, backs off after failures, and stops', async t => {
+  const refreshMs = 40
   const server = await upstream(t, good())
-  const { source } = override(t, { config: settings(server.url, { refreshMs: 40 }), random: () => 0.5 })
+  const { source } = override(t, { config: settings(server.url, { refreshMs }), random: () => 0.5 })
   source.start()
-  while (server.requests.length < 3) await new Promise(resolve => setTimeout(resolve, 10))
+  await waitFor(() => server.requests.length >= 3, { what: 'three refreshes' })
   t.equal(source.current()?.href, OVERRIDE)
   server.behave(status(500))
   const failedFrom = server.requests.length
-  while (server.requests.length < failedFrom + 2) await new Promise(resolve => setTimeout(resolve, 10))
+  await waitFor(() => server.requests.length >= failedFrom + 2, { what: 'two retries after failures' })
   t.equal(source.current()?.href, OVERRIDE, 'retries keep the last good value meanwhile')
   await source.stop()
   const stoppedAt = server.requests.length
-  await new Promise(resolve => setTimeout(resolve, 150))
+  // Nothing to wait for but the absence of a fetch: a few refresh periods (an option, small here) must pass.
+  await new Promise(resolve => setTimeout(resolve, 4 * refreshMs))
   t.equal(server.requests.length, stoppedAt, 'no fetch after stop')
 })
 
@@ -257,7 +260,7 @@ t.test('stop aborts a hanging fetch instead of waiting for it', async t => {
   const server = await upstream(t, hang)
   const { source } = override(t, { config: settings(server.url, { timeoutMs: 60_000 }) })
   source.start()
-  while (server.requests.length < 1) await new Promise(resolve => setTimeout(resolve, 10))
+  await waitFor(() => server.requests.length >= 1, { what: 'the fetch to reach the upstream' })
   await source.stop()
   t.match(source.state().lastError, /could not be read|did not answer/, 'the aborted fetch is recorded as failed')
 })
@@ -271,7 +274,7 @@ t.test('while the upstream hangs, redirects are answered from memory without wai
   t.teardown(() => service.close())
   let refreshed = false
   const pending = source.refresh().then(() => { refreshed = true })
-  while (server.requests.length < 2) await new Promise(resolve => setTimeout(resolve, 5))
+  await waitFor(() => server.requests.length >= 2, { what: 'the second fetch to reach the hanging upstream' })
   for (let i = 0; i < 50; i++) {
     const res = await service.inject({ url: `/rooms/${ROOM}`, remoteAddress: '203.0.113.9' })
     t.equal(res.headers.location, `${OVERRIDE}?clientlang=en-US&id=${ROOM}`)
