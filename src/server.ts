@@ -111,7 +111,8 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException
-    reportFatal(logger, error, `cannot listen on ${config.host}:${String(config.port)}: ${LISTEN_FAILURES[code ?? ''] ?? (error as Error).message}`)
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host
+    reportFatal(logger, error, `cannot listen on ${host}:${String(config.port)}: ${LISTEN_FAILURES[code ?? ''] ?? (error as Error).message}`)
     closer.uninstall()
     process.off('SIGHUP', reloadOnHangup)
     await override?.stop()

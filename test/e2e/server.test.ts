@@ -60,7 +60,7 @@ t.test('redirects over a real socket', async t => {
   await get(port, '/rooms/new?lang=last')
   t.ok(await service.waitForLog(entry => entry.url === '/rooms/new?lang=last'), 'every request is logged')
   t.notOk(service.logs.some(entry => entry.url === '/healthz'), 'probes are not logged at info')
-  const line = service.logs.find(entry => entry.msg === 'redirect')
+  const line = service.logs.find(entry => entry.msg === 'request' && entry.kind === 'room')
   t.match(line, { level: 30, method: 'GET', status: 302, kind: 'room', zone: 'internal', lang: 'de-DE', reqId: String }, 'one concise line per request')
   t.equal(service.logs.filter(entry => entry.msg === 'incoming request' || entry.msg === 'request completed').length, 0, "no fastify request/response pairs")
   t.equal(await service.stop(), 0)
@@ -87,8 +87,8 @@ t.test('bad configuration stops start-up with one line per variable', async t =>
   t.equal(result.code, EXIT_CONFIG)
   t.match(result.stderr, /^pcwp-links: Invalid configuration:\n/)
   t.match(result.stderr, /\n {2}- PCWP_BASE_URL_INTERNAL: .*https/)
-  t.match(result.stderr, /\n {2}- PORT: expected a whole number/)
-  t.match(result.stderr, /\n {2}- PCWP_DEFAULT_NETWORK: expected one of internal, external/)
+  t.match(result.stderr, /\n {2}- PORT: "eighty" is not a whole number in range; expected a whole number/)
+  t.match(result.stderr, /\n {2}- PCWP_DEFAULT_NETWORK: "dmz" is not a known value; expected one of internal, external/)
   t.notMatch(result.stderr, /at .*\.ts:\d+/, 'no stack trace')
   t.equal(result.stdout, '')
 
@@ -141,13 +141,19 @@ t.test('start-up failures are seen: a fatal JSON line on stdout and a plain line
   t.teardown(() => new Promise(resolve => taken.close(resolve)))
   const { port } = taken.address() as AddressInfo
   for (const level of ['info', 'warn']) {
-    const exited = await runServiceToExit({ ...ENV, PORT: String(port), LOG_LEVEL: level })
+    const exited = await runServiceToExit({ ...ENV, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: level })
     t.equal(exited.code, EXIT_START_FAILED, `port in use at ${level}`)
     const reason = `cannot listen on 127.0.0.1:${port}: address already in use`
     t.equal(exited.stderr, `pcwp-links: ${reason}\n`, 'one plain line on stderr')
     const fatal = exited.stdout.split('\n').filter(line => line !== '').map(line => JSON.parse(line) as Record<string, unknown>).find(entry => entry.level === 60)
     t.match(fatal, { msg: reason, err: { code: 'EADDRINUSE' } }, 'the JSON fatal line, flushed before exit')
   }
+  const v6 = createServer()
+  await new Promise<void>(resolve => v6.listen(0, '::1', resolve))
+  t.teardown(() => new Promise(resolve => v6.close(resolve)))
+  const ipv6 = await runServiceToExit({ ...ENV, HOST: '::1', PORT: String((v6.address() as AddressInfo).port) })
+  t.equal(ipv6.code, EXIT_START_FAILED)
+  t.match(ipv6.stderr, /^pcwp-links: cannot listen on \[::1\]:\d+: address already in use\n$/, 'an IPv6 host in brackets')
   const unresolvable = await runServiceToExit({ ...ENV, HOST: 'no-such-host.invalid', PORT: '0' })
   t.equal(unresolvable.code, EXIT_START_FAILED, 'an unresolvable HOST')
   t.match(unresolvable.stderr, /^pcwp-links: cannot listen on no-such-host\.invalid:0: host name (not found|could not be resolved)\n$/)
