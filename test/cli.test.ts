@@ -9,6 +9,7 @@ import t, { type Test } from 'tap'
 import { runCli, EXIT_DATA, EXIT_USAGE } from '../src/cli.js'
 import { EXIT_CONFIG } from '../src/server.js'
 import { VERSION } from '../src/package-files.js'
+import { listeningPort } from './fixtures/service.js'
 import { serve, startUpstream, xccosReply } from './fixtures/upstream.js'
 
 const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
@@ -191,13 +192,10 @@ t.test('the installed command runs serve and stops on SIGTERM', async t => {
   const entry = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
   const child = spawn(process.execPath, [...process.execArgv, entry, 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/' },
-    stdio: ['ignore', 'pipe', 'inherit']
+    stdio: ['ignore', 'pipe', 'pipe']
   })
   const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error('serve did not start')) }, 20_000)
-    child.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Server listening')) { clearTimeout(timer); resolve() } })
-  })
+  await listeningPort(child, 'pcwp-links serve')
   child.kill('SIGTERM')
   t.equal(await exited, 0)
   const usage = spawn(process.execPath, [...process.execArgv, entry, 'url', '--lang', 'en-US'], { stdio: ['ignore', 'ignore', 'pipe'] })

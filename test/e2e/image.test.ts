@@ -8,8 +8,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { VERSION } from '../../src/package-files.js'
-import { get } from '../fixtures/service.js'
-import { freePort } from '../fixtures/ports.js'
+import { get, listeningPort } from '../fixtures/service.js'
 
 const run = promisify(execFile)
 const ROOT = new URL('../..', import.meta.url).pathname
@@ -67,30 +66,31 @@ t.test('the runtime stage installs the packed package and starts it', async t =>
   t.match(command, /^npm install --omit=dev /)
   await run('sh', ['-c', command], { cwd: app, env: { ...process.env, npm_config_prefer_offline: 'true' }, maxBuffer: 16 * 1024 * 1024 })
 
-  const port = await freePort()
   const env = {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: String(port),
-    PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/'
+    PORT: '0',
+    PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/',
+    // The example map and the catalogs travel in the package.
+    PCWP_ROOM_MAP: join(app, 'node_modules/pcwp-links/deploy/room-map.example.csv')
   }
   const cmd = jsonArgs(instruction('CMD')[0] ?? '[]')
-  const child = spawn(cmd[0] ?? '', cmd.slice(1), { cwd: app, env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(cmd[0] ?? '', cmd.slice(1), { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
   t.teardown(() => { child.kill('SIGKILL') })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error('the image entry did not start')) }, 15_000)
-    child.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Server listening')) { clearTimeout(timer); resolve() } })
-  })
+  const port = await listeningPort(child, 'the image entry')
   t.equal((await get(port, '/healthz')).status, 200, '/healthz answers')
   t.equal((await get(port, '/rooms/new')).headers.location, 'https://chat.example.com/rm/?clientlang=en-US')
   // The bundled entry finds the package's own files and carries every dependency.
   t.match((await get(port, '/links/links.js')).body, /addEventListener/, 'the link builder script is served')
   t.match(JSON.parse((await get(port, '/openapi.json')).body), { info: { title: 'pcwp-links', version: VERSION } }, 'the OpenAPI document names the version')
   t.match((await get(port, '/metrics')).body, /^pcwp_redirects_total\b/m, 'metrics are exported')
+  const retired = await get(port, '/rooms/9D8E7F60-5A4B-4C3D-9E2F-1A0B9C8D7E6F', { headers: { 'accept-language': 'de-DE' } })
+  t.equal(retired.status, 410, 'the packaged example map is in force')
+  t.match(retired.body, '<html lang="de-DE">', 'a German 410 page from the packaged catalogs')
   const healthcheck = jsonArgs((instruction('HEALTHCHECK')[0] ?? '').replace(/^.*?CMD /, ''))
-  await t.resolves(run(healthcheck[0] ?? '', healthcheck.slice(1), { cwd: app, env }), 'the HEALTHCHECK command passes')
+  await t.resolves(run(healthcheck[0] ?? '', healthcheck.slice(1), { cwd: app, env: { ...env, PORT: String(port) } }), 'the HEALTHCHECK command passes')
   child.kill('SIGTERM')
   t.equal(await exited, 0, 'SIGTERM stops it cleanly')
 })

@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
+import { waitFor } from '../fixtures/wait.js'
 import { Pool } from 'undici'
 import { createApp } from '../../src/http/app.js'
 import { createServerInfoOverride } from '../../src/serverinfo/override.js'
@@ -104,7 +105,7 @@ t.test('SIGTERM in the middle of a load run: in-flight requests complete, the pr
       }
     }
   }))
-  await new Promise(resolve => setTimeout(resolve, 500))
+  await waitFor(() => (outcomes.get('302') ?? 0) > 50, { what: '50 redirects under load' })
   stopping = true
   const started = Date.now()
   const code = await service.stop()

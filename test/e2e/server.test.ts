@@ -112,11 +112,10 @@ t.test('getserverinfo override over real sockets: used for every zone once known
   t.teardown(upstream.close)
   const service = await startService({ ...ENV, PCWP_SERVERINFO_URL: upstream.url })
   t.teardown(service.stop)
-  let ready = await get(service.port, '/readyz')
-  for (let i = 0; i < 100 && !ready.body.includes('"internal":"override"'); i++) {
-    await new Promise(resolve => setTimeout(resolve, 20))
-    ready = await get(service.port, '/readyz')
-  }
+  const ready = await waitFor(async () => {
+    const answer = await get(service.port, '/readyz')
+    return answer.body.includes('"internal":"override"') ? answer : undefined
+  }, { what: 'the override in /readyz' })
   t.match(JSON.parse(ready.body), { zones: { internal: 'override', external: 'override' }, override: { url: 'https://chatadmin.contoso.com/rooms/', source: upstream.url } })
   for (const localAddress of ['127.0.0.4', '127.0.0.2']) {
     const res = await get(service.port, `/rooms/${ROOM}`, { localAddress })

@@ -8,7 +8,7 @@ import { loggerOptions } from '../../src/logger.js'
 import { config, ROOM, STANDARD_ENV } from '../fixtures/app.js'
 import { memoryLogger, type LogEntry } from '../fixtures/upstream.js'
 
-async function logged (level = 'info', env = STANDARD_ENV) {
+async function logged (level = 'info', env: Readonly<Record<string, string>> = STANDARD_ENV) {
   const { logger, logs } = memoryLogger()
   logger.level = level
   // Not made ready here: a test may add a route first (inject makes it ready).
@@ -126,4 +126,28 @@ t.test('an answer from the error handler is logged once', async t => {
   t.equal((await service.inject('/links')).statusCode, 429)
   t.match(logs, [{ url: '/links', status: 200 }, { url: '/links', status: 429, code: 'RATE_LIMITED', kind: 'links' }])
   t.equal(logs.length, 2)
+})
+
+t.test('PCWP_LOG_CLIENT: the address in full, truncated to its network, or absent; forwarding headers redacted unless full', async t => {
+  const cases: [string, string, string | undefined][] = [
+    ['full', '10.1.2.3', '10.1.2.3'],
+    ['truncated', '10.1.2.3', '10.1.2.0/24'],
+    ['truncated', '2001:db8:abcd:12::1', '2001:db8:abcd::/48'],
+    ['none', '10.1.2.3', undefined]
+  ]
+  for (const [mode, address, expected] of cases) {
+    const { service, logs } = await logged('info', { ...STANDARD_ENV, PCWP_LOG_CLIENT: mode })
+    t.teardown(() => service.close())
+    await service.inject({ url: `/rooms/${ROOM}`, remoteAddress: address })
+    t.equal(logs[0]?.client, expected, `${mode} ${address}`)
+    t.equal('client' in (logs[0] as LogEntry), expected !== undefined, `${mode}: the field is there only when an address is logged`)
+  }
+  for (const [mode, kept] of [['full', true], ['truncated', false], ['none', false]] as const) {
+    const { service, logs } = await logged('info', { ...STANDARD_ENV, PCWP_LOG_CLIENT: mode })
+    t.teardown(() => service.close())
+    service.get('/boom', () => { throw new Error('x') })
+    await service.inject({ url: '/boom', headers: { 'x-forwarded-for': '198.51.100.7', forwarded: 'for=198.51.100.7' } })
+    const text = JSON.stringify(logs[0])
+    t.equal(text.includes('198.51.100.7'), kept, `${mode}: forwarding headers ${kept ? 'kept' : 'redacted'} on lines that log headers`)
+  }
 })

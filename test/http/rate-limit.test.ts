@@ -36,10 +36,7 @@ t.test('over the limit: 429 with Retry-After, per client address, probes exempt'
 t.test('a bad value stops start-up', async t => {
   const { ConfigError, loadConfig } = await import('../../src/config.js')
   t.throws(() => loadConfig({ PCWP_RATE_LIMIT_PER_MIN: '0' }), ConfigError)
-  try {
-    loadConfig({ PCWP_RATE_LIMIT_PER_MIN: 'lots' })
-  } catch (error) {
-    t.match((error as InstanceType<typeof ConfigError>).problems, [/^PCWP_RATE_LIMIT_PER_MIN: "lots" is not a whole number in range; expected a whole number from 1 to 1000000/])
-  }
+  const error = t.throws(() => loadConfig({ PCWP_RATE_LIMIT_PER_MIN: 'lots' }), ConfigError)
+  t.match(error, { problems: [/^PCWP_RATE_LIMIT_PER_MIN: "lots" is not a whole number in range; expected a whole number from 1 to 1000000/] })
   t.equal(loadConfig({ PCWP_RATE_LIMIT_PER_MIN: '600' }).rateLimitPerMinute, 600)
 })

@@ -92,13 +92,13 @@ t.test('raw socket: CRLF and NUL injection, oversized headers, smuggling shapes'
   const twoLengths = await server.send('GET /rooms/new HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nContent-Length: 40\r\n\r\n')
   t.match(twoLengths, /^HTTP\/1\.1 400/, 'conflicting Content-Length headers: refused')
   const obfuscatedTe = await server.send('GET /rooms/new HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\nGET /rooms/smuggled HTTP/1.1\r\nHost: a\r\n\r\n')
-  t.ok((obfuscatedTe.match(/HTTP\/1\.1 302/g) ?? []).length <= 1, 'an unknown transfer coding: what follows is never a second request')
+  t.same(obfuscatedTe.match(/HTTP\/1\.1 \d{3}/g), ['HTTP/1.1 302', 'HTTP/1.1 400'], 'an unknown transfer coding: what follows is never a second request, only a refusal')
   t.notMatch(obfuscatedTe, /HTTP\/1\.1 404/, 'the smuggled request is never routed')
   const pipelined = await server.send(`GET /rooms/new HTTP/1.1\r\nHost: a\r\n\r\nGET /rooms/${ROOM} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`)
   t.equal(pipelined.match(/HTTP\/1\.1 302/g)?.length, 2, 'honest pipelining still works')
 })
 
-t.test('many idle connections do not stop the service, and idle keep-alive sockets are closed', async t => {
+t.test('many idle connections do not stop the service', async t => {
   const server = await rawServer(t)
   const idle: Socket[] = []
   for (let i = 0; i < 300; i++) idle.push(connect(server.port, '127.0.0.1'))
@@ -107,14 +107,4 @@ t.test('many idle connections do not stop the service, and idle keep-alive socke
   const answer = await server.send('GET /rooms/new HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
   t.match(answer, /^HTTP\/1\.1 302/, 'a real request is answered while 300 connections sit idle')
 
-  // Keep-alive sockets that go quiet are closed after the keep-alive timeout (5 s).
-  const kept = await Promise.all(Array.from({ length: 20 }, async () => new Promise<Socket>(resolve => {
-    const socket = connect(server.port, '127.0.0.1', () => { socket.write('GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n') })
-    socket.once('data', () => { resolve(socket) })
-  })))
-  const closed = await Promise.all(kept.map(async socket => new Promise<boolean>(resolve => {
-    const timer = setTimeout(() => { resolve(false) }, 8000)
-    socket.once('close', () => { clearTimeout(timer); resolve(true) })
-  })))
-  t.ok(closed.every(Boolean), 'every quiet keep-alive socket was closed by the server within 8 s')
 })
