@@ -1,8 +1,10 @@
 // The Kubernetes manifests agree with the code: variables, probes, ports,
 // hardening, and the Gateway API routes (which paths readers reach, and the
 // zone each route tells the service).
-import { readdir, readFile } from 'node:fs/promises'
-import t from 'tap'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
 import { parseAllDocuments } from 'yaml'
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
@@ -20,16 +22,27 @@ for (const file of files) {
     manifests.push(document.toJS() as Manifest)
   }
 }
-const byKind = (kind: string): any => manifests.find(m => m.kind === kind) // eslint-disable-line @typescript-eslint/no-explicit-any
+const byKind = (kind: string, name?: string): any => manifests.find(m => m.kind === kind && (name === undefined || m.metadata.name === name)) // eslint-disable-line @typescript-eslint/no-explicit-any
+const ENVIRONMENT = 'pcwp-links'
+const ROOM_MAP = 'pcwp-links-room-map'
+
+/** The environment ConfigMap, its room map pointed at a copy of the room-map ConfigMap's file. */
+async function environment (t: Test): Promise<Record<string, string>> {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-k8s-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const map = join(dir, 'rooms.csv')
+  await writeFile(map, (byKind('ConfigMap', ROOM_MAP).data as Record<string, string>)['rooms.csv'] ?? '')
+  return { ...(byKind('ConfigMap', ENVIRONMENT).data as Record<string, string>), PCWP_ROOM_MAP: map }
+}
 
 t.test('every part is there', async t => {
   t.same(manifests.map(m => m.kind).filter(k => k !== 'Kustomization').sort(),
-    ['ConfigMap', 'Deployment', 'HTTPRoute', 'HTTPRoute', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'])
+    ['ConfigMap', 'ConfigMap', 'Deployment', 'HTTPRoute', 'HTTPRoute', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'])
   t.same([...byKind('Kustomization').resources].sort(), files.filter(f => f !== 'kustomization.yaml'), 'kustomization lists every manifest')
 })
 
 t.test('the ConfigMap sets only variables the service reads, and they load in production', async t => {
-  const data: Record<string, string> = byKind('ConfigMap').data
+  const data: Record<string, string> = byKind('ConfigMap', ENVIRONMENT).data
   for (const name of Object.keys(data)) t.ok(CONFIG_VARIABLES.includes(name), `${name} is read by the configuration`)
   const config = loadConfig(data)
   t.equal(config.demo, false)
@@ -38,18 +51,31 @@ t.test('the ConfigMap sets only variables the service reads, and they load in pr
 })
 
 t.test('probes, ports and the metrics path exist in the service', async t => {
-  const data: Record<string, string> = byKind('ConfigMap').data
+  const data = await environment(t)
   const deployment = byKind('Deployment')
   const container = deployment.spec.template.spec.containers[0]
   t.equal(container.ports[0].containerPort, Number(data.PORT), 'the container port is the configured PORT')
   t.equal(byKind('Service').spec.ports[0].targetPort, container.ports[0].name, 'the Service targets the named port')
-  t.equal(container.envFrom[0].configMapRef.name, byKind('ConfigMap').metadata.name)
+  t.equal(container.envFrom[0].configMapRef.name, ENVIRONMENT)
   const service = await createApp({ config: loadConfig(data) })
   t.teardown(() => service.close())
   const paths = [container.readinessProbe.httpGet.path, container.livenessProbe.httpGet.path, deployment.spec.template.metadata.annotations['prometheus.io/path']]
   t.same(paths, ['/readyz', '/healthz', '/metrics'])
   for (const path of paths) t.equal((await service.inject(path)).statusCode, 200, path)
   t.equal(container.readinessProbe.httpGet.port, container.ports[0].name)
+})
+
+t.test('the room map comes from a ConfigMap mounted as a directory (no subPath), at PCWP_ROOM_MAP\'s folder', async t => {
+  const spec = byKind('Deployment').spec.template.spec
+  const mounts: { name: string, mountPath: string, readOnly?: boolean, subPath?: string }[] = spec.containers[0].volumeMounts
+  const mount = mounts.find(m => m.name === 'room-map')
+  t.equal(mount?.subPath, undefined, 'a subPath mount never sees an update')
+  t.equal(mount?.readOnly, true)
+  t.match(spec.volumes, [{ name: 'room-map', configMap: { name: ROOM_MAP } }])
+  t.equal(`${mount?.mountPath ?? ''}/rooms.csv`, byKind('ConfigMap', ENVIRONMENT).data.PCWP_ROOM_MAP)
+  const service = await createApp({ config: loadConfig(await environment(t)) })
+  t.teardown(() => service.close())
+  t.match((await service.inject('/readyz')).json(), { roomMap: { lastError: null } }, 'the shipped room-map ConfigMap loads')
 })
 
 t.test('the pod is hardened and sized', async t => {
@@ -61,7 +87,8 @@ t.test('the pod is hardened and sized', async t => {
   t.equal(container.securityContext.readOnlyRootFilesystem, true)
   t.equal(container.securityContext.allowPrivilegeEscalation, false)
   t.same(container.securityContext.capabilities.drop, ['ALL'])
-  t.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory)
+  t.ok(container.resources.requests.cpu && container.resources.requests.memory)
+  t.equal(container.resources.limits.memory, '256Mi', 'room for a 200,000-row map and its reload')
   t.ok(spec.terminationGracePeriodSeconds > 10, 'longer than the service needs to drain')
 })
 
@@ -110,7 +137,7 @@ function routes (route: HTTPRoute, path: string): boolean {
 t.test('Gateway API routes: one per Gateway, each setting its zone, neither exposing /metrics or /readyz', async t => {
   const httpRoutes = manifests.filter(m => m.kind === 'HTTPRoute') as unknown as HTTPRoute[]
   t.equal(httpRoutes.length, 2)
-  const data: Record<string, string> = byKind('ConfigMap').data
+  const data = await environment(t)
   const service = byKind('Service')
   const zones: string[] = []
   for (const route of httpRoutes) {
