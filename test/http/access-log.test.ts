@@ -9,10 +9,12 @@ import { config, ROOM, STANDARD_ENV } from '../fixtures/app.js'
 import { memoryLogger, type LogEntry } from '../fixtures/upstream.js'
 
 async function logged (level = 'info', env: Readonly<Record<string, string>> = STANDARD_ENV) {
-  const { logger, logs } = memoryLogger()
+  const settings = config(env)
+  // As server.ts builds it: the logger's redaction follows PCWP_LOG_CLIENT.
+  const { logger, logs } = memoryLogger(settings.logClient)
   logger.level = level
   // Not made ready here: a test may add a route first (inject makes it ready).
-  const service = await createApp({ config: config(env), logger })
+  const service = await createApp({ config: settings, logger })
   return { service, logs }
 }
 
