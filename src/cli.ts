@@ -166,7 +166,7 @@ async function mapCheck (positionals: readonly string[], io: Io): Promise<number
     return EXIT_USAGE
   }
   const { ok, text } = await checkRoomMapFile(file, { allowHttp })
-  ;(ok ? io.out : io.err)(text.endsWith('\n') ? text : `${text}\n`)
+  ;(ok ? io.out : io.err)(`${text.trimEnd()}\n`)
   return ok ? 0 : EXIT_DATA
 }
 

@@ -24,7 +24,7 @@ import healthRoutes from './routes/health.js'
 import linkRoutes from './routes/links.js'
 import metricsRoute from './routes/metrics.js'
 import roomRoutes from './routes/rooms.js'
-import { MAX_ROOM_LENGTH, pageSchema, problem } from './schemas.js'
+import { pageSchema, problem } from './schemas.js'
 
 /** Connection limits; tests set them small, production uses {@link DEFAULT_TIMEOUTS}. */
 export interface Timeouts {
@@ -67,6 +67,8 @@ export interface ServiceOptions {
   readonly roomMap: RoomMapSource | undefined
 }
 
+// The router's own bound on a path parameter, far above any room (whose schema says MAX_ROOM_LENGTH).
+const MAX_PARAM_LENGTH = 2048
 // Probes and scrapes are never rate limited: an orchestrator must always see the truth.
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics'])
 
@@ -152,7 +154,7 @@ export async function createApp ({
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy.map(range => range.text),
     // Paths match in any case (legacy links are pasted as their application wrote them); values keep theirs.
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_ROOM_LENGTH },
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
     requestTimeout: timeouts.headersMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },

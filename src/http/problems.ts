@@ -28,15 +28,14 @@ declare module 'fastify' {
   }
 }
 
-/** An error answer: the status, its code, an English message for JSON clients, and what its page shows. */
-export interface Problem {
-  readonly status: number
-  readonly code: Exclude<ProblemCode, 'PCWP_ROOM_RETIRED'>
-  /** For JSON clients: English, our own words. */
-  readonly message: string
-  /** For PCWP_ROOM_MANAGEMENT_DISABLED: the page says from where. */
-  readonly zone?: NetworkZone
-}
+/**
+ * An error answer: the status, its code and an English message for JSON
+ * clients (our own words); a page shows the code's text from the catalogs,
+ * which for a disabled zone says which.
+ */
+export type Problem =
+  | { readonly status: number, readonly code: Exclude<ProblemCode, 'PCWP_ROOM_RETIRED' | 'PCWP_ROOM_MANAGEMENT_DISABLED'>, readonly message: string }
+  | { readonly status: 503, readonly code: 'PCWP_ROOM_MANAGEMENT_DISABLED', readonly message: string, readonly zone: NetworkZone }
 
 /** A retired room's answer (the room map's `retired`): 410 Gone. */
 export interface Retirement {
@@ -74,14 +73,15 @@ function answer (request: FastifyRequest, reply: FastifyReply, status: number, j
  * or `{ error, message }` for clients that prefer JSON. Nothing from the
  * request is echoed; everything on the page is escaped.
  */
-export function sendProblem (request: FastifyRequest, reply: FastifyReply, { status, code, message, zone }: Problem): FastifyReply {
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
+  const { status, code, message } = problem
   request.problem = code
   const { catalogs } = request.server
   return answer(request, reply, status, () => ({ error: code, message }), lang => ({
     title: catalogs.text(lang, `error.${code}.title`),
-    body: `<p>${code === 'PCWP_ROOM_MANAGEMENT_DISABLED'
-      ? catalogs.html(lang, `error.PCWP_ROOM_MANAGEMENT_DISABLED.message.${zone ?? 'external'}`)
-      : catalogs.html(lang, `error.${code}.message`)}</p>
+    body: `<p>${problem.code === 'PCWP_ROOM_MANAGEMENT_DISABLED'
+      ? catalogs.html(lang, `error.PCWP_ROOM_MANAGEMENT_DISABLED.message.${problem.zone}`)
+      : catalogs.html(lang, `error.${problem.code}.message`)}</p>
 <p><small>${catalogs.html(lang, 'error.code', { code: `<code>${code}</code>` })}</small></p>`
   }))
 }

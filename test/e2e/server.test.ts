@@ -2,6 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import t from 'tap'
 import { EXIT_CONFIG, EXIT_START_FAILED } from '../../src/server.js'
@@ -156,6 +157,23 @@ t.test('start-up failures are seen: a fatal JSON line on stdout and a plain line
   const unresolvable = await runServiceToExit({ ...ENV, HOST: 'no-such-host.invalid', PORT: '0' })
   t.equal(unresolvable.code, EXIT_START_FAILED, 'an unresolvable HOST')
   t.match(unresolvable.stderr, /^pcwp-links: cannot listen on no-such-host\.invalid:0: host name (not found|could not be resolved)\n$/)
+})
+
+t.test('a crash after start is seen the same way: a fatal line and a plain line, exit 1', async t => {
+  const preload = fileURLToPath(new URL('../fixtures/crash-after-listening.ts', import.meta.url))
+  const exited = await runServiceToExit({ ...ENV, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' }, undefined, ['--import', preload])
+  t.equal(exited.code, EXIT_START_FAILED)
+  t.equal(exited.stderr, 'pcwp-links: crashed: a deliberate crash for the test\n')
+  t.ok(exited.stdout.split('\n').some(line => line.includes('"level":60') && line.includes('crashed: a deliberate crash for the test')), 'the JSON fatal line')
+})
+
+t.test('invalid page catalogs stop start-up with exit 78, naming the file and key', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-locales-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  await writeFile(join(dir, 'de-DE.json'), '{"links.titel": "Tippfehler"}')
+  const exited = await runServiceToExit({ ...ENV, PCWP_LOCALES_DIR: dir })
+  t.equal(exited.code, EXIT_CONFIG)
+  t.match(exited.stderr, /^pcwp-links: The page catalogs are invalid:\n.*de-DE\.json.*links\.titel/)
 })
 
 t.test('SIGHUP re-reads the room map and the service keeps serving', async t => {

@@ -40,3 +40,13 @@ t.test('a bad value stops start-up', async t => {
   t.match(error, { problems: [/^PCWP_RATE_LIMIT_PER_MIN: "lots" is not a whole number in range; expected a whole number from 1 to 1000000/] })
   t.equal(loadConfig({ PCWP_RATE_LIMIT_PER_MIN: '600' }).rateLimitPerMinute, 600)
 })
+
+t.test('a client a trusted proxy cannot name (Forwarded: for=unknown) is limited by the connection\'s address', async t => {
+  const { createApp } = await import('../../src/http/app.js')
+  const { loadConfig } = await import('../../src/config.js')
+  const service = await createApp({ config: loadConfig({ ...STANDARD_ENV, PCWP_RATE_LIMIT_PER_MIN: '1' }) })
+  t.teardown(() => service.close())
+  const ask = async () => service.inject({ url: '/rooms/new', remoteAddress: '127.0.0.1', headers: { forwarded: 'for=unknown' } })
+  t.equal((await ask()).statusCode, 302)
+  t.equal((await ask()).statusCode, 429, 'the second from the same undisclosed client')
+})

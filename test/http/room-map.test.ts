@@ -95,6 +95,8 @@ t.test('the * and new rows: everything else retired, room creation moved', async
   t.equal((await service.inject(`/rooms/${ROOM}`)).statusCode, 410, 'an unlisted room under * retired')
   t.equal((await service.inject({ url: `/rooms/${KEPT}`, remoteAddress: INTERNAL })).headers.location, `${INTERNAL_BASE}?clientlang=en-US&id=${KEPT}`, '"* retired except these rooms"')
   t.equal((await service.inject({ url: '/rooms/new', headers: { 'accept-language': 'zh-TW' } })).headers.location, 'https://teams.example.com/create?lang=zh-TW')
+  const bare = await service.inject({ url: `/rooms/${ROOM}`, headers: { accept: 'application/json' } })
+  t.same(bare.json(), { error: 'PCWP_ROOM_RETIRED', message: 'This chat room has been retired; its link can no longer be opened.' }, 'no name, note or contact when none is known')
 })
 
 t.test('the shipped example map loads, and /readyz shows it', async t => {

@@ -203,3 +203,15 @@ t.test('links as they exist in the wild: unencoded room URIs, braced GUIDs insid
     t.equal((await service.inject(url)).statusCode, 400, url)
   }
 })
+
+t.test('a room longer than any room URI gets the protocol core\'s code, from the route schema or the core itself', async t => {
+  const service = await app()
+  t.teardown(() => service.close())
+  const long = await service.inject({ url: `/rooms/${'a'.repeat(330)}`, headers: { accept: 'application/json' } })
+  t.equal(long.statusCode, 400)
+  t.equal(long.json().error, 'PCWP_ROOM_ID_INVALID')
+  const huge = await service.inject({ url: `/rooms/${'a'.repeat(3000)}`, headers: { accept: 'application/json' } })
+  t.equal(huge.statusCode, 400, 'beyond the router\'s parameter bound the wildcard route takes it')
+  t.equal(huge.json().error, 'PCWP_ROOM_ID_INVALID')
+  t.notOk(huge.headers.location)
+})

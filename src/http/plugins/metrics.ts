@@ -27,7 +27,7 @@ function redirectLabelSets (redirectStatus: number): LabelValues<string>[] {
  * after the registry's resetMetrics(): a dashboard or alert never sees a
  * series appear from nowhere. Label values never come from a request.
  */
-function zeroedCounter (registry: Registry, name: string, help: string, labelSets: readonly LabelValues<string>[]): Counter {
+function zeroedCounter (registry: Registry, name: string, help: string, labelNames: readonly string[], labelSets: readonly LabelValues<string>[]): Counter {
   // prom-client's constructor resets before the counter can count: zeroing starts after it.
   let constructed = false
   class ZeroedCounter extends Counter {
@@ -36,21 +36,21 @@ function zeroedCounter (registry: Registry, name: string, help: string, labelSet
       if (constructed) for (const labels of labelSets) this.inc(labels, 0)
     }
   }
-  const counter = new ZeroedCounter({ name, help, labelNames: Object.keys(labelSets[0] ?? {}), registers: [registry] })
+  const counter = new ZeroedCounter({ name, help, labelNames: [...labelNames], registers: [registry] })
   constructed = true
   counter.reset()
   return counter
 }
 
 /** The same for a histogram: every series with empty buckets from the start and after a reset. */
-function zeroedHistogram (registry: Registry, name: string, help: string, buckets: readonly number[], labelSets: readonly LabelValues<string>[]): Histogram {
+function zeroedHistogram (registry: Registry, name: string, help: string, buckets: readonly number[], labelNames: readonly string[], labelSets: readonly LabelValues<string>[]): Histogram {
   class ZeroedHistogram extends Histogram {
     override reset (): void {
       super.reset()
       for (const labels of labelSets) this.zero(labels)
     }
   }
-  const histogram = new ZeroedHistogram({ name, help, labelNames: Object.keys(labelSets[0] ?? {}), buckets: [...buckets], registers: [registry] })
+  const histogram = new ZeroedHistogram({ name, help, labelNames: [...labelNames], buckets: [...buckets], registers: [registry] })
   histogram.reset()
   return histogram
 }
@@ -80,14 +80,14 @@ export function createMetrics (redirectStatus: number): Metrics {
   let sources: GaugeSources = {}
 
   const redirects = zeroedCounter(registry, 'pcwp_redirects_total',
-    'Room links answered, by kind, network zone, status and outcome (pcwp: MS-PCWP; moved, retired: the room map).', redirectLabelSets(redirectStatus))
-  const rejections = zeroedCounter(registry, 'pcwp_rejections_total', 'Requests answered with an error other than a retired room, by reason.',
+    'Room links answered, by kind, network zone, status and outcome (pcwp: MS-PCWP; moved, retired: the room map).', ['kind', 'zone', 'status', 'outcome'], redirectLabelSets(redirectStatus))
+  const rejections = zeroedCounter(registry, 'pcwp_rejections_total', 'Requests answered with an error other than a retired room, by reason.', ['reason'],
     PROBLEM_CODES.filter(code => code !== 'PCWP_ROOM_RETIRED').map(code => ({ reason: code.toLowerCase() })))
-  const fetches = zeroedCounter(registry, 'pcwp_serverinfo_fetch_total', 'getserverinfo fetches, by result (a refused URL counts as none).',
+  const fetches = zeroedCounter(registry, 'pcwp_serverinfo_fetch_total', 'getserverinfo fetches, by result (a refused URL counts as none).', ['result'],
     FETCH_RESULTS.map(result => ({ result })))
-  const reloads = zeroedCounter(registry, 'pcwp_room_map_reloads_total', 'Room map reloads, by result.', RELOAD_RESULTS.map(result => ({ result })))
+  const reloads = zeroedCounter(registry, 'pcwp_room_map_reloads_total', 'Room map reloads, by result.', ['result'], RELOAD_RESULTS.map(result => ({ result })))
   const durations = zeroedHistogram(registry, 'pcwp_http_request_duration_seconds', 'Time to answer a request, by route.',
-    DURATION_BUCKETS, ROUTES.map(route => ({ route })))
+    DURATION_BUCKETS, ['route'], ROUTES.map(route => ({ route })))
 
   const gauge = (name: string, help: string, read: () => number): void => {
     // The gauge's value is whatever `read` says at scrape time.
