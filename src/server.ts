@@ -25,6 +25,11 @@ const LISTEN_FAILURES: Readonly<Record<string, string>> = {
   EAI_AGAIN: 'host name could not be resolved'
 }
 
+/** Why listening failed, in an administrator's words where the operating system's code is a known one. */
+export function listenFailure (error: NodeJS.ErrnoException): string {
+  return LISTEN_FAILURES[error.code ?? ''] ?? error.message
+}
+
 /**
  * A failure that stops the process is said twice, so that it is seen
  * whatever reads the output: a JSON `fatal` line for the log pipeline (at
@@ -90,6 +95,10 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   }
   const app = await createApp({ config, logger, metrics, catalogs, ...(override === undefined ? {} : { override }), ...(roomMap === undefined ? {} : { roomMap }) })
 
+  const stopSources = async (): Promise<void> => {
+    await override?.stop()
+    roomMap?.stop()
+  }
   // SIGHUP re-reads the room map and keeps serving (close-with-grace would shut down on it).
   const reloadOnHangup = () => { void roomMap?.reload() }
   process.on('SIGHUP', reloadOnHangup)
@@ -98,8 +107,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
     if (err === undefined) logger.info({ signal }, 'shutting down: finishing in-flight requests')
     else reportFatal(logger, err, `crashed: ${err.message}`)
     await app.close()
-    await override?.stop()
-    roomMap?.stop()
+    await stopSources()
     logger.flush()
   })
 
@@ -110,13 +118,12 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   try {
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {
-    const { code } = error as NodeJS.ErrnoException
     const host = config.host.includes(':') ? `[${config.host}]` : config.host
-    reportFatal(logger, error, `cannot listen on ${host}:${String(config.port)}: ${LISTEN_FAILURES[code ?? ''] ?? (error as Error).message}`)
+    // listen rejects with the operating system's error (or the resolver's).
+    reportFatal(logger, error, `cannot listen on ${host}:${String(config.port)}: ${listenFailure(error as NodeJS.ErrnoException)}`)
     closer.uninstall()
     process.off('SIGHUP', reloadOnHangup)
-    await override?.stop()
-    roomMap?.stop()
+    await stopSources()
     return EXIT_START_FAILED
   }
   if (config.demo) {
