@@ -19,6 +19,7 @@ function show (answer) {
     cell.textContent = target === null ? disabledText : target
     cell.className = target === null ? 'disabled' : ''
   }
+  document.getElementById('status').textContent = answer.status.text
   result.hidden = false
   error.hidden = true
   roomInput.setAttribute('aria-invalid', 'false')

@@ -31,7 +31,8 @@ t.test('JSON for the script; a new-room link; the override in the preview', asyn
   t.same(json.json(), {
     link: 'http://links.example:8443/rooms/new',
     snippet: '<a href="http://links.example:8443/rooms/new">Chatraum erstellen</a>',
-    preview: { internal: 'https://override.example.com/rm/?clientlang=de-DE', external: 'https://override.example.com/rm/?clientlang=de-DE' }
+    preview: { internal: 'https://override.example.com/rm/?clientlang=de-DE', external: 'https://override.example.com/rm/?clientlang=de-DE' },
+    status: { kind: 'pcwp', text: 'Öffnet sich in der Raumverwaltung' }
   })
   const empty = await service.inject({ url: '/links', headers: { accept: 'application/json' } })
   t.equal(empty.body, 'null', 'no input: no result')

@@ -166,3 +166,14 @@ t.test('demo mode serves no legacy path', async t => {
   t.equal((await service.inject(`/demo/rm/?clientlang=en-US&id=${ROOM}`)).statusCode, 200, 'the demo application itself')
   t.equal((await service.inject(`/PersistentChat/RM/?id=${ROOM}`)).statusCode, 404)
 })
+
+t.test('/links shows what the room map says of the entered room', async t => {
+  const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP) })
+  t.teardown(() => service.close())
+  const json = async (room: string) => (await service.inject({ url: `/links?room=${encodeURIComponent(room)}`, headers: { accept: 'application/json', 'accept-language': 'de' } })).json<{ status: unknown }>().status
+  t.same(await json(MOVED), { kind: 'moved', text: `Umgezogen nach https://teams.example.com/l/channel?room=${MOVED}&lang=de-DE` })
+  t.match(await json(RETIRED), { kind: 'retired' })
+  t.match(await json(KEPT), { kind: 'pcwp' })
+  const page = await service.inject({ url: `/links?room=${RETIRED}`, headers: { 'accept-language': 'en' } })
+  t.match(page.body, '<span id="status">Retired</span>')
+})

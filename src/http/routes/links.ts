@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type, type FastifyPluginCallbackTypebox, type TSchema } from '@fastify/type-provider-typebox'
 import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.js'
 import { parseRoomLink } from '../../pcwp/room-id.js'
+import { fillTarget, type RoomMapEntry } from '../../roommap/index.js'
 import { publicOrigin } from '../../negotiate/public-origin.js'
 import { roomManagementUrl } from '../../pcwp/url.js'
 import { readPackageFile } from '../../package-files.js'
@@ -22,9 +23,11 @@ export interface LinkResult {
   readonly snippet: string
   /** The room management URL a reader in each zone lands on; null: disabled. */
   readonly preview: Record<NetworkZone, string | null>
+  /** What the room map says of the room, and that in the page's language. */
+  readonly status: { readonly kind: RoomMapEntry['kind'], readonly text: string }
 }
 
-type LinksKey = 'title' | 'intro' | 'label' | 'make' | 'newRoom' | 'link' | 'snippet' | 'copy' | 'copied' | 'preview' | 'internal' | 'external' | 'disabled' | 'anchor' | 'anchorNew' | 'invalid'
+type LinksKey = 'title' | 'intro' | 'label' | 'make' | 'newRoom' | 'link' | 'snippet' | 'copy' | 'copied' | 'preview' | 'internal' | 'external' | 'disabled' | 'anchor' | 'anchorNew' | 'invalid' | 'status.label'
 
 // Any value is accepted; repeated ones count as absent.
 const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
@@ -78,7 +81,7 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     let invalid = false
     if (wantsNew || (room !== undefined && room !== '')) {
       try {
-        result = linkFor(wantsNew ? undefined : parseRoomLink(room as string), clientlang, origin(request), text)
+        result = linkFor(wantsNew ? undefined : parseRoomLink(room as string), clientlang, origin(request), text, lang)
       } catch (error) {
         invalid = (error as RoomIdError).code.startsWith('PCWP_ROOM_')
       }
@@ -94,13 +97,20 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
       .send(page(text, lang, clientlang, room ?? '', result, invalid, app.contactLine(lang)))
   })
 
-  function linkFor (id: string | undefined, clientlang: string, base: string, text: (key: LinksKey) => string): LinkResult {
+  /** The room map's word on the room, as the redirect would act on it. */
+  function statusOf (id: string | undefined, lang: string): LinkResult['status'] {
+    const entry = app.roomEntry(id)
+    if (entry.kind === 'moved') return { kind: 'moved', text: app.catalogs.text(lang, 'links.status.moved', { target: fillTarget(entry.target, id, lang) }) }
+    return { kind: entry.kind, text: app.catalogs.text(lang, `links.status.${entry.kind}`) }
+  }
+
+  function linkFor (id: string | undefined, clientlang: string, base: string, text: (key: LinksKey) => string, lang: string): LinkResult {
     const link = `${base}/rooms/${id ?? 'new'}`
     const preview = Object.fromEntries(NETWORK_ZONES.map(zone => {
       const zoneBase = resolveBaseUrl(override?.current(), config.baseUrls, zone)
       return [zone, zoneBase === undefined ? null : roomManagementUrl(zoneBase, clientlang, id)]
     })) as Record<NetworkZone, string | null>
-    return { link, snippet: `<a href="${escapeHtml(link)}">${escapeHtml(text(id === undefined ? 'anchorNew' : 'anchor'))}</a>`, preview }
+    return { link, snippet: `<a href="${escapeHtml(link)}">${escapeHtml(text(id === undefined ? 'anchorNew' : 'anchor'))}</a>`, preview, status: statusOf(id, lang) }
   }
   done()
 }
@@ -108,6 +118,7 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
 export default linkRoutes
 
 function page (text: (key: LinksKey) => string, lang: string, clientlang: string, room: string, result: LinkResult | undefined, invalid: boolean, contactLine: string): string {
+  const statusLabel = text('status.label')
   const copyable = (id: string, label: string, value: string) => `
 <div class="field">
 <label for="${id}">${escapeHtml(label)}</label>
@@ -130,6 +141,7 @@ function page (text: (key: LinksKey) => string, lang: string, clientlang: string
 <section id="result" aria-live="polite"${result === undefined ? ' hidden' : ''}>
 ${copyable('link', text('link'), result?.link ?? '')}
 ${copyable('snippet', text('snippet'), result?.snippet ?? '')}
+<p><strong>${escapeHtml(statusLabel)}</strong>: <span id="status">${escapeHtml(result?.status.text ?? '')}</span></p>
 <h2>${escapeHtml(text('preview'))}</h2>
 <dl>
 ${previewRow('internal', text('internal'))}
