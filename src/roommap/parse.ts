@@ -5,6 +5,8 @@ import { createRoomMap, type RoomMap } from './map.js'
 import { stripBom, strayCharacters } from './text.js'
 import { createRowValidator, type ValidationOptions } from './validate.js'
 
+const RELEASE_LAST_MATCH = /(?:)/
+
 export type RoomMapFormat = 'csv' | 'json'
 
 /**
@@ -23,5 +25,8 @@ export function parseRoomMap (text: string, format: RoomMapFormat, options: Vali
   const { rooms, otherRooms, newRooms } = validator.result()
   // Rows are read and validated one by one, so problems come in file order.
   if (problems.length > 0) throw new RoomMapError(problems)
+  // V8 remembers the subject of the last regular expression match (RegExp
+  // lastMatch), here a cut of `text`: matching a constant lets the text go.
+  RELEASE_LAST_MATCH.test('')
   return createRoomMap(rooms, otherRooms, newRooms)
 }
