@@ -82,7 +82,8 @@ export function roomSchemas (status: RedirectStatus) {
   }
 }
 
-const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
+/** A query parameter taken as given: once (a string) or repeated (an array, which code reads as absent); never refused. */
+export const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
 
 /** A room management application's own link (MS-PCWP 2.2), answered on a legacy path. */
 export function legacySchema (status: RedirectStatus) {

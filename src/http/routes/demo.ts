@@ -2,9 +2,8 @@ import { Type, type FastifyPluginCallbackTypebox } from '@fastify/type-provider-
 import { DEMO_BASE_PATH } from '../../config.js'
 import { escapeHtml, htmlPage } from '../html.js'
 import { single } from '../request-values.js'
-import { pageSchema } from '../schemas.js'
+import { pageSchema, queryValue } from '../schemas.js'
 
-const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
 
 const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 

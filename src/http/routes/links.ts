@@ -8,7 +8,7 @@ import { roomManagementUrl } from '../../pcwp/url.js'
 import { readPackageFile } from '../../package-files.js'
 import { escapeHtml, htmlPage } from '../html.js'
 import { single } from '../request-values.js'
-import { pageSchema, problem } from '../schemas.js'
+import { pageSchema, problem, queryValue } from '../schemas.js'
 
 // The page's own script and style sheet, served from this origin so that the
 // Content-Security-Policy needs no 'unsafe-inline'.
@@ -29,8 +29,6 @@ export interface LinkResult {
 
 type LinksKey = 'title' | 'intro' | 'label' | 'make' | 'newRoom' | 'link' | 'snippet' | 'copy' | 'copied' | 'preview' | 'internal' | 'external' | 'disabled' | 'anchor' | 'anchorNew' | 'invalid' | 'status.label'
 
-// Any value is accepted; repeated ones count as absent.
-const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
 const linksSchema = {
   summary: 'The link builder: a room link, its HTML snippet and where it leads from each zone (JSON with Accept: application/json).',
   tags: ['pages'],
