@@ -37,6 +37,15 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked
   },
   {
+    // The TypeScript module hooks: plain JavaScript, since they are what loads TypeScript.
+    files: ['scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { process: 'readonly', URL: 'readonly' }
+    }
+  },
+  {
     // The link builder's browser script: plain JavaScript, served as it is.
     files: ['public/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
