@@ -11,6 +11,23 @@ import { transform } from 'esbuild'
 
 const tsconfigRaw = JSON.parse(await readFile(new URL('../tsconfig.json', import.meta.url), 'utf8'))
 
+/**
+ * The JavaScript for one TypeScript file, with its inline source map. Also
+ * used by the tests that compile the sources for a process, so that both
+ * ways of running a module give V8 the same code to cover.
+ */
+export async function transpile (file) {
+  const { code } = await transform(await readFile(file, 'utf8'), {
+    loader: 'ts',
+    format: 'esm',
+    target: 'node20.19',
+    sourcemap: 'inline',
+    sourcefile: file,
+    tsconfigRaw
+  })
+  return code
+}
+
 /** `./x.js` written in a .ts file means `./x.ts` (TypeScript's NodeNext rule). */
 export async function resolve (specifier, context, nextResolve) {
   if (context.parentURL?.endsWith('.ts') && specifier.startsWith('.') && specifier.endsWith('.js')) {
@@ -25,14 +42,5 @@ export async function resolve (specifier, context, nextResolve) {
 
 export async function load (url, context, nextLoad) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context)
-  const file = fileURLToPath(url)
-  const { code } = await transform(await readFile(file, 'utf8'), {
-    loader: 'ts',
-    format: 'esm',
-    target: `node${process.versions.node}`,
-    sourcemap: 'inline',
-    sourcefile: file,
-    tsconfigRaw
-  })
-  return { format: 'module', source: code, shortCircuit: true }
+  return { format: 'module', source: await transpile(fileURLToPath(url)), shortCircuit: true }
 }
