@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.tap/', 'node_modules/'] },
+  { ignores: ['dist/', 'coverage/', '.tap/', 'node_modules/', '.test-build-*/', '.bundle-test-*/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
@@ -35,6 +35,15 @@ export default tseslint.config(
   {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked
+  },
+  {
+    // The TypeScript module hooks: plain JavaScript, since they are what loads TypeScript.
+    files: ['scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { process: 'readonly', URL: 'readonly' }
+    }
   },
   {
     // The link builder's browser script: plain JavaScript, served as it is.

@@ -22,7 +22,7 @@ export async function bundleForNode (entry: string, outfile: string): Promise<vo
   })
 }
 
-// `node --import tsx scripts/bundle.ts [entry outfile]`; npm run build bundles
+// `node --import ./scripts/typescript.mjs scripts/bundle.ts [entry outfile]`; npm run build bundles
 // dist/server.js, one level below the package root as its bundle must be:
 // package-files.ts finds package.json and public/ from there.
 if (argv[1] === fileURLToPath(import.meta.url)) {

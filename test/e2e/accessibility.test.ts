@@ -195,7 +195,8 @@ if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
         const { lang, heading } = await page.evaluate(() => ({ lang: document.documentElement.lang, heading: document.querySelector('h1')?.textContent ?? '' }))
         t.equal(/^(?:ja|zh)\b/.test(lang), CJK.test(heading), `${url}: lang="${lang}" fits the heading "${heading}"`)
         if (lang.startsWith('zh')) t.equal(lang, language, `${url}: Chinese pages name their script's region (${language}), not just "zh"`)
-        t.same((await tabThrough(page)).filter(({ problem }) => problem !== ''), [], `${url}: every element shows a visible keyboard focus`)
+        // The focus indicators come from the one style sheet, whatever the language: walked once, in the first.
+        if (language === LANGUAGES[0]) t.same((await tabThrough(page)).filter(({ problem }) => problem !== ''), [], `${url}: every element shows a visible keyboard focus`)
       }
     })
   }

@@ -1,6 +1,6 @@
-// src/server.ts's pure part: how a failure to listen is put to an administrator.
+// src/serve.ts's pure part: how a failure to listen is put to an administrator.
 import t from 'tap'
-import { listenFailure } from '../src/server.js'
+import { listenFailure } from '../src/serve.js'
 
 t.test('known codes in plain words; anything else as the error says it', async t => {
   t.equal(listenFailure(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' })), 'address already in use')

@@ -1,0 +1,247 @@
+// The pcwp-links command line: build a URL, check a configuration, run the service.
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { pino } from 'pino'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { InvalidValue, parseBoolean } from './config-values.js'
+import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, type BaseUrl, type PcwpError } from './pcwp/index.js'
+import { parseRoomLink } from './pcwp/room-id.js'
+import { roomManagementUrl } from './pcwp/url.js'
+import { checkRoomMapFile } from './roommap/check.js'
+import { fillTarget, PROTOCOL_ENTRY, type RoomMapEntry } from './roommap/index.js'
+import { readRoomMapFile } from './roommap/loader.js'
+import { runReport } from './report/run.js'
+import { EXIT_CONFIG, startServer } from './serve.js'
+import { createServerInfoOverride } from './serverinfo/override.js'
+import { VERSION } from './package-files.js'
+
+/** EX_USAGE from sysexits.h is 64; the common convention for bad arguments is 2. */
+export const EXIT_USAGE = 2
+const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
+
+export interface Io {
+  readonly out: (text: string) => void
+  readonly err: (text: string) => void
+  readonly env: NodeJS.ProcessEnv
+  readonly stdin: NodeJS.ReadableStream
+}
+
+/** EX_DATAERR from sysexits.h: the input data (a room map) is invalid. */
+export const EXIT_DATA = 65
+
+const HELP = {
+  main: `Usage: pcwp-links <command> [options]
+
+Persistent Chat Web Protocol (MS-PCWP) room links.
+
+Commands:
+  url        print the room management URL for a base URL, language and room,
+             or, without --base, what readers in each zone get for a room
+  check      show what the service would do with the current environment
+  map check  validate a room map file
+  report     migration report from access logs
+  serve      run the redirect service (the same as npm start)
+
+Options:
+  -h, --help     show help (also: pcwp-links <command> --help)
+  -v, --version  show the version
+`,
+  url: `Usage: pcwp-links url --base <URL> --lang <ll-RR> [--room <GUID|ma-chan URI>]
+       pcwp-links url --room <GUID|ma-chan URI|new> [--lang <ll-RR>]
+
+With --base: prints the room management URL exactly as MS-PCWP 2.2 builds it:
+the base URL with clientlang (create a room), and id when --room is given.
+Without --base: reads the service's environment (PCWP_ROOM_MAP included) and
+prints, for each network zone, what a reader gets: the room's new home, retired,
+or the MS-PCWP URL.
+
+Options:
+  --base <URL>    the room management application's base URL (https, or http)
+  --lang <ll-RR>  the client language, e.g. en-US or de-DE
+  --room <room>   a room GUID (braces optional) or ma-chan://<domain>/<GUID>
+  -h, --help      show this help
+
+Example:
+  pcwp-links url --base https://chat.example.com/PersistentChat/RM/ --lang de-DE \\
+    --room ma-chan://contoso.com/61E092C7-89BB-4DC4-A3F5-8C23FA940FAB
+`,
+  check: `Usage: pcwp-links check
+
+Reads the same environment variables as the service (see README), validates
+them, and prints for each network zone the base URL in use and sample create
+and room URLs. With PCWP_SERVERINFO_URL set, fetches the getserverinfo reply
+once and shows the override. Exits 78 when the configuration is invalid.
+
+Options:
+  -h, --help  show this help
+`,
+  map: `Usage: pcwp-links map check <FILE>
+
+Validates a room map (CSV or JSON) as the service would, reading
+PCWP_ALLOW_HTTP, and prints a summary: entries, moved rooms by target host,
+retired rooms, or every error with its line. Exits 0 when valid, 65 when not.
+
+Options:
+  -h, --help  show this help
+`,
+  serve: `Usage: pcwp-links serve
+
+Runs the redirect service with the configuration in the environment (see
+README). Stops gracefully on SIGTERM or SIGINT.
+
+Options:
+  -h, --help  show this help
+`
+} as const
+
+type Command = Exclude<keyof typeof HELP, 'main'>
+type Values = ReturnType<typeof parseArgs>['values']
+
+const OPTIONS: Record<Command, NonNullable<ParseArgsConfig['options']>> = {
+  url: { base: { type: 'string' }, lang: { type: 'string' }, room: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  check: { help: { type: 'boolean', short: 'h' } },
+  map: { help: { type: 'boolean', short: 'h' } },
+  serve: { help: { type: 'boolean', short: 'h' } }
+}
+
+/** Runs one command line; resolves with the exit code (undefined: `serve` keeps running). */
+export async function runCli (argv: readonly string[], io: Io): Promise<number | undefined> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.out(HELP.main)
+    return command === undefined ? EXIT_USAGE : 0
+  }
+  if (command === '-v' || command === '--version') {
+    io.out(`${VERSION}\n`)
+    return 0
+  }
+  // The report reads its own options (and files or standard input).
+  if (command === 'report') return runReport(rest, io)
+  if (!(command in OPTIONS)) return usage(io, `unknown command "${command.slice(0, 40)}"`, 'main')
+  const name = command as Command
+  let values: Values
+  let positionals: string[]
+  try {
+    ({ values, positionals } = parseArgs({ args: [...rest], options: OPTIONS[name], strict: true, allowPositionals: name === 'map' }))
+  } catch (error) {
+    return usage(io, (error as Error).message.split('\n')[0] as string, name)
+  }
+  if (values.help === true) {
+    io.out(HELP[name])
+    return 0
+  }
+  if (name === 'url') return typeof values.base === 'string' ? url(values, io) : await readerUrls(values, io)
+  if (name === 'check') return check(io)
+  if (name === 'map') return mapCheck(positionals, io)
+  return startServer(io.env)
+}
+
+function usage (io: Io, problem: string, help: keyof typeof HELP): number {
+  io.err(`pcwp-links: ${problem}\n\n${HELP[help]}`)
+  return EXIT_USAGE
+}
+
+function url (values: Values, io: Io): number {
+  const { base, lang, room } = values
+  if (typeof base !== 'string' || typeof lang !== 'string') return usage(io, 'url --base needs --lang', 'url')
+  try {
+    io.out(`${typeof room === 'string' ? buildRoomUrl(base, lang, room) : buildCreateRoomUrl(base, lang)}\n`)
+    return 0
+  } catch (error) {
+    // The builders throw nothing but the core's typed errors, whose messages say what is expected.
+    io.err(`pcwp-links: ${(error as PcwpError).message}\n`)
+    return EXIT_USAGE
+  }
+}
+
+async function mapCheck (positionals: readonly string[], io: Io): Promise<number> {
+  const [action, file, ...extra] = positionals
+  if (action !== 'check' || file === undefined || extra.length > 0) return usage(io, 'map needs: check <FILE>', 'map')
+  const allowHttpText = io.env.PCWP_ALLOW_HTTP?.trim() ?? ''
+  const allowHttp = allowHttpText === '' ? false : parseBoolean(allowHttpText)
+  if (allowHttp instanceof InvalidValue) {
+    io.err(`pcwp-links: PCWP_ALLOW_HTTP: ${allowHttp.reason}; ${allowHttp.expected}\n`)
+    return EXIT_USAGE
+  }
+  const { ok, text } = await checkRoomMapFile(file, { allowHttp })
+  ;(ok ? io.out : io.err)(`${text.trimEnd()}\n`)
+  return ok ? 0 : EXIT_DATA
+}
+
+/** `url --room` without --base: what a reader in each zone gets, as the service would answer. */
+async function readerUrls (values: Values, io: Io): Promise<number> {
+  const { room, lang } = values
+  if (typeof room !== 'string') return usage(io, 'url needs --base, or --room to read the environment', 'url')
+  let id: string | undefined
+  let clientlang: string
+  try {
+    id = room.toLowerCase() === 'new' ? undefined : parseRoomLink(room)
+    clientlang = parseClientLang(typeof lang === 'string' ? lang : 'en-US')
+  } catch (error) {
+    io.err(`pcwp-links: ${(error as PcwpError).message}\n`)
+    return EXIT_USAGE
+  }
+  let config: Config
+  let entry: RoomMapEntry = PROTOCOL_ENTRY
+  try {
+    config = loadConfig(io.env)
+    if (config.roomMap !== undefined) {
+      const { map } = await readRoomMapFile(config.roomMap, { allowHttp: config.allowHttp })
+      entry = id === undefined ? map.forNew() : map.lookup(id)
+    }
+  } catch (error) {
+    // loadConfig throws ConfigError, readRoomMapFile RoomMapError: both list what is wrong.
+    io.err(`pcwp-links: ${(error as Error).message}\n`)
+    return EXIT_CONFIG
+  }
+  const lines = NETWORK_ZONES.map(zone => {
+    if (entry.kind === 'retired') return `${zone}: retired (410)`
+    // {lang} is the page language; the CLI has no Accept-Language, so the requested clientlang stands in.
+    if (entry.kind === 'moved') return `${zone}: ${fillTarget(entry.target, id, clientlang)} (moved)`
+    const base = resolveBaseUrl(undefined, config.baseUrls, zone)
+    return `${zone}: ${base === undefined ? 'room management disabled (503)' : roomManagementUrl(base, clientlang, id)}`
+  })
+  io.out(lines.join('\n') + '\n')
+  return 0
+}
+
+async function check (io: Io): Promise<number> {
+  let config: Config
+  try {
+    config = loadConfig(io.env)
+  } catch (error) {
+    io.err(`pcwp-links: ${(error as ConfigError).message}\n`)
+    return EXIT_CONFIG
+  }
+  // A legacy path is only safe once the base URLs name a host that still reaches the application.
+  const loops = config.publicUrl === undefined
+    ? []
+    : NETWORK_ZONES.filter(zone => { const base = config.baseUrls[zone]; return base !== undefined && new URL(base.href).host === new URL(config.publicUrl as string).host })
+  if (loops.length > 0) {
+    io.err(`pcwp-links: ${loops.map(zone => `PCWP_BASE_URL_${zone.toUpperCase()}`).join(', ')}: its host is PCWP_PUBLIC_URL's, this service's own; expected the host that still reaches the room management application (a redirect there would come back here)\n`)
+    return EXIT_CONFIG
+  }
+  const lines = [`configuration: valid${config.demo ? ' (demo mode: nothing configured, links lead to the built-in stand-in)' : ''}`]
+  for (const warning of config.warnings) lines.push(`warning: ${warning}`)
+  let override: BaseUrl | undefined
+  if (config.serverInfo !== undefined) {
+    const source = createServerInfoOverride({ config: config.serverInfo, allowHttp: config.allowHttp, logger: pino({ level: 'silent' }) })
+    await source.refresh()
+    await source.stop()
+    const state = source.state()
+    override = source.current()
+    lines.push(`getserverinfo: ${state.source}`, `  override: ${state.url ?? 'none'}${state.lastError === null ? '' : ` (fetch failed: ${state.lastError})`}`)
+  }
+  for (const zone of NETWORK_ZONES) {
+    const base = resolveBaseUrl(override, config.baseUrls, zone)
+    lines.push(`${zone} readers:`)
+    if (base === undefined) {
+      lines.push('  room management disabled (no base URL for this zone): links answer 503')
+      continue
+    }
+    lines.push(`  base URL:    ${base.href}${override === undefined ? '' : ' (getserverinfo override)'}`,
+      `  create room: ${buildCreateRoomUrl(base, config.defaultLanguage)}`,
+      `  view room:   ${buildRoomUrl(base, config.defaultLanguage, SAMPLE_ROOM)}`)
+  }
+  io.out(lines.join('\n') + '\n')
+  return 0
+}

@@ -1,0 +1,135 @@
+// The service's process: configuration, catalogs and room map loaded, the app
+// listening, signals and graceful shutdown. src/server.ts runs it.
+import closeWithGrace from 'close-with-grace'
+import type { Logger } from 'pino'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { createApp } from './http/app.js'
+import { BUILT_IN_LOCALES_DIR, loadCatalogs, type CatalogError, type Catalogs } from './i18n/index.js'
+import { createMetrics } from './http/plugins/metrics.js'
+import { createLogger } from './logger.js'
+import type { RoomMapError } from './roommap/index.js'
+import { createRoomMapSource } from './roommap/loader.js'
+
+/** EX_CONFIG from sysexits.h: the configuration is wrong. */
+export const EXIT_CONFIG = 78
+/** Any other start-up failure: the port is taken, HOST does not resolve, a crash. */
+export const EXIT_START_FAILED = 1
+// How long in-flight requests get to finish after SIGTERM before the process gives up.
+const SHUTDOWN_GRACE_MS = 10_000
+
+// What the operating system's error codes mean to an administrator.
+const LISTEN_FAILURES: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'address not available on this machine',
+  EACCES: 'permission denied',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name could not be resolved'
+}
+
+/** Why listening failed, in an administrator's words where the operating system's code is a known one. */
+export function listenFailure (error: NodeJS.ErrnoException): string {
+  return LISTEN_FAILURES[error.code ?? ''] ?? error.message
+}
+
+/**
+ * A failure that stops the process is said twice, so that it is seen
+ * whatever reads the output: a JSON `fatal` line for the log pipeline (at
+ * any LOG_LEVEL but silent) and one plain line on standard error.
+ */
+function reportFatal (logger: Logger, error: unknown, reason: string): void {
+  logger.fatal({ err: error }, reason)
+  logger.flush()
+  process.stderr.write(`pcwp-links: ${reason}\n`)
+}
+
+/**
+ * The process: configuration, logger, app, listen, graceful shutdown.
+ * Returns the exit code when start-up fails; otherwise the process runs until
+ * a signal, when close-with-grace closes the app and exits.
+ */
+export async function startServer (env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
+  let config: Config
+  try {
+    config = loadConfig(env)
+  } catch (error) {
+    // loadConfig throws nothing but ConfigError, whose message lists every problem.
+    process.stderr.write(`pcwp-links: ${(error as ConfigError).message}\n`)
+    return EXIT_CONFIG
+  }
+
+  let catalogs: Catalogs
+  try {
+    catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: config.localesDir })
+  } catch (error) {
+    // loadCatalogs throws nothing but CatalogError, one problem per file and key.
+    process.stderr.write(`pcwp-links: ${(error as CatalogError).message}\n`)
+    return EXIT_CONFIG
+  }
+
+  const logger = createLogger(config.logLevel, config.logClient)
+  for (const warning of config.warnings) logger.warn(warning)
+  const metrics = createMetrics(config.redirectStatus)
+  // Loaded only when a source is configured: nothing else needs undici or the XML parser.
+  const override = config.serverInfo === undefined
+    ? undefined
+    : (await import('./serverinfo/override.js')).createServerInfoOverride({
+        config: config.serverInfo,
+        allowHttp: config.allowHttp,
+        logger: logger.child({ component: 'serverinfo' }),
+        onFetch: metrics.recordFetch
+      })
+  // The map is in force before the first request; a bad one stops the start like any bad configuration.
+  const roomMap = config.roomMap === undefined
+    ? undefined
+    : createRoomMapSource({
+        path: config.roomMap,
+        allowHttp: config.allowHttp,
+        logger: logger.child({ component: 'room-map' }),
+        onReload: metrics.recordMapReload
+      })
+  try {
+    await roomMap?.load()
+  } catch (error) {
+    // load rejects with nothing but RoomMapError, whose message lists the bad lines.
+    process.stderr.write(`pcwp-links: PCWP_ROOM_MAP: ${(error as RoomMapError).message}\n`)
+    return EXIT_CONFIG
+  }
+  const app = await createApp({ config, logger, metrics, catalogs, ...(override === undefined ? {} : { override }), ...(roomMap === undefined ? {} : { roomMap }) })
+
+  const stopSources = async (): Promise<void> => {
+    await override?.stop()
+    roomMap?.stop()
+  }
+  // SIGHUP re-reads the room map and keeps serving (close-with-grace would shut down on it).
+  const reloadOnHangup = () => { void roomMap?.reload() }
+  process.on('SIGHUP', reloadOnHangup)
+  const closer = closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false, skip: ['SIGHUP'] }, async ({ signal, err }) => {
+    // `err` is set when an uncaught error brought us here; close-with-grace then exits 1.
+    if (err === undefined) logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    else reportFatal(logger, err, `crashed: ${err.message}`)
+    await app.close()
+    await stopSources()
+    logger.flush()
+  })
+
+  // The first fetch starts now and is not awaited: listening, and every
+  // redirect, go ahead with the provisioned URLs until it answers.
+  override?.start()
+  roomMap?.start()
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host
+    // listen rejects with the operating system's error (or the resolver's).
+    reportFatal(logger, error, `cannot listen on ${host}:${String(config.port)}: ${listenFailure(error as NodeJS.ErrnoException)}`)
+    closer.uninstall()
+    process.off('SIGHUP', reloadOnHangup)
+    await stopSources()
+    return EXIT_START_FAILED
+  }
+  if (config.demo) {
+    logger.warn(`DEMO MODE: no PCWP_BASE_URL_INTERNAL, PCWP_BASE_URL_EXTERNAL, PCWP_SERVERINFO_URL or PCWP_ROOM_MAP is set, so links lead to the built-in stand-in at /demo/rm/. Open http://localhost:${config.port}/ to try the flow. Set PCWP_BASE_URL_INTERNAL and PCWP_BASE_URL_EXTERNAL to your room management application for real use; with NODE_ENV=production the service refuses to start without them.`)
+  }
+  logger.flush()
+  return undefined
+}
