@@ -4,6 +4,8 @@ import { ROW_FIELDS, trimBlanks, type RawRow, type RowField } from './rows.js'
 /** A physical line longer than this is refused: no map row needs more. */
 export const MAX_LINE_LENGTH = 8192
 
+const LF = 0x0a
+const CR = 0x0d
 const QUOTE = 0x22
 const COMMA = 0x2c
 const SEMICOLON = 0x3b
@@ -28,12 +30,13 @@ interface CsvRecord {
  * the header row. Lines end in LF or CRLF; quoted fields may hold the
  * delimiter, line breaks and doubled quotes; blank lines are skipped.
  * Each good row is handed to `onRow` as it is read; every problem is
- * collected, and rows with one are left out.
+ * collected, and rows with one are left out. The bytes are UTF-8, decoded
+ * a line at a time: the file is never held as one string.
  */
-export function readCsvRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): void {
+export function readCsvRows (bytes: Buffer, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): void {
   let headerSeen = false
   let layout: { readonly columns: Map<RowField, number>, readonly width: number } | undefined
-  const records = scanRecords(text, problems, record => {
+  const records = scanRecords(bytes, problems, record => {
     if (!headerSeen) {
       headerSeen = true
       const columns = record === null ? undefined : headerColumns(record, problems)
@@ -75,16 +78,15 @@ function headerColumns (header: CsvRecord, problems: RoomMapProblem[]): Map<RowF
 }
 
 /**
- * Splits the text into records in one pass over its characters, handing
- * each to `onRecord`, or null for a record with a problem (reported). A line
- * too long is skipped unread, and the record it belongs to has a problem.
+ * Splits the bytes into records in one pass over their lines, handing each
+ * to `onRecord`, or null for a record with a problem (reported). A line too
+ * long is skipped undecoded, and the record it belongs to has a problem.
  * Returns how many records there were.
  */
-function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (record: CsvRecord | null) => void): number {
+function scanRecords (bytes: Buffer, problems: RoomMapProblem[], onRecord: (record: CsvRecord | null) => void): number {
   let delimiter: number | undefined
   let fields: string[] = []
   let field = ''
-  let chunk = 0
   let state: ScanState = FIELD_START
   let recordLine = 0
   let failed = false
@@ -102,13 +104,14 @@ function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (recor
     failed = false
   }
 
-  for (let lineStart = 0; lineStart < text.length;) {
+  for (let lineStart = 0; lineStart < bytes.length;) {
     line++
-    const newline = text.indexOf('\n', lineStart)
-    const lineEnd = newline < 0 ? text.length : newline
-    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd
+    const newline = bytes.indexOf(LF, lineStart)
+    const lineEnd = newline < 0 ? bytes.length : newline
+    const contentEnd = lineEnd > lineStart && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd
     const next = lineEnd + 1
-    if (contentEnd - lineStart > MAX_LINE_LENGTH) {
+    const text = lineText(bytes, lineStart, contentEnd)
+    if (text === undefined) {
       problems.push({ line, message: `the line is longer than ${MAX_LINE_LENGTH} characters` })
       failed = true
       state = FIELD_START
@@ -117,15 +120,15 @@ function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (recor
       continue
     }
     if (state !== QUOTED) {
-      if (BLANK_LINE.test(text.slice(lineStart, contentEnd))) {
+      if (BLANK_LINE.test(text)) {
         lineStart = next
         continue
       }
       recordLine = line
-      delimiter ??= detectDelimiter(text, lineStart, contentEnd)
-      chunk = lineStart
+      delimiter ??= detectDelimiter(text)
     }
-    for (let i = lineStart; i < contentEnd; i++) {
+    let chunk = 0
+    for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i)
       if (state === QUOTED) {
         if (code === QUOTE) {
@@ -159,10 +162,9 @@ function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (recor
     }
     if (state === QUOTED) {
       // The quoted field goes on: its line break is part of the value.
-      field += text.slice(chunk, contentEnd) + '\n'
-      chunk = next
+      field += text.slice(chunk) + '\n'
     } else {
-      fields.push(state === AFTER_QUOTE ? field : text.slice(chunk, contentEnd))
+      fields.push(state === AFTER_QUOTE ? field : text.slice(chunk))
       state = FIELD_START
       endRecord()
     }
@@ -175,11 +177,19 @@ function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (recor
   return records
 }
 
+/** A line's text, or undefined when it is longer than {@link MAX_LINE_LENGTH} UTF-16 code units. */
+function lineText (bytes: Buffer, start: number, end: number): string | undefined {
+  // A code unit takes at most 3 bytes in UTF-8: a longer line need not be decoded to be refused.
+  if (end - start > MAX_LINE_LENGTH * 3) return undefined
+  const text = bytes.toString('utf8', start, end)
+  return text.length > MAX_LINE_LENGTH ? undefined : text
+}
+
 // RFC 4180 fixes the comma; a spreadsheet in a locale with a decimal comma
 // writes semicolons. The header row says which: its first unquoted one.
-function detectDelimiter (text: string, start: number, end: number): number {
+function detectDelimiter (text: string): number {
   let quoted = false
-  for (let i = start; i < end; i++) {
+  for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     if (code === QUOTE) quoted = !quoted
     else if (!quoted && (code === COMMA || code === SEMICOLON)) return code

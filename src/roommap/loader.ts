@@ -58,15 +58,8 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
     const code = String((error as NodeJS.ErrnoException).code)
     throw new RoomMapError([{ message: `cannot read the file: ${REASONS.get(code) ?? code}` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
   }
-  let text: string
   try {
-    // The BOM is kept for the parser, which strips one at the start only.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-  } catch {
-    throw new RoomMapError([{ message: 'not UTF-8 text; save the file as UTF-8' }], 'PCWP_ROOM_MAP_INVALID', path)
-  }
-  try {
-    return { map: parseRoomMap(text, format, options), identity }
+    return { map: parseRoomMap(bytes, format, options), identity }
   } catch (error) {
     // parseRoomMap throws nothing but RoomMapError; say which file.
     throw new RoomMapError((error as RoomMapError).problems, 'PCWP_ROOM_MAP_INVALID', path)

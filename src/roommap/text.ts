@@ -1,25 +1,28 @@
 import type { RoomMapProblem } from './errors.js'
 
 const BOM = '\uFEFF'
+const BOM_BYTES = Buffer.from(BOM)
 
-/** The text without the one byte order mark a UTF-8 file may start with. */
-export function stripBom (text: string): string {
-  return text.startsWith(BOM) ? text.slice(1) : text
+/** The bytes without the one byte order mark a UTF-8 file may start with. */
+export function stripBom (bytes: Buffer): Buffer {
+  return bytes.subarray(0, BOM_BYTES.length).equals(BOM_BYTES) ? bytes.subarray(BOM_BYTES.length) : bytes
 }
 
 /**
- * Characters no room map contains: a NUL (the file is UTF-16, or binary) and
- * a byte order mark after the start (files joined together). One problem per
- * line and kind, found with `indexOf`, so that a large file costs linear time.
+ * Characters no room map contains, in its UTF-8 bytes: a NUL (the file is
+ * UTF-16, or binary) and a byte order mark after the start (files joined
+ * together). One problem per line and kind, found with `indexOf`, so that a
+ * large file costs linear time.
  */
-export function strayCharacters (text: string): RoomMapProblem[] {
+export function strayCharacters (text: Buffer): RoomMapProblem[] {
   return [
     ...linesWith(text, '\0', 'contains a NUL character; save the file as UTF-8 text (is it UTF-16?)'),
     ...linesWith(text, BOM, 'contains a byte order mark (U+FEFF) after the start of the file; remove it')
   ].sort((a, b) => (a.line as number) - (b.line as number))
 }
 
-function linesWith (text: string, char: string, message: string): RoomMapProblem[] {
+// Buffer#indexOf looks for a string's UTF-8 bytes.
+function linesWith (text: Buffer, char: string, message: string): RoomMapProblem[] {
   const problems: RoomMapProblem[] = []
   let line = 1
   let counted = 0
