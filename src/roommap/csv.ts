@@ -6,9 +6,6 @@ export const MAX_LINE_LENGTH = 8192
 
 const LF = 0x0a
 const CR = 0x0d
-const QUOTE = 0x22
-const COMMA = 0x2c
-const SEMICOLON = 0x3b
 const BLANK_LINE = /^[ \t]*$/
 
 // Where the scanner is within a field (RFC 4180 section 2).
@@ -84,7 +81,7 @@ function headerColumns (header: CsvRecord, problems: RoomMapProblem[]): Map<RowF
  * Returns how many records there were.
  */
 function scanRecords (bytes: Buffer, problems: RoomMapProblem[], onRecord: (record: CsvRecord | null) => void): number {
-  let delimiter: number | undefined
+  let delimiter: string | undefined
   let fields: string[] = []
   let field = ''
   let state: ScanState = FIELD_START
@@ -127,37 +124,54 @@ function scanRecords (bytes: Buffer, problems: RoomMapProblem[], onRecord: (reco
       recordLine = line
       delimiter ??= detectDelimiter(text)
     }
+    // Set by the first record's first line, before any field is read.
+    const separator = delimiter as string
+    const end = text.length
+    // The next quote at or after i (end when none): found once, not once per field.
+    let quoteAt = -1
+    const nextQuote = (from: number): number => {
+      if (quoteAt < from) quoteAt = text.indexOf('"', from)
+      if (quoteAt < 0) quoteAt = end
+      return quoteAt
+    }
     let chunk = 0
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i)
+    // Fields are cut with indexOf jumps: only a quote and what follows it are looked at one by one.
+    for (let i = 0; i < end;) {
       if (state === QUOTED) {
-        if (code === QUOTE) {
-          field += text.slice(chunk, i)
-          state = AFTER_QUOTE
-        }
-      } else if (code === delimiter) {
-        fields.push(state === AFTER_QUOTE ? field : text.slice(chunk, i))
+        const quote = nextQuote(i)
+        if (quote === end) break
+        field += text.slice(chunk, quote)
+        state = AFTER_QUOTE
+        i = quote + 1
+      } else if (state === UNQUOTED) {
+        const next = text.indexOf(separator, i)
+        if (nextQuote(i) < (next < 0 ? end : next)) fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
+        if (next < 0) break
+        fields.push(text.slice(chunk, next))
         state = FIELD_START
-        chunk = i + 1
-      } else if (state === FIELD_START) {
-        if (code === QUOTE) {
-          field = ''
+        chunk = i = next + 1
+      } else {
+        const char = text.charAt(i)
+        if (char === '"') {
+          if (state === AFTER_QUOTE) {
+            // A doubled quote inside a quoted field stands for one quote.
+            field += '"'
+          } else {
+            field = ''
+          }
           chunk = i + 1
           state = QUOTED
+        } else if (char === separator) {
+          fields.push(state === AFTER_QUOTE ? field : '')
+          state = FIELD_START
+          chunk = i + 1
+        } else if (state === AFTER_QUOTE) {
+          fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
         } else {
           state = UNQUOTED
+          continue
         }
-      } else if (state === AFTER_QUOTE) {
-        if (code === QUOTE) {
-          // A doubled quote inside a quoted field stands for one quote.
-          field += '"'
-          chunk = i + 1
-          state = QUOTED
-        } else {
-          fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
-        }
-      } else if (code === QUOTE) {
-        fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
+        i++
       }
     }
     if (state === QUOTED) {
@@ -187,12 +201,12 @@ function lineText (bytes: Buffer, start: number, end: number): string | undefine
 
 // RFC 4180 fixes the comma; a spreadsheet in a locale with a decimal comma
 // writes semicolons. The header row says which: its first unquoted one.
-function detectDelimiter (text: string): number {
+function detectDelimiter (text: string): string {
   let quoted = false
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code === QUOTE) quoted = !quoted
-    else if (!quoted && (code === COMMA || code === SEMICOLON)) return code
+    const char = text.charAt(i)
+    if (char === '"') quoted = !quoted
+    else if (!quoted && (char === ',' || char === ';')) return char
   }
-  return COMMA
+  return ','
 }

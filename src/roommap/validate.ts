@@ -28,6 +28,8 @@ export interface RowValidator {
 // copied through this buffer into a string of its own, so that the map
 // keeps no part of the line it was read from. Keys are canonical GUIDs.
 const KEY_BYTES = Buffer.alloc(36)
+// The form parseRoomLink gives: uppercase 8-4-4-4-12 hex digits.
+const CANONICAL_GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/
 
 /**
  * Validates rows (MS-PCWP 2.2.2 for rooms), reporting every problem into
@@ -72,7 +74,8 @@ function roomKey ({ where, room: raw }: RawRow, report: Report): string | undefi
   if (room === OTHER_ROOMS) return OTHER_ROOMS
   if (room.toLowerCase() === NEW_ROOMS) return NEW_ROOMS
   try {
-    const guid = parseRoomLink(room)
+    // Most maps write rooms as canonical GUIDs already: those need no parsing.
+    const guid = CANONICAL_GUID.test(room) ? room : parseRoomLink(room)
     KEY_BYTES.write(guid, 'latin1')
     return KEY_BYTES.toString('latin1')
   } catch {
