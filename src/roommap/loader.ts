@@ -49,7 +49,17 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
       if (stats.size > MAX_ROOM_MAP_BYTES) {
         throw new RoomMapError([{ message: `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
       }
-      bytes = await handle.readFile()
+      // One buffer of the file's size, read into directly: readFile would
+      // gather chunks and copy them together, holding the file twice.
+      bytes = Buffer.allocUnsafeSlow(stats.size)
+      let read = 0
+      let last: number
+      do {
+        last = (await handle.read(bytes, read, bytes.length - read, read)).bytesRead
+        read += last
+      } while (last > 0 && read < bytes.length)
+      // A file cut short meanwhile is read as far as it goes; its changed identity has it read again.
+      bytes = bytes.subarray(0, read)
     } finally {
       await handle.close()
     }
