@@ -1,5 +1,6 @@
 import type { RoomMapProblem } from './errors.js'
 import { ROW_FIELDS, trimBlanks, type RawRow, type RowField } from './rows.js'
+import { Slicer } from './slices.js'
 
 /** A physical line longer than this is refused: no map row needs more. */
 export const MAX_LINE_LENGTH = 8192
@@ -28,12 +29,14 @@ interface CsvRecord {
  * delimiter, line breaks and doubled quotes; blank lines are skipped.
  * Each good row is handed to `onRow` as it is read; every problem is
  * collected, and rows with one are left out. The bytes are UTF-8, decoded
- * a line at a time: the file is never held as one string.
+ * a line at a time: the file is never held as one string. Lines are read in
+ * slices ({@link Slicer}), `onRow` included, so that the event loop turns
+ * while a large map is read.
  */
-export function readCsvRows (bytes: Buffer, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): void {
+export async function readCsvRows (bytes: Buffer, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): Promise<void> {
   let headerSeen = false
   let layout: { readonly columns: Map<RowField, number>, readonly width: number } | undefined
-  const records = scanRecords(bytes, problems, record => {
+  const records = await scanRecords(bytes, problems, record => {
     if (!headerSeen) {
       headerSeen = true
       const columns = record === null ? undefined : headerColumns(record, problems)
@@ -80,7 +83,8 @@ function headerColumns (header: CsvRecord, problems: RoomMapProblem[]): Map<RowF
  * long is skipped undecoded, and the record it belongs to has a problem.
  * Returns how many records there were.
  */
-function scanRecords (bytes: Buffer, problems: RoomMapProblem[], onRecord: (record: CsvRecord | null) => void): number {
+async function scanRecords (bytes: Buffer, problems: RoomMapProblem[], onRecord: (record: CsvRecord | null) => void): Promise<number> {
+  const slicer = new Slicer()
   let delimiter: string | undefined
   let fields: string[] = []
   let field = ''
@@ -102,6 +106,7 @@ function scanRecords (bytes: Buffer, problems: RoomMapProblem[], onRecord: (reco
   }
 
   for (let lineStart = 0; lineStart < bytes.length;) {
+    if (slicer.due()) await slicer.pause()
     line++
     const newline = bytes.indexOf(LF, lineStart)
     const lineEnd = newline < 0 ? bytes.length : newline

@@ -69,7 +69,7 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
     throw new RoomMapError([{ message: `cannot read the file: ${REASONS.get(code) ?? code}` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
   }
   try {
-    return { map: parseRoomMap(bytes, format, options), identity }
+    return { map: await parseRoomMap(bytes, format, options), identity }
   } catch (error) {
     // parseRoomMap throws nothing but RoomMapError; say which file.
     throw new RoomMapError((error as RoomMapError).problems, 'PCWP_ROOM_MAP_INVALID', path)
