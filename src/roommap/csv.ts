@@ -1,6 +1,6 @@
 import type { RoomMapProblem } from './errors.js'
 import { ROW_FIELDS, trimBlanks, type RawRow, type RowField } from './rows.js'
-import { Slicer } from './slices.js'
+import type { Slicer } from './slices.js'
 
 /** A physical line longer than this is refused: no map row needs more. */
 export const MAX_LINE_LENGTH = 8192
@@ -33,10 +33,10 @@ interface CsvRecord {
  * slices ({@link Slicer}), `onRow` included, so that the event loop turns
  * while a large map is read.
  */
-export async function readCsvRows (bytes: Buffer, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): Promise<void> {
+export async function readCsvRows (bytes: Buffer, onRow: (row: RawRow) => void, problems: RoomMapProblem[], slicer: Slicer): Promise<void> {
   let headerSeen = false
   let layout: { readonly columns: Map<RowField, number>, readonly width: number } | undefined
-  const records = await scanRecords(bytes, problems, record => {
+  const records = await scanRecords(bytes, problems, slicer, record => {
     if (!headerSeen) {
       headerSeen = true
       const columns = record === null ? undefined : headerColumns(record, problems)
@@ -83,8 +83,7 @@ function headerColumns (header: CsvRecord, problems: RoomMapProblem[]): Map<RowF
  * long is skipped undecoded, and the record it belongs to has a problem.
  * Returns how many records there were.
  */
-async function scanRecords (bytes: Buffer, problems: RoomMapProblem[], onRecord: (record: CsvRecord | null) => void): Promise<number> {
-  const slicer = new Slicer()
+async function scanRecords (bytes: Buffer, problems: RoomMapProblem[], slicer: Slicer, onRecord: (record: CsvRecord | null) => void): Promise<number> {
   let delimiter: string | undefined
   let fields: string[] = []
   let field = ''

@@ -1,6 +1,6 @@
 import type { RoomMapProblem } from './errors.js'
 import { ROW_FIELDS, type RawRow } from './rows.js'
-import { Slicer } from './slices.js'
+import type { Slicer } from './slices.js'
 
 const EXPECTED_FILE = 'expected a JSON array of objects {"room": …, "target": …, "name": …, "note": …}'
 
@@ -12,7 +12,7 @@ const EXPECTED_FILE = 'expected a JSON array of objects {"room": …, "target": 
  * parsed in one JSON.parse call, which holds the event loop for as long as
  * it takes: CSV suits large maps, JSON smaller ones.
  */
-export async function readJsonRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): Promise<void> {
+export async function readJsonRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[], slicer: Slicer): Promise<void> {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -25,7 +25,6 @@ export async function readJsonRows (text: string, onRow: (row: RawRow) => void, 
     problems.push({ message: EXPECTED_FILE })
     return
   }
-  const slicer = new Slicer()
   const entries: readonly unknown[] = parsed
   for (let index = 0; index < entries.length; index++) {
     if (slicer.due()) await slicer.pause()

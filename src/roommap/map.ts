@@ -1,4 +1,5 @@
 import { Column } from './columns.js'
+import { RoomIndex } from './rooms.js'
 import { detach } from './rows.js'
 import { NO_STRING, StringPacker, type PackedStrings } from './strings.js'
 import { prepareTarget, targetHost, type RoomMapTarget } from './target.js'
@@ -67,7 +68,7 @@ const NO_TEXT = { name: undefined, note: undefined }
  * kind only: nothing else of it is ever shown.
  */
 export class RoomMapBuilder {
-  private readonly rooms = new Map<string, number>()
+  private readonly rooms = new RoomIndex()
   private readonly kinds = new Column(size => new Uint8Array(size))
   private readonly names = new Column(size => new Uint32Array(size))
   private readonly notes = new Column(size => new Uint32Array(size))
@@ -167,11 +168,11 @@ function rowReader ({ kinds, names, notes, targets, strings }: Rows): (row: numb
   }
 }
 
-function summarize (rooms: ReadonlyMap<string, number>, { kinds, targets, strings }: Rows, otherRooms: RoomMapEntry, newRooms: RoomMapEntry): RoomMapSummary {
+function summarize (rooms: RoomIndex, { kinds, targets, strings }: Rows, otherRooms: RoomMapEntry, newRooms: RoomMapEntry): RoomMapSummary {
   const counts = { pcwp: 0, retired: 0, moved: 0 }
   const hostOfTarget = new Map<number, string>()
   const hosts = new Map<string, number>()
-  for (const row of rooms.values()) {
+  for (const row of rooms.rows()) {
     const kind = kinds[row] as typeof PCWP | typeof RETIRED | typeof MOVED
     counts[KINDS[kind]]++
     if (kind !== MOVED) continue

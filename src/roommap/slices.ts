@@ -9,7 +9,8 @@ const STEPS_PER_CHECK = 64
  * Cuts a long computation into slices of about {@link SLICE_MS}, so that a
  * map read while the service runs (a reload) leaves the event loop free to
  * serve requests between slices instead of holding them for the whole read:
- * `if (slicer.due()) await slicer.pause()` at each step.
+ * `if (slicer.due()) await slicer.pause()` at each step, a step being a
+ * row or other work of a few microseconds.
  */
 export class Slicer {
   private steps = 0

@@ -1,11 +1,37 @@
+import { isUtf8 } from 'node:buffer'
 import type { RoomMapProblem } from './errors.js'
+import type { Slicer } from './slices.js'
 
 const BOM = '\uFEFF'
 const BOM_BYTES = Buffer.from(BOM)
+// Checked in blocks of about a row's cost or a few, so that a slice holds many.
+const UTF8_BLOCK = 16 * 1024
+const MAX_CONTINUATION_BYTES = 3
 
 /** The bytes without the one byte order mark a UTF-8 file may start with. */
 export function stripBom (bytes: Buffer): Buffer {
   return bytes.subarray(0, BOM_BYTES.length).equals(BOM_BYTES) ? bytes.subarray(BOM_BYTES.length) : bytes
+}
+
+/**
+ * Whether the bytes are UTF-8, checked a block at a time in the slicer's
+ * slices. A block ends before a byte that starts a character, so that no
+ * character is split: valid text splits into valid blocks, and a stray
+ * continuation byte makes the block it starts invalid.
+ */
+export async function isUtf8Text (bytes: Buffer, slicer: Slicer): Promise<boolean> {
+  for (let start = 0; start < bytes.length;) {
+    let end = Math.min(start + UTF8_BLOCK, bytes.length)
+    for (let back = 0; back < MAX_CONTINUATION_BYTES && end < bytes.length && isContinuation(bytes[end] as number); back++) end--
+    if (!isUtf8(bytes.subarray(start, end))) return false
+    start = end
+    if (slicer.due()) await slicer.pause()
+  }
+  return true
+}
+
+function isContinuation (byte: number): boolean {
+  return (byte & 0xc0) === 0x80
 }
 
 /**

@@ -49,3 +49,22 @@ t.test('bytes that are not UTF-8 are refused whole', async t => {
   t.same(await problemsOf(Buffer.from([...bytes(`room,target\n${A},pcwp,`), 0xc3, 0x28])), ['undefined: not UTF-8 text; save the file as UTF-8'])
   t.same(await problemsOf(Buffer.from([0xef, 0xbb, 0xbf, ...bytes(`room,target\n${A},pcwp\n`), 0xef, 0xbb, 0xbf])), ['3: contains a byte order mark (U+FEFF) after the start of the file; remove it'])
 })
+
+t.test('UTF-8 is checked in blocks that split no character', async t => {
+  const BLOCK = 16 * 1024
+  const header = bytes('room,target,name\n')
+  const row = bytes(`${A},pcwp,`)
+  /** A map whose bytes `middle` start `offset` bytes before the end of the first block. */
+  const straddling = (middle: number[], offset: number): Buffer => {
+    const blank = bytes('\n'.repeat(BLOCK - offset - header.length - row.length))
+    return Buffer.concat([header, blank, row, Buffer.from(middle), bytes('\n')])
+  }
+  const emoji = [...bytes('😀')]
+  for (let offset = 1; offset <= 4; offset++) {
+    const input = straddling([...emoji, ...emoji], offset)
+    t.equal(input.indexOf(Buffer.from(emoji)), BLOCK - offset)
+    t.same(await problemsOf(input), [], `a character ${offset} bytes before the block's end`)
+  }
+  t.same(await problemsOf(straddling([0x61, 0x80, 0x80, 0x80, 0x80, 0x80], 2)), ['undefined: not UTF-8 text; save the file as UTF-8'], 'stray continuation bytes across the boundary')
+  t.same(await problemsOf(straddling([0xf0, 0x9f, 0x61], 2)), ['undefined: not UTF-8 text; save the file as UTF-8'], 'a character cut short at the boundary')
+})
