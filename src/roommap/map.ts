@@ -144,16 +144,11 @@ type MovedEntry = Extract<RoomMapEntry, { kind: 'moved' }>
 /**
  * Reads a row as an entry: the shared entries for `pcwp` and for retired
  * rows without text, else a fresh entry, short-lived as the request that
- * asked. A target is prepared once, when a room moved there is first read,
- * and then shared by every room moved there.
+ * asked. A moved row's target is prepared anew on each read: preparing is a
+ * split around the placeholders, about as cheap as a cache lookup, and a
+ * cache would grow with every target ever asked for.
  */
 function rowReader ({ kinds, names, notes, targets, strings }: Rows): (row: number) => RoomMapEntry {
-  const prepared = new Map<number, RoomMapTarget>()
-  const targetOf = (number: number): RoomMapTarget => {
-    let target = prepared.get(number)
-    if (target === undefined) prepared.set(number, target = prepareTarget(strings.get(number)))
-    return target
-  }
   return row => {
     const kind = kinds[row]
     if (kind === PCWP) return PROTOCOL_ENTRY
@@ -161,7 +156,7 @@ function rowReader ({ kinds, names, notes, targets, strings }: Rows): (row: numb
     const note = notes[row] as number
     if (kind === RETIRED && name === NO_STRING && note === NO_STRING) return RETIRED_ENTRY
     // Only the keys a row has are set: JSON shows no nulls.
-    const entry: Writable<RetiredEntry | MovedEntry> = kind === MOVED ? { kind: 'moved', target: targetOf(targets[row] as number) } : { kind: 'retired' }
+    const entry: Writable<RetiredEntry | MovedEntry> = kind === MOVED ? { kind: 'moved', target: prepareTarget(strings.get(targets[row] as number)) } : { kind: 'retired' }
     if (name !== NO_STRING) entry.name = strings.get(name)
     if (note !== NO_STRING) entry.note = strings.get(note)
     return entry

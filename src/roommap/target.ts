@@ -10,8 +10,6 @@ export type Placeholder = 'id' | 'lang'
 export interface RoomMapTarget {
   /** The URL as the map writes it, placeholders included. */
   readonly template: string
-  /** Its host (and port, when one is written), lowercase: for summaries. */
-  readonly host: string
   /** The template's text between placeholders: one more than `slots`. */
   readonly pieces: readonly string[]
   readonly slots: readonly Placeholder[]
@@ -78,12 +76,11 @@ export function targetHost (template: string): string {
 
 /** A target {@link checkTarget} took, split around its placeholders. */
 export function prepareTarget (template: string): RoomMapTarget {
-  const host = targetHost(template)
   const parts = template.split(SPLIT_AT_PLACEHOLDERS)
-  if (parts.length === 1) return { template, host, pieces: [template], slots: NO_SLOTS }
+  if (parts.length === 1) return { template, pieces: [template], slots: NO_SLOTS }
   const pieces = parts.filter((_, i) => i % 2 === 0)
   const slots = parts.filter((_, i) => i % 2 === 1) as Placeholder[]
-  return { template, host, pieces, slots }
+  return { template, pieces, slots }
 }
 
 /** The target with `{id}` and `{lang}` replaced by their percent-encoded values. */
