@@ -1,12 +1,12 @@
 import type { RoomMapProblem } from './errors.js'
 import { ROW_FIELDS, trimBlanks, type RawRow, type RowField } from './rows.js'
+import type { Slicer } from './slices.js'
 
 /** A physical line longer than this is refused: no map row needs more. */
 export const MAX_LINE_LENGTH = 8192
 
-const QUOTE = 0x22
-const COMMA = 0x2c
-const SEMICOLON = 0x3b
+const LF = 0x0a
+const CR = 0x0d
 const BLANK_LINE = /^[ \t]*$/
 
 // Where the scanner is within a field (RFC 4180 section 2).
@@ -28,12 +28,15 @@ interface CsvRecord {
  * the header row. Lines end in LF or CRLF; quoted fields may hold the
  * delimiter, line breaks and doubled quotes; blank lines are skipped.
  * Each good row is handed to `onRow` as it is read; every problem is
- * collected, and rows with one are left out.
+ * collected, and rows with one are left out. The bytes are UTF-8, decoded
+ * a line at a time: the file is never held as one string. Lines are read in
+ * slices ({@link Slicer}), `onRow` included, so that the event loop turns
+ * while a large map is read.
  */
-export function readCsvRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): void {
+export async function readCsvRows (bytes: Buffer, onRow: (row: RawRow) => void, problems: RoomMapProblem[], slicer: Slicer): Promise<void> {
   let headerSeen = false
   let layout: { readonly columns: Map<RowField, number>, readonly width: number } | undefined
-  const records = scanRecords(text, problems, record => {
+  const records = await scanRecords(bytes, problems, slicer, record => {
     if (!headerSeen) {
       headerSeen = true
       const columns = record === null ? undefined : headerColumns(record, problems)
@@ -75,16 +78,15 @@ function headerColumns (header: CsvRecord, problems: RoomMapProblem[]): Map<RowF
 }
 
 /**
- * Splits the text into records in one pass over its characters, handing
- * each to `onRecord`, or null for a record with a problem (reported). A line
- * too long is skipped unread, and the record it belongs to has a problem.
+ * Splits the bytes into records in one pass over their lines, handing each
+ * to `onRecord`, or null for a record with a problem (reported). A line too
+ * long is skipped undecoded, and the record it belongs to has a problem.
  * Returns how many records there were.
  */
-function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (record: CsvRecord | null) => void): number {
-  let delimiter: number | undefined
+async function scanRecords (bytes: Buffer, problems: RoomMapProblem[], slicer: Slicer, onRecord: (record: CsvRecord | null) => void): Promise<number> {
+  let delimiter: string | undefined
   let fields: string[] = []
   let field = ''
-  let chunk = 0
   let state: ScanState = FIELD_START
   let recordLine = 0
   let failed = false
@@ -102,13 +104,15 @@ function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (recor
     failed = false
   }
 
-  for (let lineStart = 0; lineStart < text.length;) {
+  for (let lineStart = 0; lineStart < bytes.length;) {
+    if (slicer.due()) await slicer.pause()
     line++
-    const newline = text.indexOf('\n', lineStart)
-    const lineEnd = newline < 0 ? text.length : newline
-    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd
+    const newline = bytes.indexOf(LF, lineStart)
+    const lineEnd = newline < 0 ? bytes.length : newline
+    const contentEnd = lineEnd > lineStart && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd
     const next = lineEnd + 1
-    if (contentEnd - lineStart > MAX_LINE_LENGTH) {
+    const text = lineText(bytes, lineStart, contentEnd)
+    if (text === undefined) {
       problems.push({ line, message: `the line is longer than ${MAX_LINE_LENGTH} characters` })
       failed = true
       state = FIELD_START
@@ -117,52 +121,68 @@ function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (recor
       continue
     }
     if (state !== QUOTED) {
-      if (BLANK_LINE.test(text.slice(lineStart, contentEnd))) {
+      if (BLANK_LINE.test(text)) {
         lineStart = next
         continue
       }
       recordLine = line
-      delimiter ??= detectDelimiter(text, lineStart, contentEnd)
-      chunk = lineStart
+      delimiter ??= detectDelimiter(text)
     }
-    for (let i = lineStart; i < contentEnd; i++) {
-      const code = text.charCodeAt(i)
+    // Set by the first record's first line, before any field is read.
+    const separator = delimiter as string
+    const end = text.length
+    // The next quote at or after i (end when none): found once, not once per field.
+    let quoteAt = -1
+    const nextQuote = (from: number): number => {
+      if (quoteAt < from) quoteAt = text.indexOf('"', from)
+      if (quoteAt < 0) quoteAt = end
+      return quoteAt
+    }
+    let chunk = 0
+    // Fields are cut with indexOf jumps: only a quote and what follows it are looked at one by one.
+    for (let i = 0; i < end;) {
       if (state === QUOTED) {
-        if (code === QUOTE) {
-          field += text.slice(chunk, i)
-          state = AFTER_QUOTE
-        }
-      } else if (code === delimiter) {
-        fields.push(state === AFTER_QUOTE ? field : text.slice(chunk, i))
+        const quote = nextQuote(i)
+        if (quote === end) break
+        field += text.slice(chunk, quote)
+        state = AFTER_QUOTE
+        i = quote + 1
+      } else if (state === UNQUOTED) {
+        const next = text.indexOf(separator, i)
+        if (nextQuote(i) < (next < 0 ? end : next)) fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
+        if (next < 0) break
+        fields.push(text.slice(chunk, next))
         state = FIELD_START
-        chunk = i + 1
-      } else if (state === FIELD_START) {
-        if (code === QUOTE) {
-          field = ''
+        chunk = i = next + 1
+      } else {
+        const char = text.charAt(i)
+        if (char === '"') {
+          if (state === AFTER_QUOTE) {
+            // A doubled quote inside a quoted field stands for one quote.
+            field += '"'
+          } else {
+            field = ''
+          }
           chunk = i + 1
           state = QUOTED
+        } else if (char === separator) {
+          fields.push(state === AFTER_QUOTE ? field : '')
+          state = FIELD_START
+          chunk = i + 1
+        } else if (state === AFTER_QUOTE) {
+          fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
         } else {
           state = UNQUOTED
+          continue
         }
-      } else if (state === AFTER_QUOTE) {
-        if (code === QUOTE) {
-          // A doubled quote inside a quoted field stands for one quote.
-          field += '"'
-          chunk = i + 1
-          state = QUOTED
-        } else {
-          fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
-        }
-      } else if (code === QUOTE) {
-        fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
+        i++
       }
     }
     if (state === QUOTED) {
       // The quoted field goes on: its line break is part of the value.
-      field += text.slice(chunk, contentEnd) + '\n'
-      chunk = next
+      field += text.slice(chunk) + '\n'
     } else {
-      fields.push(state === AFTER_QUOTE ? field : text.slice(chunk, contentEnd))
+      fields.push(state === AFTER_QUOTE ? field : text.slice(chunk))
       state = FIELD_START
       endRecord()
     }
@@ -175,14 +195,22 @@ function scanRecords (text: string, problems: RoomMapProblem[], onRecord: (recor
   return records
 }
 
+/** A line's text, or undefined when it is longer than {@link MAX_LINE_LENGTH} UTF-16 code units. */
+function lineText (bytes: Buffer, start: number, end: number): string | undefined {
+  // A code unit takes at most 3 bytes in UTF-8: a longer line need not be decoded to be refused.
+  if (end - start > MAX_LINE_LENGTH * 3) return undefined
+  const text = bytes.toString('utf8', start, end)
+  return text.length > MAX_LINE_LENGTH ? undefined : text
+}
+
 // RFC 4180 fixes the comma; a spreadsheet in a locale with a decimal comma
 // writes semicolons. The header row says which: its first unquoted one.
-function detectDelimiter (text: string, start: number, end: number): number {
+function detectDelimiter (text: string): string {
   let quoted = false
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i)
-    if (code === QUOTE) quoted = !quoted
-    else if (!quoted && (code === COMMA || code === SEMICOLON)) return code
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charAt(i)
+    if (char === '"') quoted = !quoted
+    else if (!quoted && (char === ',' || char === ';')) return char
   }
-  return COMMA
+  return ','
 }

@@ -1,14 +1,18 @@
 import type { RoomMapProblem } from './errors.js'
 import { ROW_FIELDS, type RawRow } from './rows.js'
+import type { Slicer } from './slices.js'
 
 const EXPECTED_FILE = 'expected a JSON array of objects {"room": …, "target": …, "name": …, "note": …}'
 
 /**
  * Reads a room map in JSON: an array of objects whose `room`, `target` and
  * optional `name` and `note` are strings; other keys are ignored. Only own
- * properties are read, so a `__proto__` key is just an ignored key.
+ * properties are read, so a `__proto__` key is just an ignored key. The
+ * rows are read in slices ({@link Slicer}), `onRow` included; the text is
+ * parsed in one JSON.parse call, which holds the event loop for as long as
+ * it takes: CSV suits large maps, JSON smaller ones.
  */
-export function readJsonRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[]): void {
+export async function readJsonRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[], slicer: Slicer): Promise<void> {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -21,10 +25,13 @@ export function readJsonRows (text: string, onRow: (row: RawRow) => void, proble
     problems.push({ message: EXPECTED_FILE })
     return
   }
-  parsed.forEach((entry: unknown, index) => {
+  const entries: readonly unknown[] = parsed
+  for (let index = 0; index < entries.length; index++) {
+    if (slicer.due()) await slicer.pause()
+    const entry = entries[index]
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       problems.push({ index, message: `expected an object {"room": …, "target": …}, found ${describe(entry)}` })
-      return
+      continue
     }
     const values = new Map<string, string | undefined>()
     for (const name of ROW_FIELDS) {
@@ -35,7 +42,7 @@ export function readJsonRows (text: string, onRow: (row: RawRow) => void, proble
     if (values.size === ROW_FIELDS.length) {
       onRow({ where: { index }, room: values.get('room'), target: values.get('target'), name: values.get('name'), note: values.get('note') })
     }
-  })
+  }
 }
 
 function describe (value: unknown): string {

@@ -49,7 +49,17 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
       if (stats.size > MAX_ROOM_MAP_BYTES) {
         throw new RoomMapError([{ message: `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
       }
-      bytes = await handle.readFile()
+      // One buffer of the file's size, read into directly: readFile would
+      // gather chunks and copy them together, holding the file twice.
+      bytes = Buffer.allocUnsafeSlow(stats.size)
+      let read = 0
+      let last: number
+      do {
+        last = (await handle.read(bytes, read, bytes.length - read, read)).bytesRead
+        read += last
+      } while (last > 0 && read < bytes.length)
+      // A file cut short meanwhile is read as far as it goes; its changed identity has it read again.
+      bytes = bytes.subarray(0, read)
     } finally {
       await handle.close()
     }
@@ -58,15 +68,8 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
     const code = String((error as NodeJS.ErrnoException).code)
     throw new RoomMapError([{ message: `cannot read the file: ${REASONS.get(code) ?? code}` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
   }
-  let text: string
   try {
-    // The BOM is kept for the parser, which strips one at the start only.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-  } catch {
-    throw new RoomMapError([{ message: 'not UTF-8 text; save the file as UTF-8' }], 'PCWP_ROOM_MAP_INVALID', path)
-  }
-  try {
-    return { map: parseRoomMap(text, format, options), identity }
+    return { map: await parseRoomMap(bytes, format, options), identity }
   } catch (error) {
     // parseRoomMap throws nothing but RoomMapError; say which file.
     throw new RoomMapError((error as RoomMapError).problems, 'PCWP_ROOM_MAP_INVALID', path)

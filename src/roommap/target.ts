@@ -1,18 +1,15 @@
 import { ABSOLUTE_HTTP_URL, URL_CHARACTERS } from '../pcwp/base-url.js'
-import { detach } from './rows.js'
 
 /** The values a moved room's URL may carry, written `{id}` and `{lang}`. */
 export type Placeholder = 'id' | 'lang'
 
 /**
- * A moved room's new home, validated and split around its placeholders at
- * load time so that filling it is a few concatenations.
+ * A moved room's new home, validated at load time and split around its
+ * placeholders so that filling it is a few concatenations.
  */
 export interface RoomMapTarget {
   /** The URL as the map writes it, placeholders included. */
   readonly template: string
-  /** Its host (and port, when one is written), lowercase: for summaries. */
-  readonly host: string
   /** The template's text between placeholders: one more than `slots`. */
   readonly pieces: readonly string[]
   readonly slots: readonly Placeholder[]
@@ -23,9 +20,6 @@ export interface TargetOptions {
   readonly allowHttp: boolean
 }
 
-/** A validated value, or what is wrong with it (safe to show: never the input). */
-export type Checked<T> = { readonly value: T } | { readonly problem: string }
-
 // A Location header longer than this is refused by some proxies and browsers.
 export const MAX_TARGET_LENGTH = 2048
 const PLACEHOLDERS = /\{(id|lang)\}/g
@@ -35,44 +29,58 @@ const HOST_END = /[/?#]/
 const NO_SLOTS: readonly Placeholder[] = Object.freeze([])
 
 /**
- * Validates a moved room's target: an absolute `https://` URL (`http://` only
+ * Checks a moved room's target: an absolute `https://` URL (`http://` only
  * when allowed), without credentials, of RFC 3986 characters, at most
  * {@link MAX_TARGET_LENGTH} characters, with `{id}` and `{lang}` only in its
  * path and query. Anything a browser would read otherwise (`//host`,
  * `javascript:`, `https:host`, a backslash, a space) is refused rather than
- * normalised, so that the URL redirected to is the URL written.
+ * normalised, so that the URL redirected to is the URL written. Returns
+ * what is wrong (safe to show: never the input), or undefined for a target
+ * {@link prepareTarget} takes.
  */
-export function parseTarget (value: string, options: TargetOptions): Checked<RoomMapTarget> {
+export function checkTarget (value: string, options: TargetOptions): string | undefined {
   const expected = options.allowHttp ? 'an absolute https:// or http:// URL' : 'an absolute https:// URL'
-  if (value.length > MAX_TARGET_LENGTH) return { problem: `too long: at most ${MAX_TARGET_LENGTH} characters; expected ${expected}` }
-  if (value.startsWith('//')) return { problem: `a protocol-relative //host URL is not allowed; expected ${expected}` }
+  if (value.length > MAX_TARGET_LENGTH) return `too long: at most ${MAX_TARGET_LENGTH} characters; expected ${expected}`
+  if (value.startsWith('//')) return `a protocol-relative //host URL is not allowed; expected ${expected}`
   const scheme = SCHEME.exec(value)?.[1]?.toLowerCase()
-  if (scheme === 'http' && !options.allowHttp) return { problem: 'plain http:// is refused; expected an absolute https:// URL, or set PCWP_ALLOW_HTTP=true' }
-  if (scheme !== 'https' && scheme !== 'http') return { problem: `expected pcwp, retired or ${expected}` }
+  if (scheme === 'http' && !options.allowHttp) return 'plain http:// is refused; expected an absolute https:// URL, or set PCWP_ALLOW_HTTP=true'
+  if (scheme !== 'https' && scheme !== 'http') return `expected pcwp, retired or ${expected}`
   const withoutPlaceholders = value.replace(PLACEHOLDERS, '')
-  if (/[{}]/.test(withoutPlaceholders)) return { problem: 'only {id} and {lang} may be written in braces' }
+  if (/[{}]/.test(withoutPlaceholders)) return 'only {id} and {lang} may be written in braces'
   if (!URL_CHARACTERS.test(withoutPlaceholders)) {
-    return { problem: `contains spaces, line breaks, control or non-ASCII characters, or others that must be percent-encoded; expected ${expected}` }
+    return `contains spaces, line breaks, control or non-ASCII characters, or others that must be percent-encoded; expected ${expected}`
   }
-  if (!ABSOLUTE_HTTP_URL.test(value)) return { problem: `the host is missing; expected ${expected}, for example https://teams.example.com/room/{id}` }
+  if (!ABSOLUTE_HTTP_URL.test(value)) return `the host is missing; expected ${expected}, for example https://teams.example.com/room/{id}`
   const afterScheme = value.indexOf('//') + 2
   const hostEnd = value.slice(afterScheme).search(HOST_END)
   const authority = hostEnd < 0 ? value.slice(afterScheme) : value.slice(afterScheme, afterScheme + hostEnd)
-  if (authority.includes('@')) return { problem: `a user name or password is not allowed; expected ${expected} without credentials` }
-  if (authority.includes('{')) return { problem: '{id} and {lang} may appear only in the path and query, not in the host' }
-  if (authority.includes('%')) return { problem: 'write the host plainly, without percent-encoding' }
+  if (authority.includes('@')) return `a user name or password is not allowed; expected ${expected} without credentials`
+  if (authority.includes('{')) return '{id} and {lang} may appear only in the path and query, not in the host'
+  if (authority.includes('%')) return 'write the host plainly, without percent-encoding'
   const hash = value.indexOf('#')
-  if (hash >= 0 && value.includes('{', hash)) return { problem: '{id} and {lang} may appear only in the path and query, not in the fragment' }
+  if (hash >= 0 && value.includes('{', hash)) return '{id} and {lang} may appear only in the path and query, not in the fragment'
   const parsed = URL.parse(withoutPlaceholders)
-  if (parsed === null || parsed.hostname === '') return { problem: `not a valid URL; expected ${expected}` }
-  // Pieces cut from the detached copy keep only that copy alive.
-  const template = detach(value)
+  if (parsed === null || parsed.hostname === '') return `not a valid URL; expected ${expected}`
+  return undefined
+}
+
+/** Whether a target names the room (`{id}`), which the `new` row cannot fill. */
+export function targetNamesRoom (template: string): boolean {
+  return template.includes('{id}')
+}
+
+/** The host (and port) of a target {@link checkTarget} took, lowercase. */
+export function targetHost (template: string): string {
+  return (URL.parse(template.replace(PLACEHOLDERS, '')) as URL).host
+}
+
+/** A target {@link checkTarget} took, split around its placeholders. */
+export function prepareTarget (template: string): RoomMapTarget {
   const parts = template.split(SPLIT_AT_PLACEHOLDERS)
-  if (parts.length === 1) return { value: { template, host: parsed.host, pieces: [template], slots: NO_SLOTS } }
-  // Arrays of exactly their length: `filter` leaves room to grow, in every one of many thousand targets.
-  const pieces = parts.filter((_, i) => i % 2 === 0).slice()
-  const slots = parts.filter((_, i) => i % 2 === 1).slice() as Placeholder[]
-  return { value: { template, host: parsed.host, pieces, slots } }
+  if (parts.length === 1) return { template, pieces: [template], slots: NO_SLOTS }
+  const pieces = parts.filter((_, i) => i % 2 === 0)
+  const slots = parts.filter((_, i) => i % 2 === 1) as Placeholder[]
+  return { template, pieces, slots }
 }
 
 /** The target with `{id}` and `{lang}` replaced by their percent-encoded values. */

@@ -1,19 +1,13 @@
 import { parseRoomLink } from '../pcwp/room-id.js'
+import { Column } from './columns.js'
 import type { RoomMapProblem } from './errors.js'
-import { PROTOCOL_ENTRY, RETIRED_ENTRY, type RoomMapEntry } from './map.js'
-import { detach, trimBlanks, type RawRow, type RowLocation } from './rows.js'
-import { parseTarget, type RoomMapTarget } from './target.js'
+import { RoomMapBuilder, type RoomMap, type RoomMapRow } from './map.js'
+import { trimBlanks, type RawRow, type RowLocation } from './rows.js'
+import { checkTarget, targetNamesRoom } from './target.js'
 
 export interface ValidationOptions {
   /** Accept `http://` targets (PCWP_ALLOW_HTTP). */
   readonly allowHttp: boolean
-}
-
-/** Valid rows, keyed by canonical GUID, and the `*` and `new` rows when present. */
-export interface ValidatedRows {
-  readonly rooms: Map<string, RoomMapEntry>
-  readonly otherRooms: RoomMapEntry | undefined
-  readonly newRooms: RoomMapEntry | undefined
 }
 
 const OTHER_ROOMS = '*'
@@ -24,49 +18,51 @@ const MAX_NOTE_LENGTH = 500
 // C0 and C1 controls, DEL included: a name or note is one line of plain text.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/ // eslint-disable-line no-control-regex
 
-/** Takes rows one by one as they are read; `result` gives the valid ones. */
+/** Takes rows one by one as they are read; `build` makes the map of them all once none had a problem. */
 export interface RowValidator {
   add: (row: RawRow) => void
-  result: () => ValidatedRows
+  build: () => RoomMap
 }
+
+// V8 keeps a string cut from a longer one as a view of it: a room's key is
+// copied through this buffer into a string of its own, so that the map
+// keeps no part of the line it was read from. Keys are canonical GUIDs.
+const KEY_BYTES = Buffer.alloc(36)
+// The form parseRoomLink gives: uppercase 8-4-4-4-12 hex digits.
+const CANONICAL_GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/
 
 /**
  * Validates rows (MS-PCWP 2.2.2 for rooms), reporting every problem into
  * `problems`: `room` is `*`, `new` or a room (duplicates refused after
  * canonicalisation), `target` is `pcwp`, `retired` or a URL
- * ({@link parseTarget}), `name` and `note` are short plain text.
- * Rows moved to the same URL share one prepared target.
+ * ({@link checkTarget}), `name` and `note` are short plain text.
  */
 export function createRowValidator (options: ValidationOptions, problems: RoomMapProblem[]): RowValidator {
-  const rooms = new Map<string, RoomMapEntry>()
-  const firstSeen = new Map<string, RowLocation>()
-  const targets = new Map<string, RoomMapTarget>()
-  let otherRooms: RoomMapEntry | undefined
-  let newRooms: RoomMapEntry | undefined
+  const builder = new RoomMapBuilder()
+  // Where each row of the builder was read (a line or an index), for duplicates.
+  const locations = new Column(size => new Uint32Array(size))
+  const specialRows = new Map<string, number>()
   const report: Report = (where, field, message) => { problems.push({ ...where, field, message }) }
 
   function add (row: RawRow): void {
     const key = roomKey(row, report)
-    const entry = rowEntry(row, key === NEW_ROOMS, options, targets, report)
+    const checked = checkRow(row, key === NEW_ROOMS, options, builder, report)
     if (key === undefined) return
+    const special = key === OTHER_ROOMS || key === NEW_ROOMS
     // A room is taken by its first row even when that row has other problems: both lines are named.
-    const first = firstSeen.get(key)
+    const first = special ? specialRows.get(key) : builder.rowOf(key)
     if (first !== undefined) {
-      report(row.where, 'room', `the same room as ${'line' in first ? `line ${first.line}` : `index ${first.index}`}; a room may have one row only`)
+      report(row.where, 'room', `the same room as ${'line' in row.where ? 'line' : 'index'} ${locations.at(first)}; a room may have one row only`)
       return
     }
-    firstSeen.set(key, row.where)
-    if (entry === undefined) return
-    if (key === OTHER_ROOMS) otherRooms = entry
-    else if (key === NEW_ROOMS) newRooms = entry
-    else rooms.set(key, entry)
+    const number = builder.add(checked, special ? undefined : key)
+    locations.push('line' in row.where ? row.where.line : row.where.index)
+    if (special) specialRows.set(key, number)
   }
 
-  return { add, result: () => ({ rooms, otherRooms, newRooms }) }
+  return { add, build: () => builder.build(specialRows.get(OTHER_ROOMS), specialRows.get(NEW_ROOMS)) }
 }
 
-type RetiredEntry = Extract<RoomMapEntry, { kind: 'retired' }>
-type MovedEntry = Extract<RoomMapEntry, { kind: 'moved' }>
 type Report = (where: RowLocation, field: string, message: string) => void
 
 function roomKey ({ where, room: raw }: RawRow, report: Report): string | undefined {
@@ -78,8 +74,10 @@ function roomKey ({ where, room: raw }: RawRow, report: Report): string | undefi
   if (room === OTHER_ROOMS) return OTHER_ROOMS
   if (room.toLowerCase() === NEW_ROOMS) return NEW_ROOMS
   try {
-    // The canonical GUID is a fresh string (detached from the file's text).
-    return detach(parseRoomLink(room))
+    // Most maps write rooms as canonical GUIDs already: those need no parsing.
+    const guid = CANONICAL_GUID.test(room) ? room : parseRoomLink(room)
+    KEY_BYTES.write(guid, 'latin1')
+    return KEY_BYTES.toString('latin1')
   } catch {
     // parseRoomLink throws nothing but RoomIdError; its message names only room forms.
     report(where, 'room', `not a room; ${EXPECTED_ROOM}`)
@@ -87,42 +85,31 @@ function roomKey ({ where, room: raw }: RawRow, report: Report): string | undefi
   }
 }
 
-function rowEntry (row: RawRow, isNew: boolean, options: ValidationOptions, targets: Map<string, RoomMapTarget>, report: Report): RoomMapEntry | undefined {
+const PCWP_ROW: RoomMapRow = { kind: 'pcwp' }
+
+function checkRow (row: RawRow, isNew: boolean, options: ValidationOptions, builder: RoomMapBuilder, report: Report): RoomMapRow | undefined {
   const { where } = row
   const name = plainText(row.name, MAX_NAME_LENGTH, where, 'name', report)
   const note = plainText(row.note, MAX_NOTE_LENGTH, where, 'note', report)
   const target = trimBlanks(row.target ?? '')
   const keyword = target.length <= 7 ? target.toLowerCase() : ''
-  let moved: RoomMapTarget | undefined
-  if (keyword === 'pcwp') return PROTOCOL_ENTRY
-  if (keyword === 'retired') {
-    if (name === undefined && note === undefined) return RETIRED_ENTRY
-    return withText<RetiredEntry>({ kind: 'retired' }, name, note)
-  }
+  if (keyword === 'pcwp') return PCWP_ROW
+  if (keyword === 'retired') return { kind: 'retired', name, note }
   if (target === '') {
     report(where, 'target', 'required; expected pcwp, retired or an absolute https:// URL')
-  } else {
-    moved = targets.get(target)
-    if (moved === undefined) {
-      const checked = parseTarget(target, options)
-      if ('problem' in checked) report(where, 'target', checked.problem)
-      else targets.set(target, moved = checked.value)
-    }
-    if (moved !== undefined && isNew && moved.slots.includes('id')) {
-      report(where, 'target', 'the new row names no room, so {id} cannot be filled; remove it')
-      moved = undefined
-    }
+    return undefined
   }
-  return moved === undefined ? undefined : withText<MovedEntry>({ kind: 'moved', target: moved }, name, note)
-}
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] }
-
-// Only the keys a row has are set: entries stay small, and JSON shows no nulls.
-function withText<T extends RoomMapEntry & { kind: 'retired' | 'moved' }> (entry: Writable<T>, name: string | undefined, note: string | undefined): T {
-  if (name !== undefined) entry.name = name
-  if (note !== undefined) entry.note = note
-  return entry
+  // A target already taken is not checked again: rows moved to one place repeat it.
+  const problem = builder.hasTarget(target) ? undefined : checkTarget(target, options)
+  if (problem !== undefined) {
+    report(where, 'target', problem)
+    return undefined
+  }
+  if (isNew && targetNamesRoom(target)) {
+    report(where, 'target', 'the new row names no room, so {id} cannot be filled; remove it')
+    return undefined
+  }
+  return { kind: 'moved', name, note, target }
 }
 
 /** Trimmed text, or undefined when empty, absent or reported as a problem. */
@@ -131,6 +118,6 @@ function plainText (raw: string | undefined, max: number, where: RowLocation, fi
   if (text === '') return undefined
   if (text.length > max) report(where, field, `too long: at most ${max} characters`)
   else if (CONTROL.test(text)) report(where, field, 'contains line breaks, tabs or other control characters; write plain text on one line')
-  else return detach(text)
+  else return text
   return undefined
 }

@@ -125,6 +125,30 @@ t.test('a broken edit keeps the last good map; /readyz says why; gauges and coun
   t.equal((await service.inject(`/rooms/${RETIRED}`)).headers.location, 'https://new.example.com/')
 })
 
+t.test('requests are answered while a large map reloads, from the map in force until the new one is complete', async t => {
+  const path = await mapFile(t, MAP)
+  const source = createRoomMapSource({ path, allowHttp: false, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } })
+  await source.load()
+  const service = await createApp({ config: config({ ...STANDARD_ENV, PCWP_ROOM_MAP: path }), roomMap: source })
+  t.teardown(() => service.close())
+  const rows = Array.from({ length: 100_000 }, (_, i) => `61E092C7-89BB-4DC4-A3F5-${i.toString(16).padStart(12, '0')},https://new.example.com/{id}`)
+  await writeFile(path, `room,target\n${RETIRED},https://new.example.com/\n${rows.join('\n')}\n`)
+  const reload = { done: false }
+  const reloading = source.reload().finally(() => { reload.done = true })
+  const during: number[] = []
+  while (!reload.done) {
+    during.push((await service.inject(`/rooms/${RETIRED}`)).statusCode)
+    // inject answers in microtasks alone, which would starve the event loop: a client's next request comes in a later turn.
+    await new Promise(resolve => setImmediate(resolve))
+  }
+  t.equal(await reloading, true)
+  // A parse that held the event loop would leave only the few answered while the file is opened and read.
+  t.ok(during.length > 30, `${during.length} requests answered during the reload`)
+  t.same(new Set(during), new Set([410]), 'by the old map')
+  t.equal((await service.inject(`/rooms/${RETIRED}`)).headers.location, 'https://new.example.com/', 'then by the new one')
+  t.equal(source.state().entries, 100_001)
+})
+
 t.test('the room management application\'s own links on the legacy paths', async t => {
   const env = { ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP), PCWP_LEGACY_PATHS: '/Chat/Old' }
   const service = await app(env)

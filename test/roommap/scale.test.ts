@@ -12,7 +12,7 @@ t.test('a 200,000-row CSV map loads', async t => {
   }
   const text = rows.join('\r\n')
   const started = performance.now()
-  const map = parseRoomMap(text, 'csv', { allowHttp: false })
+  const map = await parseRoomMap(text, 'csv', { allowHttp: false })
   t.comment(`200,000 rows parsed and validated in ${(performance.now() - started).toFixed(0)} ms`)
   t.equal(map.size, 200_000)
   t.same(map.summary(), {
@@ -27,7 +27,7 @@ t.test('a 200,000-row CSV map loads', async t => {
 
 t.test('the example map parses', async t => {
   const text = readFileSync(new URL('../../deploy/room-map.example.csv', import.meta.url), 'utf8')
-  const map = parseRoomMap(text, 'csv', { allowHttp: false })
+  const map = await parseRoomMap(text, 'csv', { allowHttp: false })
   t.equal(map.size, 5)
   t.same(map.summary(), {
     entries: 5, moved: 3, retired: 1, pcwp: 1,
