@@ -1,9 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, resolve } from 'node:path'
 import t from 'tap'
 import { CONFIG_VARIABLES, ConfigError, DEMO_BASE_PATH, SERVICE_ROUTE_PREFIXES, loadConfig } from '../src/config.js'
 import { DEFAULT_LANGUAGES } from '../src/negotiate/language.js'
+import { hostileLines, SKIP_WITHOUT_CORPUS } from './fixtures/hostile-corpus.js'
 
 const BASES = {
   PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/PersistentChat/RM/',
@@ -488,28 +487,10 @@ t.test('unknown PCWP_ variables are warned about, printably', async t => {
   }
 })
 
-// The hostile corpus lives beside the project (../shared/corpus/hostile from the checkout, or from a parent of it).
-function findCorpus (): string | undefined {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'corpus', 'hostile')
-    if (existsSync(candidate)) return candidate
-  }
-  return undefined
-}
-
-const corpus = findCorpus()
-t.test('hostile values: every variable is accepted or refused with a ConfigError, in printable one-line messages', {
-  skip: corpus === undefined ? 'the hostile corpus (../shared/corpus/hostile) is absent' : false
-}, async t => {
-  if (corpus === undefined) return
+t.test('hostile values: every variable is accepted or refused with a ConfigError, in printable one-line messages', { skip: SKIP_WITHOUT_CORPUS }, async t => {
   const payloads = new Set<string>(['\r\n', 'a\r\nb', '\u0000', 'https://x.example/\u0000', 'x'.repeat(1 << 20), '/a'.repeat(50_000),
     `${'en-US,'.repeat(20_000)}x`, `${'en-US,'.repeat(999)}x`, `${'x,'.repeat(20_000)}x`, '\ud800', '\u202e\u2066', '%0d%0aX: y', 'https://a\r\n.example', '/rm\r\n'])
-  for (const file of readdirSync(corpus).filter(name => name.endsWith('.txt'))) {
-    const lines = readFileSync(join(corpus, file), 'utf8').split('\n').filter(line => line !== '')
-    // seclists_Unicode.txt is one line per code point: every unprintable one and a sample of the rest keep this test fast.
-    const sampled = file === 'seclists_Unicode.txt' ? lines.filter((line, i) => i % 128 === 0 || UNPRINTABLE.test(line)) : lines
-    for (const line of sampled) payloads.add(line)
-  }
+  for (const line of hostileLines()) payloads.add(line)
   // Every variable gets the payload at once (each is read on its own), and again behind a valid start, to reach past the first check.
   const prefixes: Record<string, string> = {
     PCWP_BASE_URL_INTERNAL: 'https://x.example/', PCWP_BASE_URL_EXTERNAL: 'http://x.example/', PCWP_SERVERINFO_URL: 'file:///',

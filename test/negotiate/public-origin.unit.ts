@@ -62,8 +62,7 @@ t.test('hostile values through every input: relative links, or an origin that is
     '"><script>alert(1)</script>', "a.example'onmouseover='x", 'a.example/../evil', '//evil.example', 'ｅｖｉｌ.example', 'evil。example',
     'a.example\u0000', 'a.example\u2028', 'а.example', '[::1]:80@evil', '1.1.1.1:80/', 'localhost:+80', 'localhost:8_0', 'https, http'
   ]
-  const corpus = hostileLines()
-  const values = [...generated, ...corpus.filter((_, i) => i % 20 === 0)]
+  const values = [...generated, ...hostileLines()]
   t.ok(values.length > 2000 || HOSTILE_CORPUS === undefined, `${values.length} values`)
   const unsafe: string[] = []
   const results: string[] = []

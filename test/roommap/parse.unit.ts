@@ -1,16 +1,15 @@
 // The room map's parsing and validation (DESIGN "Room map"; MS-PCWP 2.2.2 for rooms).
-import { existsSync, readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import {
   fillTarget, formatProblems, parseRoomMap, PROTOCOL_ENTRY, RETIRED_ENTRY, RoomMapError,
   type RoomMap, type RoomMapEntry, type RoomMapFormat, type RoomMapProblem
 } from '../../src/roommap/index.js'
+import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.js'
 
 const A = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 const B = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'
 const C = '0B5C1A77-2D3E-4F60-8A9B-C0D1E2F3A4B5'
 const D = '9D8E7F60-5A4B-4C3D-9E2F-1A0B9C8D7E6F'
-const CORPUS = '/work/shared/corpus/hostile'
 
 const csv = async (text: string, allowHttp = false): Promise<RoomMap> => await parseRoomMap(text, 'csv', { allowHttp })
 
@@ -333,13 +332,13 @@ t.test('RoomMapError and formatProblems', async t => {
   t.equal(formatProblems(problems, 3), 'line 3, room: m1\nindex 2: m2\nm3')
 })
 
-t.test('every target the redirect corpora get accepted is https with a host and no credentials', { skip: existsSync(CORPUS) ? false : `the hostile corpus is absent (${CORPUS})` }, async t => {
+t.test('every target the redirect corpora get accepted is https with a host and no credentials', { skip: SKIP_WITHOUT_CORPUS }, async t => {
   const files = ['patt_open-redirect-payloads.txt', 'fuzzdb_redirect-urls-template.txt', 'fuzzdb_redirect-injection-template.txt',
     'patt_open-redirect-wordlist.txt', 'patt_openredirects.txt', 'fuzzdb_xss-uri.txt', 'patt_crlfinjection.txt', 'fuzzdb_crlf-injection.txt']
   let accepted = 0
   let lines = 0
-  for (const file of files.filter(name => existsSync(`${CORPUS}/${name}`))) {
-    for (const line of readFileSync(`${CORPUS}/${file}`, 'utf8').split('\n')) {
+  for (const file of files) {
+    for (const line of hostileLines(file)) {
       for (const target of [line, line.trim(), `https://${line.replace(/^[a-z]*:?\/*/i, '')}`]) {
         lines++
         let map: RoomMap
