@@ -85,7 +85,7 @@ function roomKey ({ where, room: raw }: RawRow, report: Report): string | undefi
   }
 }
 
-const PCWP_ROW: RoomMapRow = { kind: 'pcwp' }
+const PROTOCOL_ROW: RoomMapRow = { kind: 'pcwp' }
 
 function checkRow (row: RawRow, isNew: boolean, options: ValidationOptions, builder: RoomMapBuilder, report: Report): RoomMapRow | undefined {
   const { where } = row
@@ -93,7 +93,7 @@ function checkRow (row: RawRow, isNew: boolean, options: ValidationOptions, buil
   const note = plainText(row.note, MAX_NOTE_LENGTH, where, 'note', report)
   const target = trimBlanks(row.target ?? '')
   const keyword = target.length <= 7 ? target.toLowerCase() : ''
-  if (keyword === 'pcwp') return PCWP_ROW
+  if (keyword === 'pcwp') return PROTOCOL_ROW
   if (keyword === 'retired') return { kind: 'retired', name, note }
   if (target === '') {
     report(where, 'target', 'required; expected pcwp, retired or an absolute https:// URL')
