@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.tap/', 'node_modules/', '.test-build-*/', '.bundle-test-*/'] },
+  { ignores: ['dist/', 'coverage/', '.tap/', 'node_modules/', '.bundle-test-*/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,

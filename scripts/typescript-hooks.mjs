@@ -11,12 +11,8 @@ import { transform } from 'esbuild'
 
 const tsconfigRaw = JSON.parse(await readFile(new URL('../tsconfig.json', import.meta.url), 'utf8'))
 
-/**
- * The JavaScript for one TypeScript file, with its inline source map. Also
- * used by the tests that compile the sources for a process, so that both
- * ways of running a module give V8 the same code to cover.
- */
-export async function transpile (file) {
+/** The JavaScript for one TypeScript file, with its inline source map. */
+async function transpile (file) {
   const { code } = await transform(await readFile(file, 'utf8'), {
     loader: 'ts',
     format: 'esm',

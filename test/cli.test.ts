@@ -3,12 +3,12 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Readable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { runCli, EXIT_DATA, EXIT_USAGE } from '../src/commands.js'
 import { EXIT_CONFIG } from '../src/serve.js'
 import { VERSION } from '../src/package-files.js'
-import { compiledSources } from './fixtures/compiled.js'
 import { listeningPort } from './fixtures/service.js'
 import { serve, startUpstream, xccosReply } from './fixtures/upstream.js'
 
@@ -189,9 +189,9 @@ t.test('check: bad configuration gives the service\'s messages and exit 78', asy
 })
 
 t.test('the installed command runs serve and stops on SIGTERM', async t => {
-  // The compiled command, as npm installs it (tap's coverage hooks come with NODE_OPTIONS).
-  const entry = join(await compiledSources(), 'cli.js')
-  const child = spawn(process.execPath, ['--enable-source-maps', entry, 'serve'], {
+  // process.execArgv carries the TypeScript hooks and tap's coverage hooks.
+  const entry = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+  const child = spawn(process.execPath, [...process.execArgv, entry, 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/' },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -199,9 +199,9 @@ t.test('the installed command runs serve and stops on SIGTERM', async t => {
   await listeningPort(child, 'pcwp-links serve')
   child.kill('SIGTERM')
   t.equal(await exited, 0)
-  const usage = spawn(process.execPath, ['--enable-source-maps', entry, 'url', '--lang', 'en-US'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const usage = spawn(process.execPath, [...process.execArgv, entry, 'url', '--lang', 'en-US'], { stdio: ['ignore', 'ignore', 'pipe'] })
   t.equal(await new Promise(resolve => usage.once('exit', resolve)), EXIT_USAGE, 'exit codes reach the shell')
-  const printed = spawn(process.execPath, ['--enable-source-maps', entry, '--version'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const printed = spawn(process.execPath, [...process.execArgv, entry, '--version'], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   printed.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
   t.equal(await new Promise(resolve => printed.once('exit', resolve)), 0)

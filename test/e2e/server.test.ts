@@ -8,7 +8,7 @@ import t from 'tap'
 import { EXIT_CONFIG, EXIT_START_FAILED } from '../../src/serve.js'
 import { waitFor } from '../fixtures/wait.js'
 import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from '../fixtures/app.js'
-import { get, runServiceToExit, startService, TYPESCRIPT_HOOKS } from '../fixtures/service.js'
+import { get, runServiceToExit, startService } from '../fixtures/service.js'
 import { hang, serve, startUpstream, xccosReply } from '../fixtures/upstream.js'
 
 // Each subtest runs its own service on its own port, so they may run side by side:
@@ -161,7 +161,7 @@ t.test('start-up failures are seen: a fatal JSON line on stdout and a plain line
 
 t.test('a crash after start is seen the same way: a fatal line and a plain line, exit 1', async t => {
   const preload = fileURLToPath(new URL('../fixtures/crash-after-listening.ts', import.meta.url))
-  const exited = await runServiceToExit({ ...ENV, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' }, undefined, ['--import', TYPESCRIPT_HOOKS, '--import', preload])
+  const exited = await runServiceToExit({ ...ENV, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' }, undefined, ['--import', preload])
   t.equal(exited.code, EXIT_START_FAILED)
   t.equal(exited.stderr, 'pcwp-links: crashed: a deliberate crash for the test\n')
   t.ok(exited.stdout.split('\n').some(line => line.includes('"level":60') && line.includes('crashed: a deliberate crash for the test')), 'the JSON fatal line')
