@@ -28,15 +28,16 @@ interface CsvRecord {
  * the header row. Lines end in LF or CRLF; quoted fields may hold the
  * delimiter, line breaks and doubled quotes; blank lines are skipped.
  * Each good row is handed to `onRow` as it is read; every problem is
- * collected, and rows with one are left out. The bytes are UTF-8, decoded
- * a line at a time: the file is never held as one string. Lines are read in
+ * collected, and rows with one are left out. The bytes are UTF-8, in
+ * blocks that end at a line's end, decoded a line at a time: the file is
+ * never held as one string. Lines are read in
  * slices ({@link Slicer}), `onRow` included, so that the event loop turns
  * while a large map is read.
  */
-export async function readCsvRows (bytes: Buffer, onRow: (row: RawRow) => void, problems: RoomMapProblem[], slicer: Slicer): Promise<void> {
+export async function readCsvRows (blocks: AsyncIterable<Buffer>, onRow: (row: RawRow) => void, problems: RoomMapProblem[], slicer: Slicer): Promise<void> {
   let headerSeen = false
   let layout: { readonly columns: Map<RowField, number>, readonly width: number } | undefined
-  const records = await scanRecords(bytes, problems, slicer, record => {
+  const records = await scanRecords(blocks, problems, slicer, record => {
     if (!headerSeen) {
       headerSeen = true
       const columns = record === null ? undefined : headerColumns(record, problems)
@@ -78,12 +79,12 @@ function headerColumns (header: CsvRecord, problems: RoomMapProblem[]): Map<RowF
 }
 
 /**
- * Splits the bytes into records in one pass over their lines, handing each
+ * Splits the blocks into records in one pass over their lines, handing each
  * to `onRecord`, or null for a record with a problem (reported). A line too
  * long is skipped undecoded, and the record it belongs to has a problem.
  * Returns how many records there were.
  */
-async function scanRecords (bytes: Buffer, problems: RoomMapProblem[], slicer: Slicer, onRecord: (record: CsvRecord | null) => void): Promise<number> {
+async function scanRecords (blocks: AsyncIterable<Buffer>, problems: RoomMapProblem[], slicer: Slicer, onRecord: (record: CsvRecord | null) => void): Promise<number> {
   let delimiter: string | undefined
   let fields: string[] = []
   let field = ''
@@ -104,89 +105,91 @@ async function scanRecords (bytes: Buffer, problems: RoomMapProblem[], slicer: S
     failed = false
   }
 
-  for (let lineStart = 0; lineStart < bytes.length;) {
-    if (slicer.due()) await slicer.pause()
-    line++
-    const newline = bytes.indexOf(LF, lineStart)
-    const lineEnd = newline < 0 ? bytes.length : newline
-    const contentEnd = lineEnd > lineStart && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd
-    const next = lineEnd + 1
-    const text = lineText(bytes, lineStart, contentEnd)
-    if (text === undefined) {
-      problems.push({ line, message: `the line is longer than ${MAX_LINE_LENGTH} characters` })
-      failed = true
-      state = FIELD_START
-      endRecord()
-      lineStart = next
-      continue
-    }
-    if (state !== QUOTED) {
-      if (BLANK_LINE.test(text)) {
+  for await (const bytes of blocks) {
+    for (let lineStart = 0; lineStart < bytes.length;) {
+      if (slicer.due()) await slicer.pause()
+      line++
+      const newline = bytes.indexOf(LF, lineStart)
+      const lineEnd = newline < 0 ? bytes.length : newline
+      const contentEnd = lineEnd > lineStart && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd
+      const next = lineEnd + 1
+      const text = lineText(bytes, lineStart, contentEnd)
+      if (text === undefined) {
+        problems.push({ line, message: `the line is longer than ${MAX_LINE_LENGTH} characters` })
+        failed = true
+        state = FIELD_START
+        endRecord()
         lineStart = next
         continue
       }
-      recordLine = line
-      delimiter ??= detectDelimiter(text)
-    }
-    // Set by the first record's first line, before any field is read.
-    const separator = delimiter as string
-    const end = text.length
-    // The next quote at or after i (end when none): found once, not once per field.
-    let quoteAt = -1
-    const nextQuote = (from: number): number => {
-      if (quoteAt < from) quoteAt = text.indexOf('"', from)
-      if (quoteAt < 0) quoteAt = end
-      return quoteAt
-    }
-    let chunk = 0
-    // Fields are cut with indexOf jumps: only a quote and what follows it are looked at one by one.
-    for (let i = 0; i < end;) {
-      if (state === QUOTED) {
-        const quote = nextQuote(i)
-        if (quote === end) break
-        field += text.slice(chunk, quote)
-        state = AFTER_QUOTE
-        i = quote + 1
-      } else if (state === UNQUOTED) {
-        const next = text.indexOf(separator, i)
-        if (nextQuote(i) < (next < 0 ? end : next)) fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
-        if (next < 0) break
-        fields.push(text.slice(chunk, next))
-        state = FIELD_START
-        chunk = i = next + 1
-      } else {
-        const char = text.charAt(i)
-        if (char === '"') {
-          if (state === AFTER_QUOTE) {
-            // A doubled quote inside a quoted field stands for one quote.
-            field += '"'
-          } else {
-            field = ''
-          }
-          chunk = i + 1
-          state = QUOTED
-        } else if (char === separator) {
-          fields.push(state === AFTER_QUOTE ? field : '')
-          state = FIELD_START
-          chunk = i + 1
-        } else if (state === AFTER_QUOTE) {
-          fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
-        } else {
-          state = UNQUOTED
+      if (state !== QUOTED) {
+        if (BLANK_LINE.test(text)) {
+          lineStart = next
           continue
         }
-        i++
+        recordLine = line
+        delimiter ??= detectDelimiter(text)
       }
+      // Set by the first record's first line, before any field is read.
+      const separator = delimiter as string
+      const end = text.length
+      // The next quote at or after i (end when none): found once, not once per field.
+      let quoteAt = -1
+      const nextQuote = (from: number): number => {
+        if (quoteAt < from) quoteAt = text.indexOf('"', from)
+        if (quoteAt < 0) quoteAt = end
+        return quoteAt
+      }
+      let chunk = 0
+      // Fields are cut with indexOf jumps: only a quote and what follows it are looked at one by one.
+      for (let i = 0; i < end;) {
+        if (state === QUOTED) {
+          const quote = nextQuote(i)
+          if (quote === end) break
+          field += text.slice(chunk, quote)
+          state = AFTER_QUOTE
+          i = quote + 1
+        } else if (state === UNQUOTED) {
+          const next = text.indexOf(separator, i)
+          if (nextQuote(i) < (next < 0 ? end : next)) fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
+          if (next < 0) break
+          fields.push(text.slice(chunk, next))
+          state = FIELD_START
+          chunk = i = next + 1
+        } else {
+          const char = text.charAt(i)
+          if (char === '"') {
+            if (state === AFTER_QUOTE) {
+              // A doubled quote inside a quoted field stands for one quote.
+              field += '"'
+            } else {
+              field = ''
+            }
+            chunk = i + 1
+            state = QUOTED
+          } else if (char === separator) {
+            fields.push(state === AFTER_QUOTE ? field : '')
+            state = FIELD_START
+            chunk = i + 1
+          } else if (state === AFTER_QUOTE) {
+            fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
+          } else {
+            state = UNQUOTED
+            continue
+          }
+          i++
+        }
+      }
+      if (state === QUOTED) {
+        // The quoted field goes on: its line break is part of the value.
+        field += text.slice(chunk) + '\n'
+      } else {
+        fields.push(state === AFTER_QUOTE ? field : text.slice(chunk))
+        state = FIELD_START
+        endRecord()
+      }
+      lineStart = next
     }
-    if (state === QUOTED) {
-      // The quoted field goes on: its line break is part of the value.
-      field += text.slice(chunk) + '\n'
-    } else {
-      fields.push(state === AFTER_QUOTE ? field : text.slice(chunk))
-      state = FIELD_START
-      endRecord()
-    }
-    lineStart = next
   }
   if (state === QUOTED) {
     fail(recordLine, 'a quoted field is not closed: a closing quote is missing')

@@ -13,7 +13,7 @@ export interface RoomMapProblem {
 export type RoomMapErrorCode =
   /** The file was read, and its content is not a valid room map. */
   | 'PCWP_ROOM_MAP_INVALID'
-  /** The file could not be read (missing, unreadable, too large, not UTF-8, unknown extension). */
+  /** The file could not be read (missing, not permitted, a directory, larger than a map can be). */
   | 'PCWP_ROOM_MAP_UNREADABLE'
 
 // An operator fixes a map top down; past this many lines, a count says the rest.

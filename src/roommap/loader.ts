@@ -1,10 +1,11 @@
 import { watch, type FSWatcher } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, extname } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import { formatProblem, RoomMapError } from './errors.js'
 import type { RoomMap } from './map.js'
-import { parseRoomMap, type RoomMapFormat } from './parse.js'
+import { lineBlocks } from './blocks.js'
+import { parseRoomMap, parseRoomMapBlocks, type RoomMapFormat } from './parse.js'
 
 /** Larger than any map this service is meant for (200,000 rows is about 25 MiB): a wrong file, not a map. */
 export const MAX_ROOM_MAP_BYTES = 64 * 1024 * 1024
@@ -39,41 +40,45 @@ export interface LoadedRoomMap {
 export async function readRoomMapFile (path: string, options: RoomMapFileOptions): Promise<LoadedRoomMap> {
   const format = FORMATS.get(extname(path).toLowerCase())
   if (format === undefined) throw new RoomMapError([{ message: 'the file name must end in .csv or .json, which says its format' }], 'PCWP_ROOM_MAP_INVALID', path)
-  let bytes: Buffer
-  let identity: string
   try {
     const handle = await open(path)
     try {
       const stats = await handle.stat()
-      identity = identityOf(stats)
       if (stats.size > MAX_ROOM_MAP_BYTES) {
         throw new RoomMapError([{ message: `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
       }
-      // One buffer of the file's size, read into directly: readFile would
-      // gather chunks and copy them together, holding the file twice.
-      bytes = Buffer.allocUnsafeSlow(stats.size)
-      let read = 0
-      let last: number
-      do {
-        last = (await handle.read(bytes, read, bytes.length - read, read)).bytesRead
-        read += last
-      } while (last > 0 && read < bytes.length)
-      // A file cut short meanwhile is read as far as it goes; its changed identity has it read again.
-      bytes = bytes.subarray(0, read)
+      // A CSV map is parsed as it is read, a block at a time; JSON.parse needs the whole text.
+      const map = format === 'csv'
+        ? await parseRoomMapBlocks(lineBlocks(handle, stats.size), 'csv', options)
+        : await parseRoomMap(await readWhole(handle, stats.size), 'json', options)
+      return { map, identity: identityOf(stats) }
     } finally {
       await handle.close()
     }
   } catch (error) {
-    if (error instanceof RoomMapError) throw error
+    // The parse throws nothing but RoomMapError (its own code says unreadable); anything else is the file system's.
+    if (error instanceof RoomMapError) {
+      throw error.code === 'PCWP_ROOM_MAP_UNREADABLE' ? error : new RoomMapError(error.problems, 'PCWP_ROOM_MAP_INVALID', path)
+    }
     const code = String((error as NodeJS.ErrnoException).code)
     throw new RoomMapError([{ message: `cannot read the file: ${REASONS.get(code) ?? code}` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
   }
-  try {
-    return { map: await parseRoomMap(bytes, format, options), identity }
-  } catch (error) {
-    // parseRoomMap throws nothing but RoomMapError; say which file.
-    throw new RoomMapError((error as RoomMapError).problems, 'PCWP_ROOM_MAP_INVALID', path)
-  }
+}
+
+/**
+ * The first `size` bytes of a file, read into one buffer of that size:
+ * readFile would gather chunks and copy them together, holding the file twice.
+ */
+async function readWhole (handle: FileHandle, size: number): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafeSlow(size)
+  let read = 0
+  let last: number
+  do {
+    last = (await handle.read(bytes, read, bytes.length - read, read)).bytesRead
+    read += last
+  } while (last > 0 && read < bytes.length)
+  // A file cut short meanwhile is read as far as it goes; its changed identity has it read again.
+  return bytes.subarray(0, read)
 }
 
 /** What /readyz says about the room map. */

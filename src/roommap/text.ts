@@ -1,15 +1,43 @@
 import { isUtf8 } from 'node:buffer'
-import type { RoomMapProblem } from './errors.js'
+import { RoomMapError, type RoomMapProblem } from './errors.js'
 import type { Slicer } from './slices.js'
 
 const BOM = '\uFEFF'
 const BOM_BYTES = Buffer.from(BOM)
+const LF = 0x0a
 // Checked in blocks of about a row's cost or a few, so that a slice holds many.
 const UTF8_BLOCK = 16 * 1024
 const MAX_CONTINUATION_BYTES = 3
 
-/** The bytes without the one byte order mark a UTF-8 file may start with. */
-export function stripBom (bytes: Buffer): Buffer {
+/**
+ * Checks a map file's bytes as they are read, block by block: UTF-8 (else a
+ * {@link RoomMapError} at once), the one byte order mark a file may start
+ * with (taken off), and characters no room map contains, collected in
+ * {@link stray}: a NUL (the file is UTF-16, or binary) and a byte order mark
+ * after the start (files joined together), one problem per line and kind.
+ * Every block but the last must end at a line's end, so that neither a
+ * character nor a line is split between blocks.
+ */
+export class TextCheck {
+  readonly stray: RoomMapProblem[] = []
+  private firstLine = 1
+  private started = false
+
+  /** The checked blocks, the first without its byte order mark. */
+  async * checked (blocks: AsyncIterable<Buffer>, slicer: Slicer): AsyncGenerator<Buffer> {
+    for await (const block of blocks) {
+      const body = this.started ? block : withoutBom(block)
+      this.started = true
+      if (!await isUtf8Text(body, slicer)) throw new RoomMapError([{ message: 'not UTF-8 text; save the file as UTF-8' }])
+      // One by one: a UTF-16 file has a problem on every line, more than a spread's arguments may be.
+      for (const problem of strayCharacters(body, this.firstLine)) this.stray.push(problem)
+      this.firstLine += countLines(body)
+      yield body
+    }
+  }
+}
+
+function withoutBom (bytes: Buffer): Buffer {
   return bytes.subarray(0, BOM_BYTES.length).equals(BOM_BYTES) ? bytes.subarray(BOM_BYTES.length) : bytes
 }
 
@@ -19,7 +47,7 @@ export function stripBom (bytes: Buffer): Buffer {
  * character is split: valid text splits into valid blocks, and a stray
  * continuation byte makes the block it starts invalid.
  */
-export async function isUtf8Text (bytes: Buffer, slicer: Slicer): Promise<boolean> {
+async function isUtf8Text (bytes: Buffer, slicer: Slicer): Promise<boolean> {
   for (let start = 0; start < bytes.length;) {
     let end = Math.min(start + UTF8_BLOCK, bytes.length)
     for (let back = 0; back < MAX_CONTINUATION_BYTES && end < bytes.length && isContinuation(bytes[end] as number); back++) end--
@@ -34,31 +62,32 @@ function isContinuation (byte: number): boolean {
   return (byte & 0xc0) === 0x80
 }
 
-/**
- * Characters no room map contains, in its UTF-8 bytes: a NUL (the file is
- * UTF-16, or binary) and a byte order mark after the start (files joined
- * together). One problem per line and kind, found with `indexOf`, so that a
- * large file costs linear time.
- */
-export function strayCharacters (text: Buffer): RoomMapProblem[] {
+function countLines (bytes: Buffer): number {
+  let lines = 0
+  for (let at = bytes.indexOf(LF); at >= 0; at = bytes.indexOf(LF, at + 1)) lines++
+  return lines
+}
+
+// Found with `indexOf`, so that a large file costs linear time; sorted by line, NUL first.
+function strayCharacters (text: Buffer, firstLine: number): RoomMapProblem[] {
   return [
-    ...linesWith(text, '\0', 'contains a NUL character; save the file as UTF-8 text (is it UTF-16?)'),
-    ...linesWith(text, BOM, 'contains a byte order mark (U+FEFF) after the start of the file; remove it')
+    ...linesWith(text, firstLine, '\0', 'contains a NUL character; save the file as UTF-8 text (is it UTF-16?)'),
+    ...linesWith(text, firstLine, BOM, 'contains a byte order mark (U+FEFF) after the start of the file; remove it')
   ].sort((a, b) => (a.line as number) - (b.line as number))
 }
 
 // Buffer#indexOf looks for a string's UTF-8 bytes.
-function linesWith (text: Buffer, char: string, message: string): RoomMapProblem[] {
+function linesWith (text: Buffer, firstLine: number, char: string, message: string): RoomMapProblem[] {
   const problems: RoomMapProblem[] = []
-  let line = 1
+  let line = firstLine
   let counted = 0
   for (let at = text.indexOf(char); at >= 0;) {
-    for (let newline = text.indexOf('\n', counted); newline >= 0 && newline < at; newline = text.indexOf('\n', newline + 1)) {
+    for (let newline = text.indexOf(LF, counted); newline >= 0 && newline < at; newline = text.indexOf(LF, newline + 1)) {
       line++
       counted = newline + 1
     }
     problems.push({ line, message })
-    const lineEnd = text.indexOf('\n', at)
+    const lineEnd = text.indexOf(LF, at)
     at = lineEnd < 0 ? -1 : text.indexOf(char, lineEnd)
   }
   return problems
