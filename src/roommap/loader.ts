@@ -124,6 +124,9 @@ export interface RoomMapSource {
 
 const DEFAULT_CHECK_INTERVAL_MS = 5000
 const DEFAULT_STABLE_MS = 1000
+// A directory's watch fires for every file in it, as often as they are written
+// (a log file beside the map): the checks its events ask for within this time are one.
+const WATCH_EVENTS_MERGED_MS = 100
 
 /**
  * The room map file, kept in memory and re-read when it changes.
@@ -152,6 +155,7 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
   let watcher: FSWatcher | undefined
   let interval: NodeJS.Timeout | undefined
   let settle: NodeJS.Timeout | undefined
+  let noticed: NodeJS.Timeout | undefined
   let running = false
 
   async function read (): Promise<void> {
@@ -222,6 +226,13 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
     }
   }
 
+  function watchEvent (): void {
+    noticed ??= setTimeout(() => {
+      noticed = undefined
+      void check()
+    }, WATCH_EVENTS_MERGED_MS).unref()
+  }
+
   function watchFailed (error: Error): void {
     logger.warn({ source: path, reason: (error as NodeJS.ErrnoException).code }, 'room map: cannot watch the directory; relying on the periodic check')
     closeWatcher()
@@ -246,7 +257,7 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
     start: () => {
       running = true
       try {
-        watcher = watch(dirname(path), { persistent: false }, () => { void check() })
+        watcher = watch(dirname(path), { persistent: false }, watchEvent)
         watcher.on('error', watchFailed)
       } catch (error) {
         watchFailed(error as Error)
@@ -261,6 +272,8 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
       closeWatcher()
       clearInterval(interval)
       clearTimeout(settle)
+      clearTimeout(noticed)
+      noticed = undefined
     },
     lastReloadSuccessful: () => lastSuccessful
   }
