@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import Negotiator from 'negotiator'
+import { createMediaTypeChooser } from '../negotiate/media-type.js'
 import type { NetworkZone } from '../pcwp/index.js'
 import { escapeHtml, htmlPage } from './html.js'
 import { PAGE_SECURITY_HEADERS } from './plugins/security-headers.js'
@@ -52,10 +52,10 @@ const PROBLEM_HEADERS = {
 }
 
 // HTML first: a browser, or a client that states no preference, gets the page.
-const PROBLEM_TYPES = ['text/html', 'application/json']
+const problemType = createMediaTypeChooser(['text/html', 'application/json'])
 
 function prefersJson (request: FastifyRequest): boolean {
-  return new Negotiator(request.raw).mediaType(PROBLEM_TYPES) === 'application/json'
+  return problemType(request.headers.accept) === 'application/json'
 }
 
 /** Sends a page in the reader's language, or a JSON body; sets what every error answer carries. */

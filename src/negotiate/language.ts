@@ -1,3 +1,5 @@
+import { remembered } from './remembered.js'
+
 /**
  * The reader's language for `clientlang` (MS-PCWP 2.2.1), negotiated as
  * DESIGN.md "Language" says: an explicit choice, then Accept-Language
@@ -85,29 +87,19 @@ interface Candidate {
  */
 export function createLanguageNegotiator (policy: LanguagePolicy): LanguageNegotiator {
   const matchRange = createRangeMatcher(policy)
-  // What each Accept-Language value matched; null: nothing supported.
-  const cache = new Map<string, string | null>()
   const matchExplicit = (value: string | undefined) => value === undefined || !LANGUAGE_RANGE.test(value) ? undefined : matchRange(value)
 
-  const negotiate = (acceptLanguage: string): string | null => {
+  // What an Accept-Language value matched; null: nothing supported.
+  const negotiate = remembered((acceptLanguage: string): string | null => {
     for (const range of parseAcceptLanguage(acceptLanguage)) {
       const match = matchRange(range)
       if (match !== undefined) return match
     }
     return null
-  }
+  }, CACHE_SIZE)
 
-  const fromHeader = (acceptLanguage: string | undefined): string | null => {
-    if (acceptLanguage === undefined || acceptLanguage === '') return null
-    let result = cache.get(acceptLanguage)
-    if (result === undefined) {
-      result = negotiate(acceptLanguage)
-      // Map keeps insertion order: the first key is the oldest entry.
-      if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
-      cache.set(acceptLanguage, result)
-    }
-    return result
-  }
+  const fromHeader = (acceptLanguage: string | undefined): string | null =>
+    acceptLanguage === undefined || acceptLanguage === '' ? null : negotiate(acceptLanguage)
 
   return (explicit, acceptLanguage, fallback) =>
     matchExplicit(explicit) ?? fromHeader(acceptLanguage) ?? matchExplicit(fallback) ?? policy.defaultLanguage

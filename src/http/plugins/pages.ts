@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Catalogs } from '../../i18n/index.js'
+import { remembered } from '../../negotiate/remembered.js'
 import { escapeHtml } from '../html.js'
 import { single } from '../request-values.js'
 
@@ -27,10 +28,11 @@ export default fp<PagesPluginOptions>((app, { catalogs }, done) => {
     const query = request.query as Record<string, string | string[] | undefined> | undefined
     return catalogs.negotiator(single(query?.lang), request.headers['accept-language'])
   })
-  app.decorate('contactLine', (lang: string) => {
+  // One line per language, the same for every page: made once.
+  app.decorate('contactLine', remembered((lang: string) => {
     const who = escapeHtml(contactText ?? catalogs.text(lang, 'contact.default'))
     const contact = contactUrl === undefined ? who : `<a href="${escapeHtml(contactUrl)}">${who}</a>`
     return `<p class="contact">${catalogs.html(lang, 'contact.line', { contact })}</p>`
-  })
+  }, catalogs.languages.length))
   done()
 }, { name: 'pages', dependencies: ['config'] })
