@@ -252,7 +252,19 @@ async function reloads (port: number): Promise<number> {
   return Number(/^pcwp_room_map_reloads_total\{result="success"\} (\d+)/m.exec(body)?.[1] ?? 0)
 }
 
-async function roomMapScenario (service: Contender): Promise<void> {
+/**
+ * The stack floor on the two mixes of the room-map scenario: on the plain
+ * mix, and on the map's mix with the retired rooms answered by a fixed 410
+ * page, the bytes of the service's own page for one of them.
+ */
+async function floorsOnMapMix (floor: Contender, withMap: Started, sample: RoomMapSample, mapWorkload: Workload): Promise<Contender[]> {
+  const page = join(WORK, 'retired-page.html')
+  writeFileSync(page, (await get(withMap.port, `/rooms/${sample.retired[0] ?? ''}`)).body)
+  const gone = sample.retired.map(room => room.toUpperCase()).join(',')
+  return [floor, { ...floor, name: 'floor+410', env: { FLOOR_GONE_ROOMS: gone, FLOOR_GONE_PAGE: page }, workload: mapWorkload }]
+}
+
+async function roomMapScenario (service: Contender, floor: Contender | undefined): Promise<void> {
   const mapFile = join(WORK, 'room-map.csv')
   const sample = writeRoomMap(mapFile, MAP_ROWS, SEED)
   const mapped: Contender = {
@@ -261,10 +273,12 @@ async function roomMapScenario (service: Contender): Promise<void> {
     env: { ...service.env, PCWP_ROOM_MAP: mapFile },
     workload: workload('room-map', requestMix(mixRooms(sample)), [302, 410])
   }
-  const contenders = [service, mapped]
-  const started = await startAll(contenders, SERVICE_ENV)
+  const started = await startAll([service, mapped], SERVICE_ENV)
   const [plain, withMap] = started as [Started, Started]
   const check = await checkRoomMap(withMap, sample)
+  const floors = floor === undefined || !check.applied ? [] : await floorsOnMapMix(floor, withMap, sample, mapped.workload)
+  started.push(...await startAll(floors, SERVICE_ENV))
+  const contenders = [service, mapped, ...floors]
   const reloadsBefore = check.applied ? await reloads(withMap.port) : 0
   const rows = await rounds('room-map', contenders, started, {
     // One reload (SIGHUP) halfway through the map's first measured load.
@@ -274,9 +288,13 @@ async function roomMapScenario (service: Contender): Promise<void> {
   })
   const reloaded = check.applied && await poll(async () => await reloads(withMap.port) > reloadsBefore, 10_000)
   const alive = withMap.child.exitCode === null
-  const [withoutSummary, withSummary] = summarize('room-map', contenders, started, rows) as [Summary, Summary]
+  const [withoutSummary, withSummary, ...floorSummaries] = summarize('room-map', contenders, started, rows) as [Summary, Summary, ...Summary[]]
   await Promise.all(started.map(stop))
-  summaries.push(withoutSummary, withSummary)
+  summaries.push(withoutSummary, withSummary, ...floorSummaries)
+  const [floorPlain, floorGone] = floorSummaries
+  if (floorPlain !== undefined && floorGone !== undefined) {
+    notes.push(`room-map: the stack floor on the same two mixes (a fixed 410 page of the service's bytes for the retired rooms, a fixed 302 for the others): throughput ${fmt(floorGone.rps / floorPlain.rps, 3)}×, p99 ${fmt(floorGone.p99 / floorPlain.p99, 3)}×`)
+  }
   const throughput = withSummary.rps / withoutSummary.rps
   const p99 = withSummary.p99 / withoutSummary.p99
   const loadMs = check.readyMs - plain.firstRedirectMs
@@ -343,7 +361,7 @@ console.log(`pcwp-links benchmark: node ${process.version}, ${String(availablePa
 console.log(`logs and generated files: ${WORK}\n`)
 console.log(pad(['scenario', 'round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'errors']))
 for (const name of SCENARIOS) {
-  if (name === 'room-map') await roomMapScenario(SERVICE)
+  if (name === 'room-map') await roomMapScenario(SERVICE, PLAIN_CONTENDERS.find(contender => contender.name === 'floor'))
   else if (name === 'report') await reportScenario()
   else await plainScenario(name, PLAIN_CONTENDERS)
 }

@@ -6,12 +6,18 @@
 // to a file; a prom-client counter and histogram per request, with prom-client's
 // default metrics as the service has them; Cache-Control and Vary on the
 // redirect. Whatever the service costs beyond this is its own work.
+// For the room-map scenario, the rooms in FLOOR_GONE_ROOMS (canonical GUIDs)
+// get a fixed 410 page instead, the bytes of FLOOR_GONE_PAGE (a retired
+// room's page as the service serves it): the same stack's cost of that mix.
+import { readFileSync } from 'node:fs'
 import helmet from '@fastify/helmet'
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
 import { pino } from 'pino'
 import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client'
 
 const LOCATION = 'https://chat.example.com/PersistentChat/RM/?clientlang=en-US'
+const GONE_ROOMS = (process.env.FLOOR_GONE_ROOMS ?? '').split(',').filter(room => room !== '')
+const GONE_PAGE = process.env.FLOOR_GONE_PAGE === undefined ? '' : readFileSync(process.env.FLOOR_GONE_PAGE, 'utf8')
 // The service's duration buckets: 0.0005 … 1 s, 0.25 s among them.
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]
 
@@ -45,12 +51,16 @@ app.addHook('onResponse', (request, reply, done) => {
   done()
 })
 
-function redirect (_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function answer (request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const url = request.url.toUpperCase()
+  if (GONE_ROOMS.some(room => url.includes(room))) {
+    return reply.code(410).header('cache-control', 'no-store').header('vary', 'Accept, Accept-Language').header('content-language', 'en-US').type('text/html; charset=utf-8').send(GONE_PAGE)
+  }
   return reply.header('cache-control', 'no-store').header('vary', 'Accept-Language').redirect(LOCATION, 302)
 }
 
-app.get('/rooms/*', redirect)
-app.get('/rooms', redirect)
+app.get('/rooms/*', answer)
+app.get('/rooms', answer)
 app.get('/metrics', async (_request, reply) => reply.type(register.contentType).send(await register.metrics()))
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) })
 process.once('SIGTERM', () => { void app.close().then(() => process.exit(0)) })
