@@ -2,13 +2,14 @@ import type { FileHandle } from 'node:fs/promises'
 
 const LF = 0x0a
 /** The size of a read: a few thousand rows, small beside the map they become. */
-export const BLOCK_BYTES = 1024 * 1024
+const BLOCK_BYTES = 1024 * 1024
 
 /**
  * The first `limit` bytes of a file in blocks that end at a line's end (the
  * last block excepted), read one after the other into one buffer: a block is
- * valid until the next is asked for. The buffer doubles for a line longer
- * than it, so that the file's size, not its lines, bounds what is held.
+ * valid until the next is asked for. A line longer than the buffer (a file
+ * whose lines end in CR alone, or none) makes it the file's size at once:
+ * such a file is held whole, as it was before blocks, and copied only once.
  */
 export async function * lineBlocks (handle: FileHandle, limit: number, blockBytes = BLOCK_BYTES): AsyncGenerator<Buffer> {
   let buffer: Buffer = Buffer.allocUnsafeSlow(Math.min(blockBytes, limit))
@@ -16,7 +17,7 @@ export async function * lineBlocks (handle: FileHandle, limit: number, blockByte
   let filled = 0
   let total = 0
   while (total < limit) {
-    if (filled === buffer.length) buffer = grown(buffer, Math.min(buffer.length * 2, limit))
+    if (filled === buffer.length) buffer = grown(buffer, limit)
     const { bytesRead } = await handle.read(buffer, filled, Math.min(buffer.length - filled, limit - total), total)
     // A file cut short meanwhile is read as far as it goes; its changed identity has it read again.
     if (bytesRead === 0) break

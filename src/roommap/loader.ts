@@ -9,6 +9,8 @@ import { parseRoomMap, parseRoomMapBlocks, type RoomMapFormat } from './parse.js
 
 /** Larger than any map this service is meant for (200,000 rows is about 25 MiB): a wrong file, not a map. */
 export const MAX_ROOM_MAP_BYTES = 64 * 1024 * 1024
+// A file rewritten while it is read is read again, but not for ever.
+const READ_ATTEMPTS = 3
 
 const FORMATS = new Map<string, RoomMapFormat>([['.csv', 'csv'], ['.json', 'json']])
 const REASONS = new Map<string, string>([
@@ -41,27 +43,45 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
   const format = FORMATS.get(extname(path).toLowerCase())
   if (format === undefined) throw new RoomMapError([{ message: 'the file name must end in .csv or .json, which says its format' }], 'PCWP_ROOM_MAP_INVALID', path)
   try {
-    const handle = await open(path)
-    try {
-      const stats = await handle.stat()
-      if (stats.size > MAX_ROOM_MAP_BYTES) {
-        throw new RoomMapError([{ message: `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
-      }
-      // A CSV map is parsed as it is read, a block at a time; JSON.parse needs the whole text.
-      const map = format === 'csv'
-        ? await parseRoomMapBlocks(lineBlocks(handle, stats.size), 'csv', options)
-        : await parseRoomMap(await readWhole(handle, stats.size), 'json', options)
-      return { map, identity: identityOf(stats) }
-    } finally {
-      await handle.close()
+    for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+      const read = await readOnce(path, format, options)
+      if (read !== undefined) return read
     }
+    throw new RoomMapError([{ message: `the file changed while it was read, ${String(READ_ATTEMPTS)} times in a row` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
   } catch (error) {
-    // The parse throws nothing but RoomMapError (its own code says unreadable); anything else is the file system's.
+    // Parse errors (RoomMapError, PCWP_ROOM_MAP_INVALID) get the path; the size and change errors have it.
     if (error instanceof RoomMapError) {
       throw error.code === 'PCWP_ROOM_MAP_UNREADABLE' ? error : new RoomMapError(error.problems, 'PCWP_ROOM_MAP_INVALID', path)
     }
     const code = String((error as NodeJS.ErrnoException).code)
     throw new RoomMapError([{ message: `cannot read the file: ${REASONS.get(code) ?? code}` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
+  }
+}
+
+/**
+ * One read of the file, or undefined when it changed while it was read (a
+ * CSV map is parsed as it is read, so a file rewritten meanwhile would give
+ * rows of both versions).
+ */
+async function readOnce (path: string, format: RoomMapFormat, options: RoomMapFileOptions): Promise<LoadedRoomMap | undefined> {
+  const handle = await open(path)
+  try {
+    const stats = await handle.stat()
+    if (stats.size > MAX_ROOM_MAP_BYTES) {
+      throw new RoomMapError([{ message: `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
+    }
+    // A CSV map is parsed as it is read, a block at a time; JSON.parse needs the whole text.
+    const parsed = format === 'csv'
+      ? parseRoomMapBlocks(lineBlocks(handle, stats.size), 'csv', options)
+      : parseRoomMap(await readWhole(handle, stats.size), 'json', options)
+    const outcome = await parsed.then(map => ({ map }), (error: unknown) => ({ error }))
+    // What was read of a changed file, good or bad, is not the file.
+    const identity = identityOf(stats)
+    if (identityOf(await handle.stat()) !== identity) return undefined
+    if ('error' in outcome) throw outcome.error
+    return { map: outcome.map, identity }
+  } finally {
+    await handle.close()
   }
 }
 

@@ -3,7 +3,7 @@ import { RoomMapError, type RoomMapProblem } from './errors.js'
 import { readJsonRows } from './json.js'
 import type { RoomMap } from './map.js'
 import { Slicer } from './slices.js'
-import { TextCheck } from './text.js'
+import { checkedText } from './text.js'
 import { createRowValidator, type ValidationOptions } from './validate.js'
 
 const RELEASE_LAST_MATCH = /(?:)/
@@ -30,14 +30,14 @@ export async function parseRoomMap (input: Buffer | string, format: RoomMapForma
  */
 export async function parseRoomMapBlocks (blocks: AsyncIterable<Buffer>, format: RoomMapFormat, options: ValidationOptions): Promise<RoomMap> {
   const slicer = new Slicer()
-  const text = new TextCheck()
-  const checked = text.checked(blocks, slicer)
+  const stray: RoomMapProblem[] = []
+  const checked = checkedText(blocks, slicer, stray)
   const problems: RoomMapProblem[] = []
   const validator = createRowValidator(options, problems)
   if (format === 'csv') await readCsvRows(checked, validator.add, problems, slicer)
   else await readJsonRows(await textOf(checked), validator.add, problems, slicer)
   // A stray character says the file is not a map at all: what else is wrong with it would only distract.
-  if (text.stray.length > 0) throw new RoomMapError(text.stray)
+  if (stray.length > 0) throw new RoomMapError(stray)
   // Rows are read and validated one by one, so problems come in file order.
   if (problems.length > 0) throw new RoomMapError(problems)
   // V8 remembers the subject of the last regular expression match (RegExp

@@ -5,35 +5,32 @@ import type { Slicer } from './slices.js'
 const BOM = '\uFEFF'
 const BOM_BYTES = Buffer.from(BOM)
 const LF = 0x0a
-// Checked in blocks of about a row's cost or a few, so that a slice holds many.
-const UTF8_BLOCK = 16 * 1024
+// Checked in pieces of about a row's cost or a few, so that a slice holds many.
+const UTF8_PIECE = 16 * 1024
 const MAX_CONTINUATION_BYTES = 3
 
 /**
- * Checks a map file's bytes as they are read, block by block: UTF-8 (else a
+ * The blocks of a map file, checked as they are read: UTF-8 (else a
  * {@link RoomMapError} at once), the one byte order mark a file may start
- * with (taken off), and characters no room map contains, collected in
- * {@link stray}: a NUL (the file is UTF-16, or binary) and a byte order mark
- * after the start (files joined together), one problem per line and kind.
- * Every block but the last must end at a line's end, so that neither a
- * character nor a line is split between blocks.
+ * with (taken off), and characters no room map contains, added to `stray`:
+ * a NUL (the file is UTF-16, or binary) and a byte order mark after the
+ * start (files joined together), one problem per line and kind. Such a file
+ * is refused for them alone: once there is one, no block is passed on, but
+ * the rest is still checked, so that every one is reported. Every block but
+ * the last must end at a line's end, so that neither a character nor a line
+ * is split between blocks.
  */
-export class TextCheck {
-  readonly stray: RoomMapProblem[] = []
-  private firstLine = 1
-  private started = false
-
-  /** The checked blocks, the first without its byte order mark. */
-  async * checked (blocks: AsyncIterable<Buffer>, slicer: Slicer): AsyncGenerator<Buffer> {
-    for await (const block of blocks) {
-      const body = this.started ? block : withoutBom(block)
-      this.started = true
-      if (!await isUtf8Text(body, slicer)) throw new RoomMapError([{ message: 'not UTF-8 text; save the file as UTF-8' }])
-      // One by one: a UTF-16 file has a problem on every line, more than a spread's arguments may be.
-      for (const problem of strayCharacters(body, this.firstLine)) this.stray.push(problem)
-      this.firstLine += countLines(body)
-      yield body
-    }
+export async function * checkedText (blocks: AsyncIterable<Buffer>, slicer: Slicer, stray: RoomMapProblem[]): AsyncGenerator<Buffer> {
+  let firstLine = 1
+  let first = true
+  for await (const block of blocks) {
+    const body = first ? withoutBom(block) : block
+    first = false
+    const lines = await utf8LineBreaks(body, slicer)
+    // One by one: a UTF-16 file has a problem on every line, more than a spread's arguments may be.
+    for (const problem of strayCharacters(body, firstLine)) stray.push(problem)
+    firstLine += lines
+    if (stray.length === 0) yield body
   }
 }
 
@@ -42,30 +39,28 @@ function withoutBom (bytes: Buffer): Buffer {
 }
 
 /**
- * Whether the bytes are UTF-8, checked a block at a time in the slicer's
- * slices. A block ends before a byte that starts a character, so that no
- * character is split: valid text splits into valid blocks, and a stray
- * continuation byte makes the block it starts invalid.
+ * How many line breaks the bytes hold, checking that they are UTF-8 (else a
+ * {@link RoomMapError}), a piece at a time in the slicer's slices. A piece
+ * ends before a byte that starts a character, so that no character is
+ * split: valid text splits into valid pieces, and a stray continuation byte
+ * makes the piece it starts invalid.
  */
-async function isUtf8Text (bytes: Buffer, slicer: Slicer): Promise<boolean> {
+async function utf8LineBreaks (bytes: Buffer, slicer: Slicer): Promise<number> {
+  let lineBreaks = 0
   for (let start = 0; start < bytes.length;) {
-    let end = Math.min(start + UTF8_BLOCK, bytes.length)
+    let end = Math.min(start + UTF8_PIECE, bytes.length)
     for (let back = 0; back < MAX_CONTINUATION_BYTES && end < bytes.length && isContinuation(bytes[end] as number); back++) end--
-    if (!isUtf8(bytes.subarray(start, end))) return false
+    const piece = bytes.subarray(start, end)
+    if (!isUtf8(piece)) throw new RoomMapError([{ message: 'not UTF-8 text; save the file as UTF-8' }])
+    for (let at = piece.indexOf(LF); at >= 0; at = piece.indexOf(LF, at + 1)) lineBreaks++
     start = end
     if (slicer.due()) await slicer.pause()
   }
-  return true
+  return lineBreaks
 }
 
 function isContinuation (byte: number): boolean {
   return (byte & 0xc0) === 0x80
-}
-
-function countLines (bytes: Buffer): number {
-  let lines = 0
-  for (let at = bytes.indexOf(LF); at >= 0; at = bytes.indexOf(LF, at + 1)) lines++
-  return lines
 }
 
 // Found with `indexOf`, so that a large file costs linear time; sorted by line, NUL first.

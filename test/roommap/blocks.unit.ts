@@ -52,7 +52,7 @@ t.test('blocks end at a line end, are no larger than asked while lines are short
   t.ok(blocks.length > 5, `${String(blocks.length)} blocks`)
   t.equal(blocks.join(''), text)
   t.ok(blocks.every(block => block.endsWith('\n') && Buffer.byteLength(block) <= 64), 'each ends with a line break, within 64 bytes')
-  t.same(await blocksOf(t, 'a\nb\nlast without a line break', 4), ['a\nb\n', 'last without a line break'], 'the buffer doubles for a longer line; the last block ends where the file does')
+  t.same(await blocksOf(t, 'a\nb\nlast without a line break', 4), ['a\nb\n', 'last without a line break'], 'a line longer than the buffer grows it; the last block ends where the file does')
   t.same(await blocksOf(t, 'one\ntwo\nthree\n', 64, 6), ['one\n', 'tw'], 'no more than the limit is read')
   t.same(await blocksOf(t, '', 64), [], 'an empty file has no blocks')
 })

@@ -1,4 +1,5 @@
 // The room map file: load, watch (directory watch + identity check), reload, last good map kept.
+import { readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -202,4 +203,62 @@ t.test('map check: a summary, or the problems', async t => {
   t.match(result.text, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid, 121 errors\nline 2, target: expected pcwp`))
   t.match(result.text, /\n… and 71 more\n$/)
   t.same(await checkRoomMapFile(join(dir, 'none.json'), { allowHttp: false }), { ok: false, text: `${join(dir, 'none.json')}: unreadable, 1 error\ncannot read the file: no such file\n` })
+})
+
+/**
+ * While this process holds `path` open (seen in /proc/self/fd), rewrites it
+ * in place with `next()` every `everyMs` (the first time `everyMs` after it
+ * was seen open: a read under way, past its first stat()); stops when
+ * `next()` gives undefined, or at the test's end.
+ */
+function rewriteWhileRead (t: Test, path: string, next: () => string | undefined, everyMs = 20): void {
+  const real = realpathSync(path)
+  let since: number | undefined
+  let stopped = false
+  t.teardown(() => { stopped = true })
+  const isOpen = () => readdirSync('/proc/self/fd').some(fd => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === real
+    } catch {
+      return false
+    }
+  })
+  const turn = (): void => {
+    if (stopped) return
+    if (!isOpen()) since = undefined
+    else if (since === undefined) since = performance.now()
+    else if (performance.now() - since >= everyMs) {
+      const version = next()
+      if (version === undefined) return
+      writeFileSync(path, version)
+      since = performance.now()
+    }
+    setImmediate(turn)
+  }
+  setImmediate(turn)
+}
+
+/** A CSV map of `rows` rooms (the same rooms in every version), each named `name`: some MiB, so that reading it takes a while. */
+function bigMap (rows: number, name: string): string {
+  const room = (i: number) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`
+  return `room,target,name\n${Array.from({ length: rows }, (_, i) => `${room(i)},retired,${name} ${String(i)} ${'x'.repeat(150)}`).join('\n')}\n`
+}
+
+t.test('a file rewritten while it is read is read again, never taken half old and half new', { skip: process.platform === 'linux' ? false : 'needs /proc/self/fd' }, async t => {
+  const path = join(await tempDir(t), 'rooms.csv')
+  const rows = 30_000
+  await writeFile(path, bigMap(rows, 'Old'))
+  const versions = [bigMap(rows, 'Newer')]
+  rewriteWhileRead(t, path, () => versions.shift())
+  const { map } = await readRoomMapFile(path, { allowHttp: false })
+  const names = [0, rows - 1].map(i => map.lookup(`${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`.toUpperCase()))
+  t.same(names.map(entry => entry.kind === 'retired' ? entry.name?.split(' ')[0] : entry.kind), ['Newer', 'Newer'], 'the first and the last row are both of the new version')
+})
+
+t.test('a file that changes on every read is refused after three reads', { skip: process.platform === 'linux' ? false : 'needs /proc/self/fd' }, async t => {
+  const path = join(await tempDir(t), 'rooms.csv')
+  await writeFile(path, bigMap(30_000, 'Version0'))
+  let version = 0
+  rewriteWhileRead(t, path, () => bigMap(30_000, `Version${String(++version)}`))
+  await t.rejects(readRoomMapFile(path, { allowHttp: false }), { code: 'PCWP_ROOM_MAP_UNREADABLE', message: /the file changed while it was read, 3 times in a row/ })
 })
