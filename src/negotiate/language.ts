@@ -32,9 +32,10 @@ export type LanguageNegotiator = (explicit: string | undefined, acceptLanguage: 
 // Bounds on the work one header can cause (RFC 9110 sets none).
 const MAX_HEADER_LENGTH = 4096
 const MAX_RANGES = 64
-// How many distinct Accept-Language values are remembered. Real traffic has a
-// few hundred; the cap keeps a flood of unique values from growing memory.
-const CACHE_SIZE = 2000
+// Which Accept-Language values are remembered: real traffic has a few hundred
+// distinct ones, each well under 1 KiB; a flood of unique or huge values is
+// computed, not kept.
+const REMEMBERED = { entries: 2000, longestKey: 1024 }
 // RFC 4647 language-range: "*" or 1*8ALPHA *("-" 1*8alphanum).
 const LANGUAGE_RANGE = /^(?:\*|[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$/
 // RFC 9110 12.4.2 qvalue.
@@ -96,7 +97,7 @@ export function createLanguageNegotiator (policy: LanguagePolicy): LanguageNegot
       if (match !== undefined) return match
     }
     return null
-  }, CACHE_SIZE)
+  }, REMEMBERED)
 
   const fromHeader = (acceptLanguage: string | undefined): string | null =>
     acceptLanguage === undefined || acceptLanguage === '' ? null : negotiate(acceptLanguage)

@@ -2,8 +2,7 @@ import Negotiator from 'negotiator'
 import { remembered } from './remembered.js'
 
 // Browsers send a handful of Accept values, each some hundred characters.
-const REMEMBERED_VALUES = 256
-const REMEMBERED_LENGTH = 1024
+const REMEMBERED = { entries: 256, longestKey: 1024 }
 
 /**
  * Picks, for an Accept header (RFC 9110 12.5.1), the one of `types` the
@@ -11,7 +10,7 @@ const REMEMBERED_LENGTH = 1024
  * undefined when it accepts none of them.
  */
 export function createMediaTypeChooser (types: readonly string[]): (accept: string | undefined) => string | undefined {
-  const choose = (accept: string | undefined): string | undefined => new Negotiator({ headers: { accept } }).mediaType(types)
-  const chooseRemembered = remembered(choose, REMEMBERED_VALUES)
-  return accept => accept === undefined || accept.length > REMEMBERED_LENGTH ? choose(accept) : chooseRemembered(accept)
+  const choose = remembered((accept: string) => new Negotiator({ headers: { accept } }).mediaType(types), REMEMBERED)
+  // Without Accept, a client accepts anything (RFC 9110 12.5.1): the first type.
+  return accept => accept === undefined ? types[0] : choose(accept)
 }

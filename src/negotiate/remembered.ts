@@ -1,17 +1,26 @@
+export interface RememberedLimits {
+  /** How many keys are remembered; past it, the oldest remembered (first in, first out: a hit does not renew a key). */
+  readonly entries: number
+  /** A longer key is computed every time, never remembered. */
+  readonly longestKey: number
+}
+
 /**
- * `compute`, with the results for the last `size` distinct keys remembered:
- * the same header values come again and again, and a key's result never
- * changes. The oldest key is forgotten first, so that a flood of unique
- * values (a client's choice) cannot grow memory past `size` entries.
+ * `compute`, with the results for recent keys remembered: the same header
+ * values come again and again, and a key's result never changes. The
+ * limits keep a flood of unique or huge values (a client's choice) from
+ * growing memory past `entries` × `longestKey`.
  */
-export function remembered<V> (compute: (key: string) => V, size: number): (key: string) => V {
+export function remembered<V> (compute: (key: string) => V, { entries, longestKey }: RememberedLimits): (key: string) => V {
   const results = new Map<string, V>()
   return key => {
     if (results.has(key)) return results.get(key) as V
     const result = compute(key)
-    // Map keeps insertion order: the first key is the oldest entry.
-    if (results.size >= size) results.delete(results.keys().next().value as string)
-    results.set(key, result)
+    if (key.length <= longestKey) {
+      // Map keeps insertion order: the first key is the oldest entry.
+      if (results.size >= entries) results.delete(results.keys().next().value as string)
+      results.set(key, result)
+    }
     return result
   }
 }

@@ -33,6 +33,6 @@ export default fp<PagesPluginOptions>((app, { catalogs }, done) => {
     const who = escapeHtml(contactText ?? catalogs.text(lang, 'contact.default'))
     const contact = contactUrl === undefined ? who : `<a href="${escapeHtml(contactUrl)}">${who}</a>`
     return `<p class="contact">${catalogs.html(lang, 'contact.line', { contact })}</p>`
-  }, catalogs.languages.length))
+  }, { entries: catalogs.languages.length, longestKey: Infinity }))
   done()
 }, { name: 'pages', dependencies: ['config'] })
