@@ -51,14 +51,20 @@ app.addHook('onResponse', (request, reply, done) => {
   done()
 })
 
-function answer (request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function redirect (_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('vary', 'Accept-Language').redirect(LOCATION, 302)
+}
+
+function goneOrRedirect (request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const url = request.url.toUpperCase()
   if (GONE_ROOMS.some(room => url.includes(room))) {
     return reply.code(410).header('cache-control', 'no-store').header('vary', 'Accept, Accept-Language').header('content-language', 'en-US').type('text/html; charset=utf-8').send(GONE_PAGE)
   }
-  return reply.header('cache-control', 'no-store').header('vary', 'Accept-Language').redirect(LOCATION, 302)
+  return redirect(request, reply)
 }
 
+// Without gone rooms, the plain 302 route, as in every other scenario.
+const answer = GONE_ROOMS.length === 0 ? redirect : goneOrRedirect
 app.get('/rooms/*', answer)
 app.get('/rooms', answer)
 app.get('/metrics', async (_request, reply) => reply.type(register.contentType).send(await register.metrics()))
