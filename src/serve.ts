@@ -31,6 +31,11 @@ export function listenFailure (error: NodeJS.ErrnoException): string {
   return LISTEN_FAILURES[error.code ?? ''] ?? error.message
 }
 
+/** The line that says listening failed: where (an IPv6 host in brackets, as in a URL) and why. */
+export function listenFailureReason (host: string, port: number, error: NodeJS.ErrnoException): string {
+  return `cannot listen on ${host.includes(':') ? `[${host}]` : host}:${String(port)}: ${listenFailure(error)}`
+}
+
 /**
  * A failure that stops the process is said twice, so that it is seen
  * whatever reads the output: a JSON `fatal` line for the log pipeline (at
@@ -119,9 +124,8 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   try {
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host
     // listen rejects with the operating system's error (or the resolver's).
-    reportFatal(logger, error, `cannot listen on ${host}:${String(config.port)}: ${listenFailure(error as NodeJS.ErrnoException)}`)
+    reportFatal(logger, error, listenFailureReason(config.host, config.port, error as NodeJS.ErrnoException))
     closer.uninstall()
     process.off('SIGHUP', reloadOnHangup)
     await stopSources()

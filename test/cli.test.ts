@@ -196,14 +196,17 @@ t.test('the installed command runs serve and stops on SIGTERM', async t => {
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
-  await listeningPort(child, 'pcwp-links serve')
-  child.kill('SIGTERM')
-  t.equal(await exited, 0)
+  // The two short commands start meanwhile: each process spends most of its time starting.
   const usage = spawn(process.execPath, [...process.execArgv, entry, 'url', '--lang', 'en-US'], { stdio: ['ignore', 'ignore', 'pipe'] })
-  t.equal(await new Promise(resolve => usage.once('exit', resolve)), EXIT_USAGE, 'exit codes reach the shell')
+  const usageExited = new Promise(resolve => usage.once('exit', resolve))
   const printed = spawn(process.execPath, [...process.execArgv, entry, '--version'], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   printed.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
-  t.equal(await new Promise(resolve => printed.once('exit', resolve)), 0)
+  const printedExited = new Promise(resolve => printed.once('exit', resolve))
+  await listeningPort(child, 'pcwp-links serve')
+  child.kill('SIGTERM')
+  t.equal(await exited, 0)
+  t.equal(await usageExited, EXIT_USAGE, 'exit codes reach the shell')
+  t.equal(await printedExited, 0)
   t.equal(out, `${VERSION}\n`, 'output reaches stdout')
 })

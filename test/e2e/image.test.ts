@@ -35,6 +35,21 @@ function builtAfterSources (): boolean {
     .concat(['src', 'scripts'].flatMap(folder => readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' }).map(path => join(folder, path))))
   return sources.every(path => statSync(join(ROOT, path)).mtimeMs < built)
 }
+/**
+ * The build stage, as its RUN line: `npm run build`, then `npm pack
+ * --ignore-scripts`, once for both tests; dist/ is rebuilt only when something
+ * it is built from is newer (npm ci builds it). The tarball and the files in it.
+ */
+async function pack (): Promise<{ dir: string, tarball: string, files: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'pcwp-image-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  if (builtAfterSources()) t.comment('dist/ is newer than its sources: not rebuilt')
+  else await run('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 })
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 })
+  const [{ filename, files }] = JSON.parse(stdout) as [{ filename: string, files: { path: string }[] }]
+  return { dir, tarball: join(dir, filename), files: files.map(f => f.path) }
+}
+const packed = pack()
 const instruction = (keyword: string) => runtime.lines.filter(line => line.startsWith(keyword + ' ')).map(line => line.slice(keyword.length + 1).trim())
 const jsonArgs = (text: string) => JSON.parse(text) as string[]
 
@@ -53,9 +68,8 @@ t.test('the Dockerfile keeps its promises', async t => {
   const start = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ')
   t.same(cmd.slice(0, -1), start.slice(0, -1), 'node runs with the same flags as in npm start')
   t.equal(cmd.at(-1), `node_modules/pcwp-links/${String(start.at(-1))}`, 'and the same entry')
-  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT })
-  const packed = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map(f => f.path)
-  t.ok(packed.includes(String(start.at(-1))), `the entry ${String(start.at(-1))} is in the package`)
+  const { files } = await packed
+  t.ok(files.includes(String(start.at(-1))), `the entry ${String(start.at(-1))} is in the package`)
   const ignore = await readFile(join(ROOT, '.dockerignore'), 'utf8')
   for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'scripts/', 'public/']) {
     t.match(ignore, new RegExp(`^!${copied.replace('.', '\\.')}$`, 'm'), `.dockerignore lets ${copied} into the build`)
@@ -64,14 +78,7 @@ t.test('the Dockerfile keeps its promises', async t => {
 
 
 t.test('the runtime stage installs the packed package and starts it', async t => {
-  const dir = await mkdtemp(join(tmpdir(), 'pcwp-image-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  // The build stage, as its RUN line: `npm run build`, then `npm pack --ignore-scripts`.
-  // dist/ is rebuilt only when something it is built from is newer (npm ci builds it).
-  if (builtAfterSources()) t.comment('dist/ is newer than its sources: not rebuilt')
-  else await run('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 })
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 })
-  const tarball = join(dir, (JSON.parse(stdout) as [{ filename: string }])[0].filename)
+  const { dir, tarball } = await packed
   const app = join(dir, 'app')
   await run('mkdir', ['-p', app])
   // The runtime stage's install, as written, with the tarball's path here.

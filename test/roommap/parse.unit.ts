@@ -315,11 +315,11 @@ t.test('hostile JSON', async t => {
   ])
   t.same((await problemsOf(t, `[{"__proto__": {"room": "${A}", "target": "pcwp"}}]`, 'json')).map(p => p.field), ['room', 'target'],
     'a __proto__ key supplies nothing')
-  const garbage = await problemsOf(t, JSON.stringify(Array.from({ length: 100_000 }, (_, i) => i % 2 === 0 ? i : { room: String(i) })), 'json')
-  t.equal(garbage.length, 150_000, 'every bad entry is reported')
+  const garbage = await problemsOf(t, JSON.stringify(Array.from({ length: 10_000 }, (_, i) => i % 2 === 0 ? i : { room: String(i) })), 'json')
+  t.equal(garbage.length, 15_000, 'every bad entry is reported')
   const text = formatProblems(garbage)
   t.equal(text.split('\n').length, 51)
-  t.match(text, /\n… and 149950 more$/)
+  t.match(text, /\n… and 14950 more$/)
 })
 
 t.test('RoomMapError and formatProblems', async t => {
