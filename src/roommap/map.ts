@@ -10,8 +10,8 @@ export type RoomMapEntry =
   | { readonly kind: 'pcwp' }
   /** The room is gone: a `410 Gone` page, with its name and a note when known. */
   | { readonly kind: 'retired', readonly name?: string, readonly note?: string }
-  /** The room lives elsewhere now: a redirect to its filled target. */
-  | { readonly kind: 'moved', readonly name?: string, readonly note?: string, readonly target: RoomMapTarget }
+  /** The room lives elsewhere now: a redirect to its filled target (a redirect shows no name or note). */
+  | { readonly kind: 'moved', readonly target: RoomMapTarget }
 
 /** What `pcwp-links map check` and /readyz tell about a map. */
 export interface RoomMapSummary {
@@ -48,7 +48,7 @@ export const RETIRED_ENTRY: RoomMapEntry = Object.freeze({ kind: 'retired' })
 export type RoomMapRow =
   | { readonly kind: 'pcwp' }
   | { readonly kind: 'retired', readonly name: string | undefined, readonly note: string | undefined }
-  | { readonly kind: 'moved', readonly name: string | undefined, readonly note: string | undefined, readonly target: string }
+  | { readonly kind: 'moved', readonly target: string }
 
 // A row's kind as stored; REFUSED holds the place of a row with a problem.
 const PCWP = 0
@@ -65,7 +65,7 @@ const NO_TEXT = { name: undefined, note: undefined }
  * their row number, a small integer, so that the map holds one key string
  * per room and no object. Notes and targets repeat across rows and are
  * stored once each; a name is mostly a room's own. A `pcwp` row keeps its
- * kind only: nothing else of it is ever shown.
+ * kind only, a moved row its target: nothing else of them is ever shown.
  */
 export class RoomMapBuilder {
   private readonly rooms = new RoomIndex()
@@ -89,7 +89,7 @@ export class RoomMapBuilder {
 
   /** Adds a row (undefined: one with a problem), the row of `room` when given; returns its number. */
   add (row: RoomMapRow | undefined, room?: string): number {
-    const text = row === undefined || row.kind === 'pcwp' ? NO_TEXT : row
+    const text = row?.kind === 'retired' ? row : NO_TEXT
     const number = this.kinds.push(row === undefined ? REFUSED : KIND_CODES[row.kind])
     this.names.push(text.name === undefined ? NO_STRING : this.strings.add(text.name))
     this.notes.push(text.note === undefined ? NO_STRING : this.stored(this.storedNotes, text.note))
@@ -139,7 +139,6 @@ interface Rows {
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] }
 type RetiredEntry = Extract<RoomMapEntry, { kind: 'retired' }>
-type MovedEntry = Extract<RoomMapEntry, { kind: 'moved' }>
 
 /**
  * Reads a row as an entry: the shared entries for `pcwp` and for retired
@@ -152,11 +151,12 @@ function rowReader ({ kinds, names, notes, targets, strings }: Rows): (row: numb
   return row => {
     const kind = kinds[row]
     if (kind === PCWP) return PROTOCOL_ENTRY
+    if (kind === MOVED) return { kind: 'moved', target: prepareTarget(strings.get(targets[row] as number)) }
     const name = names[row] as number
     const note = notes[row] as number
-    if (kind === RETIRED && name === NO_STRING && note === NO_STRING) return RETIRED_ENTRY
+    if (name === NO_STRING && note === NO_STRING) return RETIRED_ENTRY
     // Only the keys a row has are set: JSON shows no nulls.
-    const entry: Writable<RetiredEntry | MovedEntry> = kind === MOVED ? { kind: 'moved', target: prepareTarget(strings.get(targets[row] as number)) } : { kind: 'retired' }
+    const entry: Writable<RetiredEntry> = { kind: 'retired' }
     if (name !== NO_STRING) entry.name = strings.get(name)
     if (note !== NO_STRING) entry.note = strings.get(note)
     return entry

@@ -109,7 +109,7 @@ function checkRow (row: RawRow, isNew: boolean, options: ValidationOptions, buil
     report(where, 'target', 'the new row names no room, so {id} cannot be filled; remove it')
     return undefined
   }
-  return { kind: 'moved', name, note, target }
+  return { kind: 'moved', target }
 }
 
 /** Trimmed text, or undefined when empty, absent or reported as a problem. */
