@@ -15,8 +15,12 @@ import { waitFor } from '../fixtures/wait.js'
 const OVERRIDE = 'https://chatadmin.contoso.com/rooms/'
 const good = (url = OVERRIDE) => serve(xccosReply(`roomManagementUrl="${url}"`))
 
+// Generous, so that a fetch that should succeed does on a loaded machine; the tests that
+// wait for a timeout to fire set a short one.
+const SHORT_TIMEOUT = { timeoutMs: 300 }
+
 function settings (url: string, overrides: Partial<ServerInfoConfig> = {}): ServerInfoConfig {
-  return { url: new URL(url), refreshMs: 60_000, timeoutMs: 300, maxStaleMs: 10_000, ...overrides }
+  return { url: new URL(url), refreshMs: 60_000, timeoutMs: 10_000, maxStaleMs: 10_000, ...overrides }
 }
 
 async function upstream (t: Test, ...args: Parameters<typeof startUpstream>): Promise<Upstream> {
@@ -122,7 +126,7 @@ t.test('a reply reset in the middle of its body is an error, not a partial overr
 
 t.test('every kind of upstream failure is recorded, not thrown', async t => {
   const server = await upstream(t, good())
-  const cases: [string, Parameters<Upstream['behave']>[0], RegExp][] = [
+  const cases: [string, Parameters<Upstream['behave']>[0], RegExp, Partial<ServerInfoConfig>?][] = [
     ['resp code 500', serve(xccosReply(`roomManagementUrl="${OVERRIDE}"`, '500')), /resp code 500/],
     ['HTTP 404', status(404), /HTTP 404/],
     ['HTTP 500', status(500), /HTTP 500/],
@@ -132,12 +136,12 @@ t.test('every kind of upstream failure is recorded, not thrown', async t => {
     ['a body far over the cap', serve('<'.repeat(MAX_REPLY_BYTES * 2)), /larger than 1048576 bytes/],
     ['a declared length over the cap', (_req, res) => { res.writeHead(200, { 'content-length': String(MAX_REPLY_BYTES + 1) }); res.write('<') }, /larger than/],
     ['a connection reset', reset, /could not be read \(UND_ERR_SOCKET\)/],
-    ['a server that never answers', hang, /did not answer in time/],
-    ['a slow-drip body', drip, /did not answer in time/]
+    ['a server that never answers', hang, /did not answer in time/, SHORT_TIMEOUT],
+    ['a slow-drip body', drip, /did not answer in time/, SHORT_TIMEOUT]
   ]
-  for (const [label, behaviour, message] of cases) {
+  for (const [label, behaviour, message, timeout] of cases) {
     server.behave(behaviour)
-    const { source, results } = override(t, { config: settings(server.url) })
+    const { source, results } = override(t, { config: settings(server.url, timeout) })
     await source.refresh()
     t.equal(source.current(), undefined, label)
     t.match(source.state().lastError, message, label)
