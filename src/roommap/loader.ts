@@ -177,6 +177,8 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
   let settle: NodeJS.Timeout | undefined
   let noticed: NodeJS.Timeout | undefined
   let running = false
+  // Reloads queued or under way.
+  let reloads = 0
 
   async function read (): Promise<void> {
     // Taken before reading: should the file change meanwhile, the next check sees a difference and reads again.
@@ -200,17 +202,15 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
 
   // Reads are queued, so that a SIGHUP during a watch-triggered read waits its turn.
   function reload (): Promise<boolean> {
+    reloads++
     const next = queue.then(async () => {
-      try {
-        await read()
-        logger.info({ source: path, entries: map?.size }, 'room map reloaded')
-        onReload?.('success')
-        return true
-      } catch {
-        logger.error({ source: path, reason: lastError }, 'room map rejected; the last good map stays')
-        onReload?.('failure')
-        return false
-      }
+      // read() throws nothing but the RoomMapError it has recorded as lastError.
+      const taken = await read().then(() => true, () => false)
+      reloads--
+      if (taken) logger.info({ source: path, entries: map?.size }, 'room map reloaded')
+      else logger.error({ source: path, reason: lastError }, 'room map rejected; the last good map stays')
+      onReload?.(taken ? 'success' : 'failure')
+      return taken
     })
     queue = next
     return next
@@ -227,6 +227,9 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
   // A change is read once the identity seen has held for stableMs: each new
   // identity restarts the wait, and the check at its end reads the file.
   async function check (settled = false): Promise<void> {
+    // A read under way sets what is applied when it ends; a file that changed meanwhile differs from
+    // that, and is read by a later check. Compared now, the file being read would be read twice.
+    if (reloads > 0) return
     const identity = await identify()
     // A check in flight when stop() was called.
     if (!running) return
