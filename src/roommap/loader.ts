@@ -1,11 +1,11 @@
 import { watch, type FSWatcher } from 'node:fs'
-import { open, stat, type FileHandle } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { dirname, extname } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import { formatProblem, RoomMapError } from './errors.js'
 import type { RoomMap } from './map.js'
 import { lineBlocks } from './blocks.js'
-import { parseRoomMap, parseRoomMapBlocks, type RoomMapFormat } from './parse.js'
+import { parseRoomMapBlocks, type RoomMapFormat } from './parse.js'
 
 /** Larger than any map this service is meant for (200,000 rows is about 25 MiB): a wrong file, not a map. */
 export const MAX_ROOM_MAP_BYTES = 64 * 1024 * 1024
@@ -49,7 +49,7 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
     }
     throw new RoomMapError([{ message: `the file changed while it was read, ${String(READ_ATTEMPTS)} times in a row` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
   } catch (error) {
-    // Parse errors (RoomMapError, PCWP_ROOM_MAP_INVALID) get the path; the size and change errors have it.
+    // Parse errors (PCWP_ROOM_MAP_INVALID) get the path; the size and change errors have it.
     if (error instanceof RoomMapError) {
       throw error.code === 'PCWP_ROOM_MAP_UNREADABLE' ? error : new RoomMapError(error.problems, 'PCWP_ROOM_MAP_INVALID', path)
     }
@@ -59,9 +59,10 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
 }
 
 /**
- * One read of the file, or undefined when it changed while it was read (a
- * CSV map is parsed as it is read, so a file rewritten meanwhile would give
- * rows of both versions).
+ * One read of the file, or undefined when it changed while it was read (the
+ * map is parsed as it is read, so a file rewritten meanwhile would give rows
+ * of both versions). JSON goes through the same blocks: JSON.parse needs the
+ * whole text, which is gathered from them, not read as bytes first.
  */
 async function readOnce (path: string, format: RoomMapFormat, options: RoomMapFileOptions): Promise<LoadedRoomMap | undefined> {
   const handle = await open(path)
@@ -70,11 +71,8 @@ async function readOnce (path: string, format: RoomMapFormat, options: RoomMapFi
     if (stats.size > MAX_ROOM_MAP_BYTES) {
       throw new RoomMapError([{ message: `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
     }
-    // A CSV map is parsed as it is read, a block at a time; JSON.parse needs the whole text.
-    const parsed = format === 'csv'
-      ? parseRoomMapBlocks(lineBlocks(handle, stats.size), 'csv', options)
-      : parseRoomMap(await readWhole(handle, stats.size), 'json', options)
-    const outcome = await parsed.then(map => ({ map }), (error: unknown) => ({ error }))
+    const outcome = await parseRoomMapBlocks(lineBlocks(handle, stats.size), format, options)
+      .then(map => ({ map }), (error: unknown) => ({ error }))
     // What was read of a changed file, good or bad, is not the file.
     const identity = identityOf(stats)
     if (identityOf(await handle.stat()) !== identity) return undefined
@@ -83,22 +81,6 @@ async function readOnce (path: string, format: RoomMapFormat, options: RoomMapFi
   } finally {
     await handle.close()
   }
-}
-
-/**
- * The first `size` bytes of a file, read into one buffer of that size:
- * readFile would gather chunks and copy them together, holding the file twice.
- */
-async function readWhole (handle: FileHandle, size: number): Promise<Buffer> {
-  const bytes = Buffer.allocUnsafeSlow(size)
-  let read = 0
-  let last: number
-  do {
-    last = (await handle.read(bytes, read, bytes.length - read, read)).bytesRead
-    read += last
-  } while (last > 0 && read < bytes.length)
-  // A file cut short meanwhile is read as far as it goes; its changed identity has it read again.
-  return bytes.subarray(0, read)
 }
 
 /** What /readyz says about the room map. */
