@@ -88,7 +88,7 @@ async function scanRecords (blocks: AsyncIterable<Buffer>, problems: RoomMapProb
   let delimiter: string | undefined
   let fields: string[] = []
   let field = ''
-  let state: ScanState = FIELD_START
+  let state = FIELD_START as ScanState
   let recordLine = 0
   let failed = false
   let line = 0
@@ -105,90 +105,85 @@ async function scanRecords (blocks: AsyncIterable<Buffer>, problems: RoomMapProb
     failed = false
   }
 
-  for await (const bytes of blocks) {
-    for (let lineStart = 0; lineStart < bytes.length;) {
-      if (slicer.due()) await slicer.pause()
-      line++
-      const newline = bytes.indexOf(LF, lineStart)
-      const lineEnd = newline < 0 ? bytes.length : newline
-      const contentEnd = lineEnd > lineStart && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd
-      const next = lineEnd + 1
-      const text = lineText(bytes, lineStart, contentEnd)
-      if (text === undefined) {
-        problems.push({ line, message: `the line is longer than ${MAX_LINE_LENGTH} characters` })
-        failed = true
+  // One physical line: its text, or undefined when it is too long to be read.
+  const scanLine = (text: string | undefined): void => {
+    line++
+    if (text === undefined) {
+      problems.push({ line, message: `the line is longer than ${MAX_LINE_LENGTH} characters` })
+      failed = true
+      state = FIELD_START
+      endRecord()
+      return
+    }
+    if (state !== QUOTED) {
+      if (BLANK_LINE.test(text)) return
+      recordLine = line
+      delimiter ??= detectDelimiter(text)
+    }
+    // Set by the first record's first line, before any field is read.
+    const separator = delimiter as string
+    const end = text.length
+    // The next quote at or after i (end when none): found once, not once per field.
+    let quoteAt = -1
+    const nextQuote = (from: number): number => {
+      if (quoteAt < from) quoteAt = text.indexOf('"', from)
+      if (quoteAt < 0) quoteAt = end
+      return quoteAt
+    }
+    let chunk = 0
+    // Fields are cut with indexOf jumps: only a quote and what follows it are looked at one by one.
+    for (let i = 0; i < end;) {
+      if (state === QUOTED) {
+        const quote = nextQuote(i)
+        if (quote === end) break
+        field += text.slice(chunk, quote)
+        state = AFTER_QUOTE
+        i = quote + 1
+      } else if (state === UNQUOTED) {
+        const next = text.indexOf(separator, i)
+        if (nextQuote(i) < (next < 0 ? end : next)) fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
+        if (next < 0) break
+        fields.push(text.slice(chunk, next))
         state = FIELD_START
-        endRecord()
-        lineStart = next
-        continue
-      }
-      if (state !== QUOTED) {
-        if (BLANK_LINE.test(text)) {
-          lineStart = next
+        chunk = i = next + 1
+      } else {
+        const char = text.charAt(i)
+        if (char === '"') {
+          if (state === AFTER_QUOTE) {
+            // A doubled quote inside a quoted field stands for one quote.
+            field += '"'
+          } else {
+            field = ''
+          }
+          chunk = i + 1
+          state = QUOTED
+        } else if (char === separator) {
+          fields.push(state === AFTER_QUOTE ? field : '')
+          state = FIELD_START
+          chunk = i + 1
+        } else if (state === AFTER_QUOTE) {
+          fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
+        } else {
+          state = UNQUOTED
           continue
         }
-        recordLine = line
-        delimiter ??= detectDelimiter(text)
+        i++
       }
-      // Set by the first record's first line, before any field is read.
-      const separator = delimiter as string
-      const end = text.length
-      // The next quote at or after i (end when none): found once, not once per field.
-      let quoteAt = -1
-      const nextQuote = (from: number): number => {
-        if (quoteAt < from) quoteAt = text.indexOf('"', from)
-        if (quoteAt < 0) quoteAt = end
-        return quoteAt
-      }
-      let chunk = 0
-      // Fields are cut with indexOf jumps: only a quote and what follows it are looked at one by one.
-      for (let i = 0; i < end;) {
-        if (state === QUOTED) {
-          const quote = nextQuote(i)
-          if (quote === end) break
-          field += text.slice(chunk, quote)
-          state = AFTER_QUOTE
-          i = quote + 1
-        } else if (state === UNQUOTED) {
-          const next = text.indexOf(separator, i)
-          if (nextQuote(i) < (next < 0 ? end : next)) fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
-          if (next < 0) break
-          fields.push(text.slice(chunk, next))
-          state = FIELD_START
-          chunk = i = next + 1
-        } else {
-          const char = text.charAt(i)
-          if (char === '"') {
-            if (state === AFTER_QUOTE) {
-              // A doubled quote inside a quoted field stands for one quote.
-              field += '"'
-            } else {
-              field = ''
-            }
-            chunk = i + 1
-            state = QUOTED
-          } else if (char === separator) {
-            fields.push(state === AFTER_QUOTE ? field : '')
-            state = FIELD_START
-            chunk = i + 1
-          } else if (state === AFTER_QUOTE) {
-            fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
-          } else {
-            state = UNQUOTED
-            continue
-          }
-          i++
-        }
-      }
-      if (state === QUOTED) {
-        // The quoted field goes on: its line break is part of the value.
-        field += text.slice(chunk) + '\n'
-      } else {
-        fields.push(state === AFTER_QUOTE ? field : text.slice(chunk))
-        state = FIELD_START
-        endRecord()
-      }
-      lineStart = next
+    }
+    if (state === QUOTED) {
+      // The quoted field goes on: its line break is part of the value.
+      field += text.slice(chunk) + '\n'
+    } else {
+      fields.push(state === AFTER_QUOTE ? field : text.slice(chunk))
+      state = FIELD_START
+      endRecord()
+    }
+  }
+
+  for await (const bytes of blocks) {
+    for (const text of linesOf(bytes)) {
+      if (slicer.due()) await slicer.pause()
+      scanLine(text)
     }
   }
   if (state === QUOTED) {
@@ -196,6 +191,16 @@ async function scanRecords (blocks: AsyncIterable<Buffer>, problems: RoomMapProb
     endRecord()
   }
   return records
+}
+
+/** The lines of a block (ending in LF or CRLF), each as {@link lineText} gives it. */
+function * linesOf (bytes: Buffer): Generator<string | undefined> {
+  for (let start = 0; start < bytes.length;) {
+    const newline = bytes.indexOf(LF, start)
+    const end = newline < 0 ? bytes.length : newline
+    yield lineText(bytes, start, end > start && bytes[end - 1] === CR ? end - 1 : end)
+    start = end + 1
+  }
 }
 
 /** A line's text, or undefined when it is longer than {@link MAX_LINE_LENGTH} UTF-16 code units. */
