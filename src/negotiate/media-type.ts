@@ -11,6 +11,6 @@ const REMEMBERED = { entries: 256, longestKey: 1024 }
  */
 export function createMediaTypeChooser (types: readonly string[]): (accept: string | undefined) => string | undefined {
   const choose = remembered((accept: string) => new Negotiator({ headers: { accept } }).mediaType(types), REMEMBERED)
-  // Without Accept, a client accepts anything (RFC 9110 12.5.1): the first type.
-  return accept => accept === undefined ? types[0] : choose(accept)
+  // No Accept header means any type (RFC 9110 12.5.1).
+  return accept => choose(accept ?? '*/*')
 }
