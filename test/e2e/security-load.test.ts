@@ -73,9 +73,9 @@ t.test('redirects never fail while the getserverinfo upstream flips between good
   let failures = 0
   // The load lasts until the upstream has been asked enough times (its refresh loop runs
   // beside the requests, slower on a loaded machine), and at most 30 s.
-  const deadline = Date.now() + 30_000
-  const enough = () => upstream.requests.length > 10 && Date.now() > started + 1000
   const started = Date.now()
+  const deadline = started + 30_000
+  const enough = () => upstream.requests.length > 10 && Date.now() > started + 1000
   await Promise.all(Array.from({ length: 16 }, async (_, worker) => {
     for (let i = 0; i < 3000 && !enough() && Date.now() < deadline; i++) {
       const res = await pool.request({ method: 'GET', path: `/rooms/${ROOM}`, headers: { 'x-forwarded-for': worker % 2 === 0 ? '10.1.1.1' : '203.0.113.9' } })

@@ -106,9 +106,8 @@ t.test('the standard configuration over real sockets', async t => {
     t.ok(await service.waitForLog(entry => entry.msg === 'room map reloaded', 'the reload logged'))
   })
 
-  await t.test('SIGTERM: in-flight requests finish, the process exits 0 without waiting for the hanging fetch', async t => {
-    const pending = get(port, `/rooms/${ROOM}`, { localAddress: '127.0.0.4' })
-    t.equal((await pending).status, 302)
+  // In-flight requests finishing on SIGTERM: security-load.test.ts, under load.
+  await t.test('SIGTERM: the process exits 0 without waiting for the hanging fetch', async t => {
     t.equal(upstream.requests.length, 1, 'the first getserverinfo fetch is still unanswered')
     t.equal(await service.stop(), 0)
     t.ok(service.logs.some(entry => entry.msg === 'shutting down: finishing in-flight requests' && entry.signal === 'SIGTERM'))
