@@ -1,4 +1,4 @@
-// The fast tier's first half: every *.unit.ts file but the routes' (test/fixtures/unit-tier.ts).
-import { importUnitFiles } from './fixtures/unit-tier.js'
+// The fast tier's first half: every *.unit.ts file but the routes' (test/fixtures/tiers.ts).
+import { importTestFiles } from './fixtures/tiers.js'
 
-await importUnitFiles(path => !path.startsWith('http/'))
+await importTestFiles('.unit.ts', path => !path.startsWith('http/'))
