@@ -5,18 +5,16 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import t from 'tap'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { startService } from '../fixtures/service.js'
+import { listeningApp, ROOM } from '../fixtures/app.js'
 
 const CHROMIUM = '/usr/bin/chromium'
-const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 const OUTPUT = new URL('../../test-output/', import.meta.url)
 
 if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
   t.plan(0, 'Chromium is not installed here (.ci/run installs it: apt-get install chromium)')
 } else {
-  const service = await startService({})
-  t.teardown(service.stop)
-  const origin = `http://127.0.0.1:${service.port}`
+  // Demo mode (nothing configured), in this process: the service as a process is test/e2e/server.test.ts's.
+  const origin = await listeningApp(t, {})
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
