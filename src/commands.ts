@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { pino } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { InvalidValue, parseBoolean } from './config-values.js'
+import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from './exit-codes.js'
 import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, type BaseUrl, type PcwpError } from './pcwp/index.js'
 import { parseRoomLink } from './pcwp/room-id.js'
 import { roomManagementUrl } from './pcwp/url.js'
@@ -10,12 +11,8 @@ import { checkRoomMapFile } from './roommap/check.js'
 import { fillTarget, PROTOCOL_ENTRY, type RoomMapEntry } from './roommap/index.js'
 import { readRoomMapFile } from './roommap/loader.js'
 import { runReport } from './report/run.js'
-import { EXIT_CONFIG, startServer } from './serve.js'
-import { createServerInfoOverride } from './serverinfo/override.js'
 import { VERSION } from './package-files.js'
 
-/** EX_USAGE from sysexits.h is 64; the common convention for bad arguments is 2. */
-export const EXIT_USAGE = 2
 const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 
 export interface Io {
@@ -24,9 +21,6 @@ export interface Io {
   readonly env: NodeJS.ProcessEnv
   readonly stdin: NodeJS.ReadableStream
 }
-
-/** EX_DATAERR from sysexits.h: the input data (a room map) is invalid. */
-export const EXIT_DATA = 65
 
 const HELP = {
   main: `Usage: pcwp-links <command> [options]
@@ -132,6 +126,9 @@ export async function runCli (argv: readonly string[], io: Io): Promise<number |
   if (name === 'url') return typeof values.base === 'string' ? url(values, io) : await readerUrls(values, io)
   if (name === 'check') return check(io)
   if (name === 'map') return mapCheck(positionals, io)
+  // The service and the getserverinfo client are loaded only by the commands
+  // that use them: the others start in a fraction of the time.
+  const { startServer } = await import('./serve.js')
   return startServer(io.env)
 }
 
@@ -224,6 +221,7 @@ async function check (io: Io): Promise<number> {
   for (const warning of config.warnings) lines.push(`warning: ${warning}`)
   let override: BaseUrl | undefined
   if (config.serverInfo !== undefined) {
+    const { createServerInfoOverride } = await import('./serverinfo/override.js')
     const source = createServerInfoOverride({ config: config.serverInfo, allowHttp: config.allowHttp, logger: pino({ level: 'silent' }) })
     await source.refresh()
     await source.stop()

@@ -3,6 +3,7 @@
 import closeWithGrace from 'close-with-grace'
 import type { Logger } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
+import { EXIT_CONFIG, EXIT_START_FAILED } from './exit-codes.js'
 import { createApp } from './http/app.js'
 import { BUILT_IN_LOCALES_DIR, loadCatalogs, type CatalogError, type Catalogs } from './i18n/index.js'
 import { createMetrics } from './http/plugins/metrics.js'
@@ -10,10 +11,6 @@ import { createLogger } from './logger.js'
 import type { RoomMapError } from './roommap/index.js'
 import { createRoomMapSource } from './roommap/loader.js'
 
-/** EX_CONFIG from sysexits.h: the configuration is wrong. */
-export const EXIT_CONFIG = 78
-/** Any other start-up failure: the port is taken, HOST does not resolve, a crash. */
-export const EXIT_START_FAILED = 1
 // How long in-flight requests get to finish after SIGTERM before the process gives up.
 const SHUTDOWN_GRACE_MS = 10_000
 

@@ -7,10 +7,8 @@ import { createGunzip } from 'node:zlib'
 import { createReport, type ReportBuilder, type ReportRange } from './aggregate.js'
 import { ReportUsageError } from './errors.js'
 import { FORMATS, formatReport, type Format } from './format.js'
+import { EXIT_USAGE } from '../exit-codes.js'
 import { parseInstant } from './instant.js'
-
-/** EX_USAGE by the common convention for bad arguments, as in the rest of the command line. */
-const EXIT_USAGE = 2
 
 export interface ReportIo {
   readonly out: (text: string) => void
