@@ -6,6 +6,7 @@ import t, { type Test } from 'tap'
 import { createApp } from '../../src/http/app.js'
 import { createRoomMapSource } from '../../src/roommap/loader.js'
 import { app, config, EXTERNAL_BASE, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.js'
+import { DEFAULT_WAIT_MS } from '../fixtures/wait.js'
 
 const MOVED = '0B8E2D4A-1C3F-4E5A-9B7D-2F6A8C0E1D3B'
 const RETIRED = 'A1B2C3D4-E5F6-4789-ABCD-EF0123456789'
@@ -136,7 +137,9 @@ t.test('requests are answered while a large map reloads, from the map in force u
   const reload = { done: false }
   const reloading = source.reload().finally(() => { reload.done = true })
   const during: number[] = []
+  const deadline = Date.now() + DEFAULT_WAIT_MS
   while (!reload.done) {
+    if (Date.now() > deadline) throw new Error(`the reload did not finish within ${String(DEFAULT_WAIT_MS)} ms`)
     during.push((await service.inject(`/rooms/${RETIRED}`)).statusCode)
     // inject answers in microtasks alone, which would starve the event loop: a client's next request comes in a later turn.
     await new Promise(resolve => setImmediate(resolve))

@@ -8,6 +8,7 @@ import t, { type Test } from 'tap'
 import { createRoomMapSource, MAX_ROOM_MAP_BYTES, readRoomMapFile, type ReloadOutcome, type RoomMapSource } from '../../src/roommap/loader.js'
 import { checkRoomMapFile } from '../../src/roommap/check.js'
 import { PROTOCOL_ENTRY } from '../../src/roommap/index.js'
+import { waitFor } from '../fixtures/wait.js'
 
 const A = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 const B = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'
@@ -17,19 +18,6 @@ async function tempDir (t: Test): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pcwp-roommap-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   return dir
-}
-
-/** Polls until `done()` holds; fails the test with `message` after the deadline. */
-async function waitFor (t: Test, done: () => boolean, message: string, deadlineMs = 5000): Promise<void> {
-  const until = Date.now() + deadlineMs
-  while (!done()) {
-    if (Date.now() > until) {
-      t.fail(`timed out: ${message}`)
-      return
-    }
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-  t.pass(message)
 }
 
 interface Harness {
@@ -73,12 +61,12 @@ t.test('an edit takes effect; a broken edit keeps the last good map until fixed'
   source.start()
 
   await replaceFile(path, `room,target\n${A},https://teams.example.com/{id}\n${B},retired\n`)
-  await waitFor(t, () => kindOf(source, A) === 'moved', 'the edit takes effect')
+  await waitFor(() => kindOf(source, A) === 'moved', { what: 'the edit to take effect' })
   t.equal(source.state().entries, 2)
   t.same(outcomes, ['success'])
 
   await replaceFile(path, `room,target\n${A},javascript:alert(1)\n`)
-  await waitFor(t, () => source.state().lastError !== null, 'the broken edit is seen')
+  await waitFor(() => source.state().lastError !== null, { what: 'the broken edit to be seen' })
   t.equal(source.state().lastError, 'PCWP_ROOM_MAP_INVALID: line 2, target: expected pcwp, retired or an absolute https:// URL')
   t.equal(kindOf(source, A), 'moved', 'the last good map stays')
   t.notOk(source.lastReloadSuccessful())
@@ -86,7 +74,7 @@ t.test('an edit takes effect; a broken edit keeps the last good map until fixed'
   t.match(logs.find(line => line.level === 50), { msg: 'room map rejected; the last good map stays', reason: /^PCWP_ROOM_MAP_INVALID/ })
 
   await replaceFile(path, `room,target\n${A},pcwp\n`)
-  await waitFor(t, () => source.state().lastError === null, 'the fixed edit clears the error')
+  await waitFor(() => source.state().lastError === null, { what: 'the fixed edit to clear the error' })
   t.equal(source.current().lookup(A), PROTOCOL_ENTRY)
   t.ok(source.lastReloadSuccessful())
   t.same(outcomes, ['success', 'failure', 'success'])
@@ -108,7 +96,7 @@ t.test('a Kubernetes ConfigMap swap of ..data is seen', async t => {
   await symlink('..2026_v2', join(dir, '..data_tmp'))
   await rename(join(dir, '..data_tmp'), join(dir, '..data'))
   await rm(join(dir, '..2026_v1'), { recursive: true })
-  await waitFor(t, () => kindOf(source, A) === 'pcwp', 'the new map is seen after the swap')
+  await waitFor(() => kindOf(source, A) === 'pcwp', { what: 'the new map to be seen after the swap' })
 })
 
 t.test('without watch events, the periodic identity check finds the change', async t => {
@@ -121,7 +109,7 @@ t.test('without watch events, the periodic identity check finds the change', asy
   await source.load()
   source.start()
   await replaceFile(join(elsewhere, 'real.json'), JSON.stringify([{ room: A, target: 'pcwp' }, { room: B, target: 'pcwp' }]))
-  await waitFor(t, () => kindOf(source, A) === 'pcwp', 'the change is found by the periodic check')
+  await waitFor(() => kindOf(source, A) === 'pcwp', { what: 'the periodic check to find the change' })
   t.same(outcomes, ['success'], 'read once, after it was stable')
 })
 
@@ -181,7 +169,7 @@ t.test('an unwatchable directory leaves the periodic check; stop() ends it', asy
   t.match(logs.find(line => line.level === 40), { msg: 'room map: cannot watch the directory; relying on the periodic check', reason: 'ENOENT' })
   await mkdir(join(dir, 'sub'))
   await writeFile(path, `room,target\n${A},pcwp\n`)
-  await waitFor(t, () => kindOf(source, A) === 'pcwp', 'the periodic check finds the new file')
+  await waitFor(() => kindOf(source, A) === 'pcwp', { what: 'the periodic check to find the new file' })
   source.stop()
   // A check started by start() and still in flight at stop() does nothing.
   source.start()
@@ -281,7 +269,7 @@ t.test('a change is read once, however much longer the read takes than the stabl
   await source.load()
   source.start()
   await replaceFile(path, bigMap(20_000, 'Big'))
-  await waitFor(t, () => source.state().entries === 20_000, 'the big map is read')
+  await waitFor(() => source.state().entries === 20_000, { what: 'the big map to be read' })
   // A read queued meanwhile would run before this one: queued reads run in turn.
   t.equal(await source.reload(), true)
   t.same(outcomes, ['success', 'success'], 'one read for the change, one for reload()')
