@@ -1,34 +1,68 @@
-// Every test file that the documentation and the code's comments name exists:
-// SECURITY.md cites the test of each defence, the README and the deploy
-// recipes the test that exercises them, and a renamed test file must not leave
-// those pointing at nothing. CHANGELOG.md is history and keeps old names.
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+// Every test file that the documentation, the configuration and the code's
+// comments name exists, and every test that SECURITY.md quotes: SECURITY.md
+// cites the test of each defence, the README and the deploy recipes the test
+// that exercises them, package.json the files tap runs, and a renamed file or
+// test must not leave those pointing at nothing. CHANGELOG.md is history and
+// keeps old names.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import t from 'tap'
 
 const ROOT = new URL('../', import.meta.url)
-const SCANNED = ['README.md', 'SECURITY.md', 'Dockerfile', 'docker-compose.yml', 'docs', 'deploy', 'src', 'test', 'bench', 'scripts']
-const TEXT = /\.(?:md|ts|mjs|js|ya?ml|conf|csv|json)$|^Dockerfile$|^docker-compose\.yml$/
+/** Files read whole, and folders whose text files are read. */
+const SCANNED = ['README.md', 'SECURITY.md', 'Dockerfile', 'docker-compose.yml', 'package.json', '.ci/run', 'docs', 'deploy', 'src', 'test', 'bench', 'scripts']
+const TEXT = /\.(?:md|ts|mjs|js|ya?ml|conf|csv|json)$/
 const TEST_PATH = /\btest\/[\w./-]+?\.ts\b/g
 
-/** Every text file under the scanned paths, relative to the repository root. */
+const read = (path: string): string => readFileSync(new URL(path, ROOT), 'utf8')
+
+/** Every scanned file, relative to the repository root. */
 function scannedFiles (): string[] {
   return SCANNED.flatMap(path => {
-    if (!existsSync(new URL(path, ROOT))) return []
-    if (TEXT.test(path)) return [path]
+    const stats = statSync(new URL(path, ROOT), { throwIfNoEntry: false })
+    if (stats === undefined) return []
+    if (stats.isFile()) return [path]
     return readdirSync(new URL(path, ROOT), { recursive: true, encoding: 'utf8' })
-      .filter(name => TEXT.test(name.split('/').at(-1) ?? ''))
+      .filter(name => TEXT.test(name))
       .map(name => `${path}/${name}`)
   })
 }
 
-t.test('every test file named in the documentation and comments exists', async t => {
+/** The titles a test file gives its `t.test` calls, as written (template placeholders included). */
+function testTitles (path: string): string[] {
+  return Array.from(read(path).matchAll(/\bt\.test\((['"`])((?:\\.|(?!\1).)*)\1/g), match => (match[2] ?? '').replace(/\\(.)/g, '$1'))
+}
+
+/** Whether `title` is a quote of `quote`, where "…" in the quote stands for words left out. */
+function quotes (title: string, quote: string): boolean {
+  let from = 0
+  for (const part of quote.split('…').map(text => text.trim()).filter(text => text !== '')) {
+    const at = title.indexOf(part, from)
+    if (at === -1) return false
+    from = at + part.length
+  }
+  return true
+}
+
+t.test('every test file named in the documentation, configuration and comments exists', async t => {
   const named = new Map<string, string[]>()
   for (const file of scannedFiles()) {
-    for (const [path] of readFileSync(new URL(file, ROOT), 'utf8').matchAll(TEST_PATH)) {
+    for (const [path] of read(file).matchAll(TEST_PATH)) {
       named.set(path, [...(named.get(path) ?? []), file])
     }
   }
   t.ok(named.size > 20, `the scan finds the references (${String(named.size)} test files named)`)
+  t.ok(named.get('test/io.ts')?.includes('package.json'), 'package.json is read: its tap include names test/io.ts')
   const missing = [...named].filter(([path]) => !existsSync(new URL(path, ROOT))).map(([path, where]) => `${path}, named in ${[...new Set(where)].join(', ')}`)
   t.same(missing, [], 'no name points at a file that is not there')
+})
+
+t.test('every test SECURITY.md quotes is in the file it names', async t => {
+  // A row cites `test/….ts` "a test's title", possibly shortened with "…", or several.
+  const cited = Array.from(read('SECURITY.md').matchAll(/`(test\/[\w./-]+\.ts)`((?:\s*(?:"[^"]*"|\([^)]*\))[,;]?)*)/g))
+    .flatMap(([, path = '', titles = '']) => Array.from(titles.matchAll(/"([^"]*)"/g), ([, quote = '']) => ({ path, quote })))
+  t.ok(cited.length > 10, `the scan finds the quotes (${String(cited.length)})`)
+  t.same(quotes('rejections say what is expected and never echo the input', 'rejections … never echo the input'), true, 'a quote may leave words out')
+  t.same(quotes('never echo the input', 'echo … never'), false, 'but keeps the order of the words it quotes')
+  const missing = cited.filter(({ path, quote }) => !existsSync(new URL(path, ROOT)) || !testTitles(path).some(title => quotes(title, quote)))
+  t.same(missing, [], 'no quote names a test that is not there')
 })
