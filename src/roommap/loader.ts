@@ -124,8 +124,8 @@ export interface RoomMapSource {
   lastReloadSuccessful: () => boolean
 }
 
-const DEFAULT_CHECK_INTERVAL_MS = 5000
-const DEFAULT_STABLE_MS = 1000
+/** The service's timing (README "Moved and retired rooms"); tests set theirs small. */
+export const DEFAULT_ROOM_MAP_TIMING = { checkIntervalMs: 5000, stableMs: 1000 } as const
 // A directory's watch fires for every file in it, as often as they are written
 // (a log file beside the map): the checks its events ask for within this time are one.
 const WATCH_EVENTS_MERGED_MS = 100
@@ -143,8 +143,7 @@ const WATCH_EVENTS_MERGED_MS = 100
  */
 export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSource {
   const { path, allowHttp, logger, onReload } = options
-  const checkIntervalMs = options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS
-  const stableMs = options.stableMs ?? DEFAULT_STABLE_MS
+  const { checkIntervalMs = DEFAULT_ROOM_MAP_TIMING.checkIntervalMs, stableMs = DEFAULT_ROOM_MAP_TIMING.stableMs } = options
 
   let map: RoomMap | undefined
   let loadedAt: string | null = null

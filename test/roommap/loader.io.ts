@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import t, { type Test } from 'tap'
-import { createRoomMapSource, MAX_ROOM_MAP_BYTES, readRoomMapFile, type ReloadOutcome, type RoomMapSource } from '../../src/roommap/loader.js'
+import { createRoomMapSource, DEFAULT_ROOM_MAP_TIMING, MAX_ROOM_MAP_BYTES, readRoomMapFile, type ReloadOutcome, type RoomMapSource } from '../../src/roommap/loader.js'
 import { checkRoomMapFile } from '../../src/roommap/check.js'
 import { PROTOCOL_ENTRY } from '../../src/roommap/index.js'
 import { waitFor } from '../fixtures/wait.js'
@@ -177,6 +177,8 @@ t.test('an unwatchable directory leaves the periodic check; stop() ends it', asy
 })
 
 t.test('by default the file is checked every 5 s and read once stable for 1 s', async t => {
+  t.same(DEFAULT_ROOM_MAP_TIMING, { checkIntervalMs: 5000, stableMs: 1000 }, 'as the README says')
+  // Started and stopped with them: no check is due before stop().
   const dir = await tempDir(t)
   const path = join(dir, 'map.csv')
   await writeFile(path, `room,target\n${A},retired\n`)
@@ -237,10 +239,12 @@ function rewriteWhileRead (t: Test, path: string, next: () => string | undefined
   setImmediate(turn)
 }
 
+/** The room of {@link bigMap}'s row `i`. */
+const bigMapRoom = (i: number): string => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`.toUpperCase()
+
 /** A CSV map of `rows` rooms (the same rooms in every version), each named `name`: about 190 bytes a row, so that reading it takes a while. */
 function bigMap (rows: number, name: string): string {
-  const room = (i: number) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`
-  return `room,target,name\n${Array.from({ length: rows }, (_, i) => `${room(i)},retired,${name} ${String(i)} ${'x'.repeat(150)}`).join('\n')}\n`
+  return `room,target,name\n${Array.from({ length: rows }, (_, i) => `${bigMapRoom(i)},retired,${name} ${String(i)} ${'x'.repeat(150)}`).join('\n')}\n`
 }
 
 t.test('a file rewritten while it is read is read again, never taken half old and half new', { skip: process.platform === 'linux' ? false : 'needs /proc/self/fd' }, async t => {
@@ -250,7 +254,7 @@ t.test('a file rewritten while it is read is read again, never taken half old an
   const versions = [bigMap(rows, 'Newer')]
   rewriteWhileRead(t, path, () => versions.shift())
   const { map } = await readRoomMapFile(path, { allowHttp: false })
-  const names = [0, rows - 1].map(i => map.lookup(`${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`.toUpperCase()))
+  const names = [0, rows - 1].map(i => map.lookup(bigMapRoom(i)))
   t.same(names.map(entry => entry.kind === 'retired' ? entry.name?.split(' ')[0] : entry.kind), ['Newer', 'Newer'], 'the first and the last row are both of the new version')
 })
 
