@@ -9,10 +9,9 @@ import t, { type Test } from 'tap'
 import { runCli } from '../src/commands.js'
 import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from '../src/exit-codes.js'
 import { VERSION } from '../src/package-files.js'
+import { ROOM } from './fixtures/app.js'
 import { listeningPort } from './fixtures/service.js'
 import { serve, startUpstream, xccosReply } from './fixtures/upstream.js'
-
-const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 
 async function cli (argv: string[], env: NodeJS.ProcessEnv = {}, stdin: NodeJS.ReadableStream = Readable.from([])): Promise<{ code: number | undefined, out: string, err: string }> {
   let out = ''

@@ -4,10 +4,10 @@ import { createInterface } from 'node:readline'
 import { pipeline } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { createGunzip } from 'node:zlib'
+import { EXIT_USAGE } from '../exit-codes.js'
 import { createReport, type ReportBuilder, type ReportRange } from './aggregate.js'
 import { ReportUsageError } from './errors.js'
 import { FORMATS, formatReport, type Format } from './format.js'
-import { EXIT_USAGE } from '../exit-codes.js'
 import { parseInstant } from './instant.js'
 
 export interface ReportIo {

@@ -8,15 +8,15 @@
 // language changes the text only, every catalog has every key, non-empty
 // (test/i18n/catalogs.unit.ts), and each page's lang in every language is
 // test/http/page-language.unit.ts's.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import t from 'tap'
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import type { AxeResults, NodeResult, Result } from 'axe-core'
 import { listeningApp, ROOM } from '../fixtures/app.js'
+import { CHROMIUM_MISSING, launchChromium } from '../fixtures/chromium.js'
 import { HTML_PAGES, partialEnv, type PageSetup } from '../fixtures/pages.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const ENGLISH = 'en-US'
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -27,9 +27,9 @@ interface Violation { readonly id: string, readonly impact: string | null, reado
 /** An element that had the keyboard focus: its id (or tag and type), its place in the document and what is wrong with its focus indicator ('' when nothing). */
 interface Focused { readonly element: string, readonly index: number, readonly problem: string }
 
-/** A context that reads pages as a reader of `language` does: locale and Accept-Language. */
-async function readerContext (browser: Browser, language: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  return browser.newContext({ locale: language, extraHTTPHeaders: { 'accept-language': language }, ...options })
+/** A context that reads pages as an English reader does: locale and Accept-Language. */
+async function englishContext (browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ locale: ENGLISH, extraHTTPHeaders: { 'accept-language': ENGLISH }, ...options })
 }
 
 /** Runs axe's WCAG 2.1 A/AA rules on the page as it stands (axe injected by the context); how many rules passed, and the violations. */
@@ -117,22 +117,17 @@ async function tabTo (page: Page, selector: string): Promise<void> {
   throw new Error(`Tab never reached ${selector}`)
 }
 
-if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
-  t.plan(0, 'Chromium is not installed here (.ci/run installs it: apt-get install chromium)')
+if (CHROMIUM_MISSING !== false) {
+  t.plan(0, CHROMIUM_MISSING)
 } else {
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(() => browser.close())
+  const browser = await launchChromium(t)
 
   const origins: Record<PageSetup, string> = { demo: await listeningApp(t, {}), partial: await listeningApp(t, await partialEnv(t)) }
-  const demo = origins.demo
 
   t.test('every page: no WCAG 2.1 A/AA violations, a visible keyboard focus', async t => {
     // The pages' strict CSP (script-src 'self') would block the injected axe
     // script, so this context bypasses it; test/e2e/links-browser.test.ts checks the CSP.
-    const context = await readerContext(browser, ENGLISH, { bypassCSP: true })
+    const context = await englishContext(browser, { bypassCSP: true })
     t.teardown(() => context.close())
     await context.addInitScript({ content: AXE_SOURCE })
     const page = await context.newPage()
@@ -149,11 +144,11 @@ if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
   })
 
   t.test('/links by keyboard alone', async t => {
-    const context = await readerContext(browser, ENGLISH)
+    const context = await englishContext(browser)
     t.teardown(() => context.close())
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: origins.demo })
     const page = await context.newPage()
-    await page.goto(`${demo}/links`)
+    await page.goto(`${origins.demo}/links`)
 
     const before = await tabThrough(page)
     t.same(before.map(({ element }) => element), ['#room', 'button[type=submit]', '#new-room'], 'Tab reaches the input, the button and the new-room link, in that order')
@@ -163,7 +158,7 @@ if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
     await page.keyboard.type(ROOM.toLowerCase())
     await page.keyboard.press('Enter')
     await page.waitForSelector('#result:not([hidden])', { timeout: 5_000 })
-    t.equal(await page.inputValue('#link'), `${demo}/rooms/${ROOM}`, 'Enter in the input makes the link')
+    t.equal(await page.inputValue('#link'), `${origins.demo}/rooms/${ROOM}`, 'Enter in the input makes the link')
 
     const after = await tabThrough(page)
     t.same(after.map(({ element }) => element), ['#room', 'button[type=submit]', '#new-room', '#link', 'button[type=button]', '#snippet', 'button[type=button]'],
@@ -173,15 +168,15 @@ if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
     await tabTo(page, 'button[data-copy=link]')
     await page.keyboard.press('Enter')
     await page.waitForFunction(() => document.querySelector('button[data-copy=link]')?.textContent === 'Copied', undefined, { timeout: 5_000 })
-    t.equal(await page.evaluate(async () => navigator.clipboard.readText()), `${demo}/rooms/${ROOM}`, 'Enter on a copy button copies the link')
+    t.equal(await page.evaluate(async () => navigator.clipboard.readText()), `${origins.demo}/rooms/${ROOM}`, 'Enter on a copy button copies the link')
     await tabTo(page, 'button[data-copy=snippet]')
     await page.keyboard.press('Space')
     await page.waitForFunction(() => document.querySelector('button[data-copy=snippet]')?.textContent === 'Copied', undefined, { timeout: 5_000 })
-    t.match(await page.evaluate(async () => navigator.clipboard.readText()), `<a href="${demo}/rooms/${ROOM}">`, 'Space on a copy button copies the snippet')
+    t.match(await page.evaluate(async () => navigator.clipboard.readText()), `<a href="${origins.demo}/rooms/${ROOM}">`, 'Space on a copy button copies the snippet')
 
     await tabTo(page, '#new-room')
     await page.keyboard.press('Enter')
     await page.waitForFunction(() => (document.getElementById('link') as HTMLInputElement).value.endsWith('/rooms/new'), undefined, { timeout: 5_000 })
-    t.equal(await page.inputValue('#link'), `${demo}/rooms/new`, 'Enter on the new-room link makes the link to create a room')
+    t.equal(await page.inputValue('#link'), `${origins.demo}/rooms/new`, 'Enter on the new-room link makes the link to create a room')
   })
 }

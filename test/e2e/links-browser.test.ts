@@ -2,24 +2,20 @@
 // The link builder in real headless Chromium (Debian's, driven by playwright-core):
 // paste a room URI, see the link, copy it, follow it, land on the expected Location;
 // the same without script; no console errors, no CSP violations.
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import t from 'tap'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { listeningApp, ROOM } from '../fixtures/app.js'
+import { CHROMIUM_MISSING, launchChromium } from '../fixtures/chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const OUTPUT = new URL('../../test-output/', import.meta.url)
 
-if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
-  t.plan(0, 'Chromium is not installed here (.ci/run installs it: apt-get install chromium)')
+if (CHROMIUM_MISSING !== false) {
+  t.plan(0, CHROMIUM_MISSING)
 } else {
   // Demo mode (nothing configured), in this process: the service as a process is test/e2e/server.test.ts's.
   const origin = await listeningApp(t, {})
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(() => browser.close())
+  const browser = await launchChromium(t)
 
   /** A page that records console errors and CSP violations. */
   async function open (javaScriptEnabled: boolean): Promise<{ page: Page, problems: string[] }> {
