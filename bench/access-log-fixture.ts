@@ -26,7 +26,7 @@ const OTHER_LINES = [
   (time: number) => `{"level":30,"time":${String(time)},"pid":1,"hostname":"${HOSTNAME}","reqId":"req-y","method":"GET","url":"/favicon.ico","status":404,"ms":0.05,"kind":"not_found","code":"NOT_FOUND","msg":"request completed"}`
 ]
 
-/** A room's outcome: six in ten stay on MS-PCWP, three move, one is retired. */
+/** A room's outcome: six in ten stay on MS-OCGCWEB, three move, one is retired. */
 function outcomeOf (room: number): 'pcwp' | 'moved' | 'retired' {
   const tenth = room % 10
   return tenth < 6 ? 'pcwp' : tenth < 9 ? 'moved' : 'retired'

@@ -1,7 +1,7 @@
 // The room map of the room-map scenario: rows in thirds moved (https targets,
-// some with {id}), retired and kept on MS-PCWP (`pcwp`), each with a name and
+// some with {id}), retired and kept on MS-OCGCWEB (`pcwp`), each with a name and
 // a note of realistic length, some not ASCII, some needing CSV quotes. No `*`
-// row, so rooms without a row stay on MS-PCWP.
+// row, so rooms without a row stay on MS-OCGCWEB.
 import { writeFileSync } from 'node:fs'
 import { seeded } from './random.js'
 

@@ -1,5 +1,5 @@
 // The stack floor: a fastify route answering a fixed 302 with the service's
-// packages used the same idiomatic way, and no MS-PCWP work. @fastify/helmet
+// packages used the same idiomatic way, and no MS-OCGCWEB work. @fastify/helmet
 // registered globally; fastify's own pino logger writing one access line per
 // request (the service's access-line fields) through
 // pino.destination({ sync: false }) to standard output, which the bench sends

@@ -25,7 +25,7 @@ export interface Io {
 const HELP = {
   main: `Usage: pcwp-links <command> [options]
 
-Persistent Chat Web Protocol (MS-PCWP) room links.
+Persistent Chat Web Protocol (MS-OCGCWEB) room links.
 
 Commands:
   url        print the room management URL for a base URL, language and room,
@@ -42,11 +42,11 @@ Options:
   url: `Usage: pcwp-links url --base <URL> --lang <ll-RR> [--room <GUID|ma-chan URI>]
        pcwp-links url --room <GUID|ma-chan URI|new> [--lang <ll-RR>]
 
-With --base: prints the room management URL exactly as MS-PCWP 2.2 builds it:
+With --base: prints the room management URL exactly as MS-OCGCWEB 2.2 builds it:
 the base URL with clientlang (create a room), and id when --room is given.
 Without --base: reads the service's environment (PCWP_ROOM_MAP included) and
 prints, for each network zone, what a reader gets: the room's new home, retired,
-or the MS-PCWP URL.
+or the MS-OCGCWEB URL.
 
 Options:
   --base <URL>    the room management application's base URL (https, or http)

@@ -54,14 +54,14 @@ const CONTACT_URL_LENGTH = 2048
 // Plain text on one line: no controls, separators, bidi embeddings, overrides or isolates, lone surrogates.
 const NOT_PLAIN_TEXT = /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069]/u
 
-const PLAIN_HTTP = 'plain http:// is refused (MS-PCWP 5.1 recommends HTTPS)'
+const PLAIN_HTTP = 'plain http:// is refused (MS-OCGCWEB 5.1 recommends HTTPS)'
 const ALLOW_HTTP_FIX = 'expected https://, or set PCWP_ALLOW_HTTP=true to allow it'
 // What is wrong with a base URL, by the core's error code (its own messages carry their own fix).
 const BASE_URL_REASONS: Readonly<Record<Exclude<BaseUrlErrorCode, 'PCWP_BASE_URL_SCHEME'>, string>> = {
   PCWP_BASE_URL_CHARACTERS: 'it contains spaces, non-ASCII or other characters that must be percent-encoded',
   PCWP_BASE_URL_NOT_ABSOLUTE: 'is not an absolute http(s) URL',
   PCWP_BASE_URL_CREDENTIALS: 'it carries a user name or password',
-  PCWP_BASE_URL_RESERVED_PARAMETER: 'its query already has a clientlang or id parameter, which MS-PCWP appends itself'
+  PCWP_BASE_URL_RESERVED_PARAMETER: 'its query already has a clientlang or id parameter, which MS-OCGCWEB appends itself'
 }
 const SERVER_INFO_EXPECTED = 'expected an https:// URL, http:// to a loopback host, or file:///path, without credentials'
 const PUBLIC_URL_EXPECTED = 'expected the service\'s own origin http(s)://host[:port] without path, query or credentials, such as https://chat-links.corp.example'
@@ -141,7 +141,7 @@ export function parseHost (value: string): string | InvalidValue {
   return value
 }
 
-/** A canonical `<language>-<REGION>` (MS-PCWP 2.2.1). */
+/** A canonical `<language>-<REGION>` (MS-OCGCWEB 2.2.1). */
 export function parseLanguage (value: string): string | InvalidValue {
   const canonical = canonicalClientLang(value)
   if (canonical === undefined) return new InvalidValue('is not a language', 'expected <language>-<REGION> such as en-US or de-DE')
@@ -175,7 +175,7 @@ export function roomPathOfBase (base: BaseUrl): string | undefined {
   return roomPath(new URL(base.href).pathname) || undefined
 }
 
-/** A base URL (MS-PCWP 3.1.1) whose path is not one of the service's own routes. */
+/** A base URL (MS-OCGCWEB 3.1.1) whose path is not one of the service's own routes. */
 export function baseUrl (allowHttp: boolean): ValueParser<BaseUrl> {
   return value => {
     let base: BaseUrl

@@ -10,7 +10,7 @@ import {
 
 export { SERVICE_ROUTE_PREFIXES } from './config-values.js'
 
-/** Where the getserverinfo override is learnt from (MS-PCWP 3.1.3). */
+/** Where the getserverinfo override is learnt from (MS-OCGCWEB 3.1.3). */
 export interface ServerInfoConfig {
   readonly url: URL
   readonly refreshMs: number
@@ -30,7 +30,7 @@ export interface Config {
   readonly logLevel: LogLevel
   /** No base URL, no override source and no room map outside production: serve the built-in demo application. */
   readonly demo: boolean
-  /** PersistentChatWebManagerUriInt / …Ext (MS-PCWP 3.1.3). */
+  /** PersistentChatWebManagerUriInt / …Ext (MS-OCGCWEB 3.1.3). */
   readonly baseUrls: ProvisionedBaseUrls
   readonly serverInfo: ServerInfoConfig | undefined
   readonly allowHttp: boolean

@@ -1,2 +1,2 @@
-// The package entry: the MS-PCWP protocol core, for other Node programs.
+// The package entry: the MS-OCGCWEB protocol core, for other Node programs.
 export * from './pcwp/index.js'

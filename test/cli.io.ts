@@ -91,7 +91,7 @@ t.test('report reads access lines from standard input', async t => {
   t.equal((await cli(['report', '--since', 'yesterday'])).code, EXIT_USAGE)
 })
 
-t.test('url builds exactly what MS-PCWP section 4 shows', async t => {
+t.test('url builds exactly what MS-OCGCWEB section 4 shows', async t => {
   t.same(await cli(['url', '--base', 'http://example.com/rm/', '--lang', 'en-US']), { code: 0, out: 'http://example.com/rm/?clientlang=en-US\n', err: '' })
   t.same(await cli(['url', '--base', 'http://example.com/rm/', '--lang', 'de-DE', '--room', ROOM]),
     { code: 0, out: `http://example.com/rm/?clientlang=de-DE&id=${ROOM}\n`, err: '' })

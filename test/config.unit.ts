@@ -139,20 +139,20 @@ t.test('a full valid configuration', async t => {
   t.same(config.warnings, [])
 })
 
-t.test('one base URL only: the other zone has none (MS-PCWP 3.1.1)', async t => {
+t.test('one base URL only: the other zone has none (MS-OCGCWEB 3.1.1)', async t => {
   const config = loadConfig({ PCWP_BASE_URL_INTERNAL: BASES.PCWP_BASE_URL_INTERNAL })
   t.equal(config.demo, false)
   t.same(Object.keys(config.baseUrls), ['internal'])
 })
 
-t.test('base URLs: http needs PCWP_ALLOW_HTTP=true, and the message says so (MS-PCWP 5.1); every other fault is named', async t => {
+t.test('base URLs: http needs PCWP_ALLOW_HTTP=true, and the message says so (MS-OCGCWEB 5.1); every other fault is named', async t => {
   for (const name of ['PCWP_BASE_URL_INTERNAL', 'PCWP_BASE_URL_EXTERNAL']) {
     t.equal(problemOf(name, { [name]: 'http://pool.corp.example/rm/' }),
-      `${name}: plain http:// is refused (MS-PCWP 5.1 recommends HTTPS); expected https://, or set PCWP_ALLOW_HTTP=true to allow it`)
+      `${name}: plain http:// is refused (MS-OCGCWEB 5.1 recommends HTTPS); expected https://, or set PCWP_ALLOW_HTTP=true to allow it`)
   }
   const https = 'expected an absolute https:// URL without credentials, such as https://chat.example.com/PersistentChat/RM/'
   const refused: [string, string, string][] = [
-    ['https://pool.corp.example/rm/?ID=1', 'its query already has a clientlang or id parameter, which MS-PCWP appends itself', https],
+    ['https://pool.corp.example/rm/?ID=1', 'its query already has a clientlang or id parameter, which MS-OCGCWEB appends itself', https],
     ['pool.corp.example/rm/', 'is not an absolute http(s) URL', https],
     ['https://pool.corp.example/r m/', 'it contains spaces, non-ASCII or other characters that must be percent-encoded', https],
     ['https://admin:s3cret@pool.corp.example/rm/', 'it carries a user name or password', https],
@@ -189,9 +189,9 @@ t.test('getserverinfo sources', async t => {
   for (const url of accepted) t.equal(loadConfig({ PCWP_SERVERINFO_URL: url }).serverInfo?.url.href, new URL(url).href, url)
   t.equal(loadConfig({ PCWP_SERVERINFO_URL: 'http://chat.example.com/x', PCWP_ALLOW_HTTP: 'true' }).serverInfo?.url.protocol, 'http:')
   const refused: [string, string][] = [
-    ['http://chat.example.com/serverinfo', 'plain http:// is refused (MS-PCWP 5.1 recommends HTTPS), except to a loopback host; expected https://, or set PCWP_ALLOW_HTTP=true to allow it'],
-    ['http://127.evil.example/serverinfo', 'plain http:// is refused (MS-PCWP 5.1 recommends HTTPS), except to a loopback host; expected https://, or set PCWP_ALLOW_HTTP=true to allow it'],
-    ['http://10.0.0.1/serverinfo', 'plain http:// is refused (MS-PCWP 5.1 recommends HTTPS), except to a loopback host; expected https://, or set PCWP_ALLOW_HTTP=true to allow it'],
+    ['http://chat.example.com/serverinfo', 'plain http:// is refused (MS-OCGCWEB 5.1 recommends HTTPS), except to a loopback host; expected https://, or set PCWP_ALLOW_HTTP=true to allow it'],
+    ['http://127.evil.example/serverinfo', 'plain http:// is refused (MS-OCGCWEB 5.1 recommends HTTPS), except to a loopback host; expected https://, or set PCWP_ALLOW_HTTP=true to allow it'],
+    ['http://10.0.0.1/serverinfo', 'plain http:// is refused (MS-OCGCWEB 5.1 recommends HTTPS), except to a loopback host; expected https://, or set PCWP_ALLOW_HTTP=true to allow it'],
     ['https://user:s3cret@chat.example.com/serverinfo', 'it carries a user name or password; expected an https:// URL, http:// to a loopback host, or file:///path, without credentials'],
     ['ftp://chat.example.com/serverinfo', 'is not a usable getserverinfo source; expected an https:// URL, http:// to a loopback host, or file:///path, without credentials'],
     ['file://server/share/serverinfo.xml', 'is not a usable getserverinfo source; expected an https:// URL, http:// to a loopback host, or file:///path, without credentials'],
@@ -241,7 +241,7 @@ t.test('every bad variable gets its own line naming it, the bad value and what i
   })
   const expected: [string, RegExp][] = [
     ['PCWP_ALLOW_HTTP', /^"maybe" is not a boolean; expected true or false/],
-    ['PCWP_BASE_URL_INTERNAL', /^its query already has a clientlang or id parameter, which MS-PCWP appends itself; expected an absolute https:\/\/ URL/],
+    ['PCWP_BASE_URL_INTERNAL', /^its query already has a clientlang or id parameter, which MS-OCGCWEB appends itself; expected an absolute https:\/\/ URL/],
     ['PCWP_BASE_URL_EXTERNAL', /expected an absolute https:\/\/ URL/],
     ['PCWP_TRUST_PROXY', /^"proxy.corp.example" is not an IP address or CIDR range; expected for example 10.0.0.0\/8/],
     ['PCWP_NETWORK_HEADER', /^"X Zone" is not an HTTP header name; expected a header name such as X-Network-Zone/],

@@ -102,8 +102,8 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics, cat
     openapi: {
       // Only an origin the administrator stated: a request's own Host is no address to publish.
       ...(config.publicUrl === undefined ? {} : { servers: [{ url: config.publicUrl }] }),
-      info: { title: 'pcwp-links', version: VERSION, description: 'Persistent Chat Web Protocol (MS-PCWP) room links: redirects to the room management application.' },
-      tags: [{ name: 'rooms', description: 'Room links (MS-PCWP 2.2)' }, { name: 'operations', description: 'Health, readiness and metrics' }, { name: 'pages', description: 'Pages for people and their assets' }]
+      info: { title: 'pcwp-links', version: VERSION, description: 'Persistent Chat Web Protocol (MS-OCGCWEB) room links: redirects to the room management application.' },
+      tags: [{ name: 'rooms', description: 'Room links (MS-OCGCWEB 2.2)' }, { name: 'operations', description: 'Health, readiness and metrics' }, { name: 'pages', description: 'Pages for people and their assets' }]
     }
   })
   if (config.rateLimitPerMinute !== undefined) {

@@ -28,7 +28,7 @@ export function problem (description: string): TSchema {
 const redirect = (description: string) => ({
   description,
   headers: {
-    location: Type.String({ description: 'The room management URL (MS-PCWP 2.2).' }),
+    location: Type.String({ description: 'The room management URL (MS-OCGCWEB 2.2).' }),
     'cache-control': Type.Literal('no-store'),
     vary: Type.Literal('Accept-Language')
   },
@@ -44,34 +44,34 @@ export const MAX_ROOM_LENGTH = 320
 const roomErrors = {
   400: problem('The room is not a GUID or a ma-chan:// room URI.'),
   410: problem('PCWP_ROOM_RETIRED: the room map retires the room (a page with its name, note and who to ask).'),
-  503: problem('Room management is disabled for the reader\'s network zone: no base URL (MS-PCWP 3.1.1).')
+  503: problem('Room management is disabled for the reader\'s network zone: no base URL (MS-OCGCWEB 3.1.1).')
 }
 
 /** The schemas of the room-link routes, for the configured redirect status. */
 export function roomSchemas (status: RedirectStatus) {
   return {
     create: {
-      summary: 'Open the room management application to create a room (MS-PCWP 2.2.1).',
+      summary: 'Open the room management application to create a room (MS-OCGCWEB 2.2.1).',
       tags: ['rooms'],
       querystring: Type.Object({ lang: Type.Optional(langQuery) }),
       response: { [status]: redirect('Redirect to BASE + clientlang, or to where the room map\'s new row says.'), 410: roomErrors[410], 503: roomErrors[503] }
     },
     room: {
-      summary: 'Open the room management application on a room (MS-PCWP 2.2.2).',
+      summary: 'Open the room management application on a room (MS-OCGCWEB 2.2.2).',
       tags: ['rooms'],
       params: Type.Object({ room: Type.String({ maxLength: MAX_ROOM_LENGTH, description: 'The room GUID (any case, braces optional) or its URL-encoded ma-chan://<domain>/<GUID> room URI.' }) }),
       querystring: Type.Object({ lang: Type.Optional(langQuery) }),
       response: { [status]: redirect('Redirect to BASE + clientlang + id.'), ...roomErrors }
     },
     roomPath: {
-      summary: 'A room named by an unencoded room URI in the path, /rooms/ma-chan://<domain>/<GUID> (MS-PCWP 2.2.2).',
+      summary: 'A room named by an unencoded room URI in the path, /rooms/ma-chan://<domain>/<GUID> (MS-OCGCWEB 2.2.2).',
       tags: ['rooms'],
       params: Type.Object({ '*': Type.String({ description: 'The rest of the path: a room URI as mail programs leave it.' }) }),
       querystring: Type.Object({ lang: Type.Optional(langQuery) }),
-      response: { [status]: redirect('Redirect to where the room map or MS-PCWP says.'), ...roomErrors }
+      response: { [status]: redirect('Redirect to where the room map or MS-OCGCWEB says.'), ...roomErrors }
     },
     roomByUri: {
-      summary: 'Open the room management application on a room named by its room URI (MS-PCWP 2.2.2).',
+      summary: 'Open the room management application on a room named by its room URI (MS-OCGCWEB 2.2.2).',
       tags: ['rooms'],
       querystring: Type.Object({
         uri: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'ma-chan://<domain>/<GUID> (or a GUID); missing or repeated: PCWP_ROOM_URI_MISSING.' })),
@@ -85,7 +85,7 @@ export function roomSchemas (status: RedirectStatus) {
 /** A query parameter taken as given: once (a string) or repeated (an array, which code reads as absent); never refused. */
 export const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
 
-/** A room management application's own link (MS-PCWP 2.2), answered on a legacy path. */
+/** A room management application's own link (MS-OCGCWEB 2.2), answered on a legacy path. */
 export function legacySchema (status: RedirectStatus) {
   return {
     summary: 'A room management application link (BASE?clientlang=…&id=…) sent here after a migration: a room link with id, a create link without.',
@@ -96,7 +96,7 @@ export function legacySchema (status: RedirectStatus) {
       lang: queryValue
     }),
     response: {
-      [status]: redirect('Redirect to where the room map or MS-PCWP says.'),
+      [status]: redirect('Redirect to where the room map or MS-OCGCWEB says.'),
       400: problem('The id is not a room GUID.'),
       410: problem('The room map retires the room.'),
       500: problem('PCWP_REDIRECT_LOOP: the redirect would lead back to this very link.'),

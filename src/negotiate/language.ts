@@ -1,7 +1,7 @@
 import { remembered } from './remembered.js'
 
 /**
- * The reader's language for `clientlang` (MS-PCWP 2.2.1), negotiated as
+ * The reader's language for `clientlang` (MS-OCGCWEB 2.2.1), negotiated as
  * DESIGN.md "Language" says: an explicit choice, then Accept-Language
  * (RFC 9110 12.5.4), then the configured default.
  */

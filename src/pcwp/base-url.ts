@@ -1,7 +1,7 @@
 import { BaseUrlError } from './errors.js'
 
 /**
- * A validated base room management application URL (MS-PCWP 3.1.1), split
+ * A validated base room management application URL (MS-OCGCWEB 3.1.1), split
  * once so that building a URL from it is two string concatenations.
  */
 export interface BaseUrl {
@@ -14,11 +14,11 @@ export interface BaseUrl {
 }
 
 export interface BaseUrlOptions {
-  /** Accept `http:` as well as `https:` (MS-PCWP 5.1 strongly recommends HTTPS). */
+  /** Accept `http:` as well as `https:` (MS-OCGCWEB 5.1 strongly recommends HTTPS). */
   readonly allowHttp?: boolean
 }
 
-// Parameters the protocol appends (MS-PCWP 2.2.1, 2.2.2). A base that already
+// Parameters the protocol appends (MS-OCGCWEB 2.2.1, 2.2.2). A base that already
 // carries one would make the room management application see two values.
 const RESERVED_PARAMETERS = new Set(['clientlang', 'id'])
 // RFC 3986 characters only (unreserved, reserved and '%'). Anything else would
@@ -44,14 +44,14 @@ export function parseBaseUrl (href: string, options: BaseUrlOptions = {}): BaseU
     throw new BaseUrlError('PCWP_BASE_URL_NOT_ABSOLUTE', `Not a usable base URL: expected ${expected}, for example https://chat.example.com/PersistentChat/RM/.`)
   }
   if (parsed.protocol !== 'https:' && !(allowHttp && parsed.protocol === 'http:')) {
-    throw new BaseUrlError('PCWP_BASE_URL_SCHEME', `Not a usable base URL: plain http:// is refused (MS-PCWP 5.1 recommends HTTPS); expected ${expected}, or allow HTTP explicitly.`)
+    throw new BaseUrlError('PCWP_BASE_URL_SCHEME', `Not a usable base URL: plain http:// is refused (MS-OCGCWEB 5.1 recommends HTTPS); expected ${expected}, or allow HTTP explicitly.`)
   }
   if (parsed.username !== '' || parsed.password !== '') {
     throw new BaseUrlError('PCWP_BASE_URL_CREDENTIALS', `Not a usable base URL: it carries a user name or password; expected ${expected} without credentials.`)
   }
   for (const name of parsed.searchParams.keys()) {
     if (RESERVED_PARAMETERS.has(name.toLowerCase())) {
-      throw new BaseUrlError('PCWP_BASE_URL_RESERVED_PARAMETER', `Not a usable base URL: its query already has a "${name.toLowerCase()}" parameter, which MS-PCWP appends itself; remove it.`)
+      throw new BaseUrlError('PCWP_BASE_URL_RESERVED_PARAMETER', `Not a usable base URL: its query already has a "${name.toLowerCase()}" parameter, which MS-OCGCWEB appends itself; remove it.`)
     }
   }
   return splitBaseUrl(href)
@@ -65,7 +65,7 @@ export function splitBaseUrl (href: string): BaseUrl {
   const hash = href.indexOf('#')
   const beforeFragment = hash < 0 ? href : href.slice(0, hash)
   const fragment = hash < 0 ? '' : href.slice(hash)
-  // MS-PCWP 3.1.5: parameters join the base's existing parameter list.
+  // MS-OCGCWEB 3.1.5: parameters join the base's existing parameter list.
   let separator = '&'
   if (!beforeFragment.includes('?')) separator = '?'
   else if (beforeFragment.endsWith('?') || beforeFragment.endsWith('&')) separator = ''

@@ -1,6 +1,6 @@
 import { ClientLangError } from './errors.js'
 
-// MS-PCWP 2.2.1: clientlang is "<language>-<REGION>": a lowercase ISO 639 code
+// MS-OCGCWEB 2.2.1: clientlang is "<language>-<REGION>": a lowercase ISO 639 code
 // and an uppercase ISO 3166 country/region code. ISO 639 codes have two or
 // three letters; ISO 3166-1 alpha-2 regions have two. An underscore (en_US, as
 // Java and POSIX write locales) is accepted on input and emitted as a hyphen.

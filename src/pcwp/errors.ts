@@ -18,12 +18,12 @@ export type RoomIdErrorCode =
   | 'PCWP_ROOM_ID_INVALID'
   | 'PCWP_ROOM_URI_INVALID'
 
-/** The input is neither a room GUID nor a `ma-chan://` room URI (MS-PCWP 2.2.2). */
+/** The input is neither a room GUID nor a `ma-chan://` room URI (MS-OCGCWEB 2.2.2). */
 export class RoomIdError extends PcwpError {
   declare readonly code: RoomIdErrorCode
 }
 
-/** The input is not a `<language>-<REGION>` pair (MS-PCWP 2.2.1). */
+/** The input is not a `<language>-<REGION>` pair (MS-OCGCWEB 2.2.1). */
 export class ClientLangError extends PcwpError {
   declare readonly code: 'PCWP_CLIENTLANG_INVALID'
 }
@@ -35,7 +35,7 @@ export type BaseUrlErrorCode =
   | 'PCWP_BASE_URL_CREDENTIALS'
   | 'PCWP_BASE_URL_RESERVED_PARAMETER'
 
-/** The base room management URL cannot be used (MS-PCWP 3.1.1, 5.1). */
+/** The base room management URL cannot be used (MS-OCGCWEB 3.1.1, 5.1). */
 export class BaseUrlError extends PcwpError {
   declare readonly code: BaseUrlErrorCode
 }

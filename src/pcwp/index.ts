@@ -1,4 +1,4 @@
-// The Persistent Chat Web Protocol [MS-PCWP] itself: pure functions, no I/O.
+// The Persistent Chat Web Protocol [MS-OCGCWEB] itself: pure functions, no I/O.
 // Every rule of the specification that this project implements lives here.
 export { parseBaseUrl, type BaseUrl, type BaseUrlOptions } from './base-url.js'
 export { canonicalClientLang, parseClientLang } from './clientlang.js'

@@ -1,7 +1,7 @@
 import type { BaseUrl } from './base-url.js'
 
 /**
- * MS-PCWP 3.1.3: where the reader signed on from. Inside the enterprise
+ * MS-OCGCWEB 3.1.3: where the reader signed on from. Inside the enterprise
  * network the client uses PersistentChatWebManagerUriInt, outside it
  * PersistentChatWebManagerUriExt.
  */
@@ -13,7 +13,7 @@ export const NETWORK_ZONES: readonly NetworkZone[] = ['internal', 'external']
 export type ProvisionedBaseUrls = Readonly<Partial<Record<NetworkZone, BaseUrl>>>
 
 /**
- * MS-PCWP 3.1.3 and 3.1.1: the base URL for a reader in `zone`.
+ * MS-OCGCWEB 3.1.3 and 3.1.1: the base URL for a reader in `zone`.
  * The persistent chat server's getserverinfo override, when known, MUST be
  * used for every zone; otherwise the zone's provisioned URL. `undefined`
  * means room management is disabled for this reader: there is deliberately

@@ -1,6 +1,6 @@
 import { RoomIdError } from './errors.js'
 
-// MS-PCWP 2.2.2: `id` is the room's GUID, "extracted from the room URI"
+// MS-OCGCWEB 2.2.2: `id` is the room's GUID, "extracted from the room URI"
 // (`ma-chan://<domain>/<GUID>`). The specification's examples write it
 // uppercase, 8-4-4-4-12, without braces: that is the canonical form we emit.
 const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/
@@ -49,7 +49,7 @@ const ENCODED_GREATER_THAN = '%3e'
 
 /**
  * Turns a room as a link in the wild carries it into its canonical GUID
- * (MS-PCWP 2.2.2): everything {@link parseRoomId} accepts, plus a room URI
+ * (MS-OCGCWEB 2.2.2): everything {@link parseRoomId} accepts, plus a room URI
  * whose GUID is braced (`ma-chan://contoso.com/{GUID}`), after dropping any
  * run of trailing `.`, `,`, `)`, `>` or `%3E`. Throws a {@link RoomIdError}.
  */

@@ -3,7 +3,7 @@ import { parseClientLang } from './clientlang.js'
 import { parseRoomId } from './room-id.js'
 
 /**
- * MS-PCWP 2.2.1 / 3.1.5: the URL that opens the room management application
+ * MS-OCGCWEB 2.2.1 / 3.1.5: the URL that opens the room management application
  * to create a room: the base URL with `clientlang` appended.
  *
  * `base` is a {@link BaseUrl} from `parseBaseUrl`, or a URL string, which is
@@ -15,7 +15,7 @@ export function buildCreateRoomUrl (base: BaseUrl | string, clientlang: string):
 }
 
 /**
- * MS-PCWP 2.2.2 / 3.1.5: the URL that opens the room management application
+ * MS-OCGCWEB 2.2.2 / 3.1.5: the URL that opens the room management application
  * on one room: the base URL with `clientlang`, then `id`, appended.
  *
  * `roomId` is any spelling `parseRoomId` accepts (a GUID, braced or not, in
@@ -26,7 +26,7 @@ export function buildRoomUrl (base: BaseUrl | string, clientlang: string, roomId
 }
 
 /**
- * The append rule itself (MS-PCWP 2.2, 3.1.5) for values that are already
+ * The append rule itself (MS-OCGCWEB 2.2, 3.1.5) for values that are already
  * canonical: `clientlang`, then `id` when a room is named, joined to the base's
  * query, the fragment kept last. The service negotiates a supported
  * clientlang and parses the room once per request, so its redirect path calls

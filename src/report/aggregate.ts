@@ -6,7 +6,7 @@ export interface ReportRange {
   readonly until?: Date
 }
 
-/** A room still answered by the MS-PCWP rules. */
+/** A room still answered by the MS-OCGCWEB rules. */
 export interface PcwpRoom {
   readonly room: string
   readonly clicks: number

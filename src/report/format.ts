@@ -19,7 +19,7 @@ function rangeText (report: Report): string {
 function formatTable (report: Report): string {
   const sections = [
     `Room-link clicks from ${rangeText(report)}\n\n${table(['outcome', 'clicks'], [...OUTCOMES.map(outcome => [outcome, String(report.clicks[outcome])]), ['total', String(report.clicks.total)]])}`,
-    `Rooms still answered by MS-PCWP: ${report.pcwpRooms.length}\n\n${table(['room', 'clicks', 'first seen', 'last seen', 'internal', 'external'],
+    `Rooms still answered by MS-OCGCWEB: ${report.pcwpRooms.length}\n\n${table(['room', 'clicks', 'first seen', 'last seen', 'internal', 'external'],
       report.pcwpRooms.map(room => [room.room, String(room.clicks), room.firstSeen, room.lastSeen, percent(room.internalShare), percent(room.externalShare)]))}`,
     `Moved rooms still clicked: ${report.movedRooms.length}\n\n${mappedTable(report.movedRooms)}`,
     `Retired rooms still clicked: ${report.retiredRooms.length}\n\n${mappedTable(report.retiredRooms)}`,

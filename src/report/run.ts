@@ -21,7 +21,7 @@ export const REPORT_HELP = `Usage: pcwp-links report [options] [FILE ...]
 Reads the service's JSON access lines from the files (plain, or gzip when the
 name ends in .gz) or from standard input (no FILE, or -), and prints a
 migration report: room-link clicks by outcome, the rooms still answered by
-MS-PCWP (most clicked first, with first and last click and the share from
+MS-OCGCWEB (most clicked first, with first and last click and the share from
 each network zone), and the moved and retired rooms that are still clicked.
 It never prints a client address.
 

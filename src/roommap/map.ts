@@ -6,7 +6,7 @@ import { prepareTarget, targetHost, type RoomMapTarget } from './target.js'
 
 /** What the room map says about one room (or about new rooms). */
 export type RoomMapEntry =
-  /** The MS-PCWP room management application, as without a map. */
+  /** The MS-OCGCWEB room management application, as without a map. */
   | { readonly kind: 'pcwp' }
   /** The room is gone: a `410 Gone` page, with its name and a note when known. */
   | { readonly kind: 'retired', readonly name?: string, readonly note?: string }

@@ -32,7 +32,7 @@ const KEY_BYTES = Buffer.alloc(36)
 const CANONICAL_GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/
 
 /**
- * Validates rows (MS-PCWP 2.2.2 for rooms), reporting every problem into
+ * Validates rows (MS-OCGCWEB 2.2.2 for rooms), reporting every problem into
  * `problems`: `room` is `*`, `new` or a room (duplicates refused after
  * canonicalisation), `target` is `pcwp`, `retired` or a URL
  * ({@link checkTarget}), `name` and `note` are short plain text.

@@ -41,7 +41,7 @@ const FIRST_RETRY_MS = 1000
 const JITTER = 0.1
 
 /**
- * The getserverinfo override (MS-PCWP 3.1.3), kept in memory and refreshed in
+ * The getserverinfo override (MS-OCGCWEB 3.1.3), kept in memory and refreshed in
  * the background. A redirect only ever reads `current()`: whatever the
  * upstream does, no request waits for it.
  *

@@ -21,7 +21,7 @@ const parser = new XMLParser({
 type XmlNode = Record<string, unknown>
 
 /**
- * The getserverinfo reply's `roomManagementUrl` (MS-PCWP 3.1.3,
+ * The getserverinfo reply's `roomManagementUrl` (MS-OCGCWEB 3.1.3,
  * [MS-XCCOSIP] 3.1.4.5), from the XCCOS XML reply or from JSON
  * `{"roomManagementUrl": "…"}`; the format is taken from the content type,
  * else sniffed. Returns `undefined` for a successful reply that names no URL

@@ -21,7 +21,7 @@ export interface OverrideState {
 }
 
 /**
- * The request path's only view of the getserverinfo override (MS-PCWP 3.1.3):
+ * The request path's only view of the getserverinfo override (MS-OCGCWEB 3.1.3):
  * an in-memory read, never I/O.
  */
 export interface OverrideSource {

@@ -135,7 +135,7 @@ t.test('bad configuration stops start-up with one line per variable', async t =>
   t.equal(result.stdout, '')
 })
 
-t.test('getserverinfo override over real sockets: used for every zone once known (MS-PCWP 3.1.3)', async t => {
+t.test('getserverinfo override over real sockets: used for every zone once known (MS-OCGCWEB 3.1.3)', async t => {
   const upstream = await startUpstream(serve(xccosReply('roomManagementUrl="https://chatadmin.contoso.com/rooms/"')))
   t.teardown(upstream.close)
   const service = await startService({ ...ENV, PCWP_SERVERINFO_URL: upstream.url })

@@ -1,4 +1,4 @@
-// The redirect routes through fastify's inject (DESIGN.md "Responses", MS-PCWP 2.2, 3.1).
+// The redirect routes through fastify's inject (DESIGN.md "Responses", MS-OCGCWEB 2.2, 3.1).
 import t from 'tap'
 import { parseBaseUrl } from '../../src/pcwp/index.js'
 import type { OverrideSource } from '../../src/serverinfo/source.js'
@@ -7,7 +7,7 @@ import { app, EXTERNAL_BASE, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtur
 const INTERNAL = '10.20.30.40'
 const EXTERNAL = '203.0.113.9'
 
-t.test('create a room: MS-PCWP 2.2.1', async t => {
+t.test('create a room: MS-OCGCWEB 2.2.1', async t => {
   const service = await app()
   t.teardown(() => service.close())
   const res = await service.inject({ url: '/rooms/new', remoteAddress: INTERNAL, headers: { 'accept-language': 'de-DE,de;q=0.9' } })
@@ -19,7 +19,7 @@ t.test('create a room: MS-PCWP 2.2.1', async t => {
   t.equal(res.body, '')
 })
 
-t.test('view or edit a room: MS-PCWP 2.2.2, every accepted spelling', async t => {
+t.test('view or edit a room: MS-OCGCWEB 2.2.2, every accepted spelling', async t => {
   const service = await app()
   t.teardown(() => service.close())
   const spellings = [
@@ -65,7 +65,7 @@ t.test('language: lang parameter, then Accept-Language, then the default', async
   }
 })
 
-t.test('zone: trusted proxy header, forwarded address, peer address, default (MS-PCWP 3.1.3)', async t => {
+t.test('zone: trusted proxy header, forwarded address, peer address, default (MS-OCGCWEB 3.1.3)', async t => {
   const service = await app()
   t.teardown(() => service.close())
   const cases: [string, Record<string, string>, string][] = [
@@ -125,7 +125,7 @@ t.test('a bad room is a 400, as a page or as JSON, echoing nothing', async t => 
   t.match(none.headers['content-type'], /^text\/html/, 'no Accept: the page')
 })
 
-t.test('no base URL for the zone: 503, room management disabled, no fallback (MS-PCWP 3.1.1)', async t => {
+t.test('no base URL for the zone: 503, room management disabled, no fallback (MS-OCGCWEB 3.1.1)', async t => {
   const service = await app({ PCWP_BASE_URL_INTERNAL: INTERNAL_BASE, PCWP_INTERNAL_CIDRS: '10.0.0.0/8' })
   t.teardown(() => service.close())
   const inside = await service.inject({ url: '/rooms/new', remoteAddress: INTERNAL })
@@ -142,7 +142,7 @@ t.test('no base URL for the zone: 503, room management disabled, no fallback (MS
   t.match(page.body, /Room management is not available/)
 })
 
-t.test('the getserverinfo override wins for every zone (MS-PCWP 3.1.3)', async t => {
+t.test('the getserverinfo override wins for every zone (MS-OCGCWEB 3.1.3)', async t => {
   let current = parseBaseUrl('https://override.example.com/rm/')
   const override: OverrideSource = {
     current: () => current,

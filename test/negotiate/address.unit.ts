@@ -18,7 +18,7 @@ t.test('address ranges', async t => {
   t.equal(parseAddress('::ffff:127.0.0.1')?.toString(), '127.0.0.1')
 })
 
-t.test('matching (MS-PCWP 3.1.3: inside the enterprise network)', async t => {
+t.test('matching (MS-OCGCWEB 3.1.3: inside the enterprise network)', async t => {
   const isInternal = createAddressMatcher(ranges('10.0.0.0/8', '2001:db8::/32', '192.0.2.7'))
   const cases: [string, boolean][] = [
     ['10.1.2.3', true],

@@ -7,7 +7,7 @@ t.test('valid bases are kept as configured and split for appending', async t => 
   t.same(parseBaseUrl('https://h/rm/?tenant=a%20b#x'),
     { href: 'https://h/rm/?tenant=a%20b#x', head: 'https://h/rm/?tenant=a%20b&', fragment: '#x' })
   t.same(parseBaseUrl('http://example.com/rm/', { allowHttp: true }).head, 'http://example.com/rm/?',
-    'http is accepted when allowed (MS-PCWP 5.1 only recommends HTTPS)')
+    'http is accepted when allowed (MS-OCGCWEB 5.1 only recommends HTTPS)')
   t.equal(parseBaseUrl('https://h/rm/?identity=1').head, 'https://h/rm/?identity=1&', 'a parameter that merely starts with "id" is fine')
 })
 

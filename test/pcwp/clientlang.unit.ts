@@ -1,7 +1,7 @@
 import t from 'tap'
 import { canonicalClientLang, parseClientLang, ClientLangError } from '../../src/pcwp/index.js'
 
-t.test('clientlang is <language>-<REGION> (MS-PCWP 2.2.1)', async t => {
+t.test('clientlang is <language>-<REGION> (MS-OCGCWEB 2.2.1)', async t => {
   const cases: [string, string][] = [
     ['en-US', 'en-US'],
     ['de-DE', 'de-DE'],

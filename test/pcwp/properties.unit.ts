@@ -1,4 +1,4 @@
-// Property-based checks of the protocol core (MS-PCWP 2.2, 3.1.5) with fast-check.
+// Property-based checks of the protocol core (MS-OCGCWEB 2.2, 3.1.5) with fast-check.
 import t from 'tap'
 import fc from 'fast-check'
 import { buildCreateRoomUrl, buildRoomUrl, parseBaseUrl, parseRoomId } from '../../src/pcwp/index.js'
@@ -25,7 +25,7 @@ const base = fc.record({
 }).map(b => `${b.scheme}://${b.host}${b.port === undefined ? '' : ':' + String(b.port)}${b.path}${b.query ?? ''}${b.fragment ?? ''}`)
 const clientlang = fc.tuple(fc.stringMatching(/^[a-z]{2,3}$/), fc.stringMatching(/^[A-Z]{2}$/)).map(([l, r]) => `${l}-${r}`)
 
-t.test('built URLs start with the base, keep its parameters and parse back (MS-PCWP 3.1.5)', async t => {
+t.test('built URLs start with the base, keep its parameters and parse back (MS-OCGCWEB 3.1.5)', async t => {
   t.doesNotThrow(() => {
     fc.assert(fc.property(base, clientlang, fc.option(guid, { nil: undefined }), (href, lang, room) => {
       const url = room === undefined ? buildCreateRoomUrl(href, lang) : buildRoomUrl(href, lang, room)
@@ -56,7 +56,7 @@ t.test('every generated base validates and splits losslessly', async t => {
   }, `2000 generated bases, seed ${SEED}`)
 })
 
-t.test('parseRoomId accepts every spelling of a GUID and is idempotent (MS-PCWP 2.2.2)', async t => {
+t.test('parseRoomId accepts every spelling of a GUID and is idempotent (MS-OCGCWEB 2.2.2)', async t => {
   const spelling = fc.tuple(guid, fc.constantFrom('bare', 'braced', 'uri'), domain).map(([g, form, d]) =>
     ({ g, input: form === 'bare' ? g : form === 'braced' ? `{${g}}` : `ma-chan://${d}/${g}` }))
   t.doesNotThrow(() => {

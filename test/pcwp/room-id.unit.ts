@@ -3,7 +3,7 @@ import { parseRoomId, RoomIdError } from '../../src/pcwp/index.js'
 
 const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 
-t.test('accepted spellings (MS-PCWP 2.2.2)', async t => {
+t.test('accepted spellings (MS-OCGCWEB 2.2.2)', async t => {
   const cases = [
     ROOM,
     ROOM.toLowerCase(),

@@ -1,4 +1,4 @@
-// parseRoomLink: a room as links in the wild carry it (MS-PCWP 2.2.2).
+// parseRoomLink: a room as links in the wild carry it (MS-OCGCWEB 2.2.2).
 import t from 'tap'
 import fc from 'fast-check'
 import { RoomIdError } from '../../src/pcwp/index.js'
@@ -6,14 +6,14 @@ import { parseRoomId, parseRoomLink } from '../../src/pcwp/room-id.js'
 
 const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 
-t.test('MS-PCWP 2.2.2: a room URI\'s GUID may be braced; parseRoomId stays strict', async t => {
+t.test('MS-OCGCWEB 2.2.2: a room URI\'s GUID may be braced; parseRoomId stays strict', async t => {
   for (const input of [`ma-chan://contoso.com/{${ROOM}}`, `MA-CHAN://Contoso.com/{${ROOM.toLowerCase()}}`]) {
     t.equal(parseRoomLink(input), ROOM, input)
     t.throws(() => parseRoomId(input), { code: 'PCWP_ROOM_URI_INVALID' }, `${input}: parseRoomId refuses it`)
   }
 })
 
-t.test('MS-PCWP 2.2.2: trailing mail punctuation is dropped', async t => {
+t.test('MS-OCGCWEB 2.2.2: trailing mail punctuation is dropped', async t => {
   const tails = ['.', ',', ')', '>', '%3E', '%3e', ').', '>,', '%3E.', '.%3e)', '...', '))>>%3E%3e']
   for (const room of [ROOM, `{${ROOM}}`, `ma-chan://contoso.com/${ROOM}`, `ma-chan://contoso.com/{${ROOM}}`]) {
     for (const tail of tails) t.equal(parseRoomLink(room + tail), ROOM, room + tail)

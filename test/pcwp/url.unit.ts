@@ -3,7 +3,7 @@ import { buildCreateRoomUrl, buildRoomUrl, parseBaseUrl, ClientLangError, RoomId
 
 const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 
-t.test('MS-PCWP section 4 examples come out byte for byte', async t => {
+t.test('MS-OCGCWEB section 4 examples come out byte for byte', async t => {
   t.equal(buildCreateRoomUrl('http://example.com/rm/', 'en-US'),
     'http://example.com/rm/?clientlang=en-US', 'section 4, example 1: create a room')
   t.equal(buildRoomUrl('http://example.com/rm/', 'de-DE', ROOM),
@@ -12,14 +12,14 @@ t.test('MS-PCWP section 4 examples come out byte for byte', async t => {
     'http://example.com/rm/?extensionparam=value&clientlang=en-US', 'section 4, example 3: base with a parameter (3.1.5)')
 })
 
-t.test('MS-PCWP section 2.2 examples', async t => {
+t.test('MS-OCGCWEB section 2.2 examples', async t => {
   t.equal(buildCreateRoomUrl('http://example.com/RM/', 'en-US'),
     'http://example.com/RM/?clientlang=en-US', '2.2.1 create a room')
   t.equal(buildRoomUrl('http://example.com/RM/', 'en-US', 'ma-chan://example.com/61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'),
     'http://example.com/RM/?clientlang=en-US&id=61E092C7-89BB-4DC4-A3F5-8C23FA940FAB', '2.2.2 GUID extracted from the room URI')
 })
 
-t.test('separators follow the base query (MS-PCWP 3.1.5)', async t => {
+t.test('separators follow the base query (MS-OCGCWEB 3.1.5)', async t => {
   const cases: [string, string][] = [
     ['https://h/rm', 'https://h/rm?clientlang=en-US&id=' + ROOM],
     ['https://h/rm/', 'https://h/rm/?clientlang=en-US&id=' + ROOM],

@@ -1,4 +1,4 @@
-// src/report/aggregate.ts: clicks by outcome, rooms still on MS-PCWP, moved and retired rooms, line counts.
+// src/report/aggregate.ts: clicks by outcome, rooms still on MS-OCGCWEB, moved and retired rooms, line counts.
 import t from 'tap'
 import { createReport } from '../../src/report/aggregate.js'
 import { accessLine, click, ROOM_A, ROOM_B, ROOM_C, T0 } from './fixtures/lines.js'

@@ -23,7 +23,7 @@ moved         1
 retired       1
 total        15
 
-Rooms still answered by MS-PCWP: 2
+Rooms still answered by MS-OCGCWEB: 2
 
 room                                  clicks                first seen                 last seen  internal  external
 61E092C7-89BB-4DC4-A3F5-8C23FA940FAB      12  2026-03-01T00:00:00.000Z  2026-03-01T00:00:11.000Z    66.7 %    33.3 %
@@ -46,7 +46,7 @@ Lines read: 16; not access lines (skipped): 1; outside the time range: 0
 t.test('table: an open range and empty sections', async t => {
   const text = formatReport(createReport().result(), 'table')
   t.match(text, /^Room-link clicks from the first line to the last line\n/)
-  t.match(text, /Rooms still answered by MS-PCWP: 0\n\nroom {2}clicks {2}first seen {2}last seen {2}internal {2}external\n\n/)
+  t.match(text, /Rooms still answered by MS-OCGCWEB: 0\n\nroom {2}clicks {2}first seen {2}last seen {2}internal {2}external\n\n/)
 })
 
 t.test('csv: one RFC 4180 table, the section in the first column, CRLF line ends', async t => {

@@ -1,4 +1,4 @@
-// The room map's parsing and validation (DESIGN "Room map"; MS-PCWP 2.2.2 for rooms).
+// The room map's parsing and validation (DESIGN "Room map"; MS-OCGCWEB 2.2.2 for rooms).
 import t, { type Test } from 'tap'
 import {
   fillTarget, formatProblems, parseRoomMap, PROTOCOL_ENTRY, RETIRED_ENTRY, RoomMapError,
@@ -33,7 +33,7 @@ function moved (entry: RoomMapEntry): Extract<RoomMapEntry, { kind: 'moved' }> {
   return entry
 }
 
-t.test('a CSV map: header in any case and order, extra columns, quoting, room spellings (MS-PCWP 2.2.2)', async t => {
+t.test('a CSV map: header in any case and order, extra columns, quoting, room spellings (MS-OCGCWEB 2.2.2)', async t => {
   const map = await csv([
     'Note,ROOM,extra,Target,name',
     `"Moved, with ""quotes""",${A.toLowerCase()},"ignored`,

@@ -1,4 +1,4 @@
-// The getserverinfo override against a real upstream on 127.0.0.1 (MS-PCWP 3.1.3).
+// The getserverinfo override against a real upstream on 127.0.0.1 (MS-OCGCWEB 3.1.3).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

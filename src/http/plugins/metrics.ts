@@ -80,7 +80,7 @@ export function createMetrics (redirectStatus: number): Metrics {
   let sources: GaugeSources = {}
 
   const redirects = zeroedCounter(registry, 'pcwp_redirects_total',
-    'Room links answered, by kind, network zone, status and outcome (pcwp: MS-PCWP; moved, retired: the room map).', ['kind', 'zone', 'status', 'outcome'], redirectLabelSets(redirectStatus))
+    'Room links answered, by kind, network zone, status and outcome (pcwp: MS-OCGCWEB; moved, retired: the room map).', ['kind', 'zone', 'status', 'outcome'], redirectLabelSets(redirectStatus))
   const rejections = zeroedCounter(registry, 'pcwp_rejections_total', 'Requests answered with an error other than a retired room, by reason.', ['reason'],
     PROBLEM_CODES.filter(code => code !== 'PCWP_ROOM_RETIRED').map(code => ({ reason: code.toLowerCase() })))
   const fetches = zeroedCounter(registry, 'pcwp_serverinfo_fetch_total', 'getserverinfo fetches, by result (a refused URL counts as none).', ['result'],
@@ -93,7 +93,7 @@ export function createMetrics (redirectStatus: number): Metrics {
     // The gauge's value is whatever `read` says at scrape time.
     new Gauge({ name, help, registers: [registry], collect () { this.set(read()) } })
   }
-  gauge('pcwp_serverinfo_override', '1 while a getserverinfo override is in force (MS-PCWP 3.1.3), else 0.', () => Number(sources.override?.().inForce ?? false))
+  gauge('pcwp_serverinfo_override', '1 while a getserverinfo override is in force (MS-OCGCWEB 3.1.3), else 0.', () => Number(sources.override?.().inForce ?? false))
   gauge('pcwp_serverinfo_age_seconds', 'Seconds since the override in force was last confirmed by the upstream (0 when there is none).', () => sources.override?.().ageSeconds ?? 0)
   gauge('pcwp_serverinfo_refused', '1 while the last getserverinfo reply named a roomManagementUrl that was refused, else 0.', () => Number(sources.override?.().refused ?? false))
   gauge('pcwp_room_map_entries', 'Rooms in the room map in force.', () => sources.roomMap?.().entries ?? 0)

@@ -26,7 +26,7 @@ const demoRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
 <p class="warn">Demo mode: no room management URL is configured, so links lead to a built-in stand-in.
 Set <code>PCWP_BASE_URL_INTERNAL</code> and <code>PCWP_BASE_URL_EXTERNAL</code> to your persistent chat
 room management application (for example <code>https://pool.example.com/PersistentChat/RM/</code>).</p>
-<p>Try these links; each is answered with a redirect built as MS-PCWP prescribes:</p>
+<p>Try these links; each is answered with a redirect built as MS-OCGCWEB prescribes:</p>
 <ul>
 ${items}
 </ul>`))
@@ -39,7 +39,7 @@ ${items}
     return reply.type('text/html; charset=utf-8').send(htmlPage('Room management (demo)', `
 <p class="warn">This is pcwp-links' built-in stand-in for a room management application. A real
 deployment redirects to the persistent chat server's application instead.</p>
-<p>The link asked to <strong>${action}</strong> (MS-PCWP ${id === undefined ? '2.2.1' : '2.2.2'}).</p>
+<p>The link asked to <strong>${action}</strong> (MS-OCGCWEB ${id === undefined ? '2.2.1' : '2.2.2'}).</p>
 <dl>
 <dt>clientlang</dt><dd><code>${escapeHtml(clientlang)}</code></dd>
 ${id === undefined ? '' : `<dt>id</dt><dd><code>${escapeHtml(id)}</code></dd>`}

@@ -6,7 +6,7 @@ type ZoneState = 'override' | 'provisioned' | 'disabled'
 
 /**
  * /healthz: the process is alive. /readyz: it can redirect someone, that is
- * some zone has a base URL (MS-PCWP 3.1.1); its body shows which and the
+ * some zone has a base URL (MS-OCGCWEB 3.1.1); its body shows which and the
  * override's state. /robots.txt: these links must not be crawled.
  */
 const healthRoutes: FastifyPluginCallback = (app, _options, done) => {

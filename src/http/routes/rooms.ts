@@ -27,7 +27,7 @@ const ALLOWED = 'GET, HEAD'
  * room URI may be unencoded, so the rest of the path is the room),
  * /rooms?uri=<room URI>, and the room management application's own links on
  * the legacy paths. The room map decides first; a room it leaves to `pcwp`
- * gets the MS-PCWP redirect, byte for byte as without a map. Other methods
+ * gets the MS-OCGCWEB redirect, byte for byte as without a map. Other methods
  * are 405. GET and HEAD have no side effects: mail scanners fetch every link.
  */
 const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
