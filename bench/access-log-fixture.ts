@@ -4,7 +4,7 @@
 // rejections). A room's outcome is fixed; popular rooms are asked far more
 // often than the rest, as links in mail and wikis are.
 import { closeSync, openSync, writeSync } from 'node:fs'
-import { seeded } from './random.js'
+import { seeded } from './random.ts'
 
 export interface AccessLogOptions {
   /** Lines in all. */

@@ -3,8 +3,8 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import autocannon from 'autocannon'
-import type { BenchRequest } from './mix.js'
-import { commandExists, pinned } from './processes.js'
+import type { BenchRequest } from './mix.ts'
+import { commandExists, pinned } from './processes.ts'
 
 export const WRK = commandExists('wrk')
 

@@ -5,7 +5,7 @@ import { openSync, readFileSync } from 'node:fs'
 import { request, type IncomingHttpHeaders } from 'node:http'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './free-port.js'
+import { freePort } from './free-port.ts'
 
 export function commandExists (name: string): boolean {
   try {

@@ -3,7 +3,7 @@
 // a note of realistic length, some not ASCII, some needing CSV quotes. No `*`
 // row, so rooms without a row stay on MS-OCGCWEB.
 import { writeFileSync } from 'node:fs'
-import { seeded } from './random.js'
+import { seeded } from './random.ts'
 
 export interface MovedRoom { readonly room: string, readonly target: string }
 

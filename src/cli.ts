@@ -2,7 +2,7 @@
 // The pcwp-links command's entry point (package.json "bin"): runs the command
 // with this process's arguments and streams. Nothing imports it; the
 // commands are in commands.ts.
-import { runCli } from './commands.js'
+import { runCli } from './commands.ts'
 
 process.exitCode = await runCli(process.argv.slice(2), {
   out: text => process.stdout.write(text),

@@ -1,17 +1,17 @@
 // The pcwp-links command line: build a URL, check a configuration, run the service.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { pino } from 'pino'
-import { ConfigError, loadConfig, type Config } from './config.js'
-import { InvalidValue, parseBoolean } from './config-values.js'
-import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from './exit-codes.js'
-import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, type BaseUrl, type PcwpError } from './pcwp/index.js'
-import { parseRoomLink } from './pcwp/room-id.js'
-import { roomManagementUrl } from './pcwp/url.js'
-import { checkRoomMapFile } from './roommap/check.js'
-import { fillTarget, PROTOCOL_ENTRY, type RoomMapEntry } from './roommap/index.js'
-import { readRoomMapFile } from './roommap/loader.js'
-import { runReport } from './report/run.js'
-import { VERSION } from './package-files.js'
+import { ConfigError, loadConfig, type Config } from './config.ts'
+import { InvalidValue, parseBoolean } from './config-values.ts'
+import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from './exit-codes.ts'
+import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, type BaseUrl, type PcwpError } from './pcwp/index.ts'
+import { parseRoomLink } from './pcwp/room-id.ts'
+import { roomManagementUrl } from './pcwp/url.ts'
+import { checkRoomMapFile } from './roommap/check.ts'
+import { fillTarget, PROTOCOL_ENTRY, type RoomMapEntry } from './roommap/index.ts'
+import { readRoomMapFile } from './roommap/loader.ts'
+import { runReport } from './report/run.ts'
+import { VERSION } from './package-files.ts'
 
 const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 
@@ -128,7 +128,7 @@ export async function runCli (argv: readonly string[], io: Io): Promise<number |
   if (name === 'map') return mapCheck(positionals, io)
   // The service and the getserverinfo client are loaded only by the commands
   // that use them: the others start in a fraction of the time.
-  const { startServer } = await import('./serve.js')
+  const { startServer } = await import('./serve.ts')
   return startServer(io.env)
 }
 
@@ -221,7 +221,7 @@ async function check (io: Io): Promise<number> {
   for (const warning of config.warnings) lines.push(`warning: ${warning}`)
   let override: BaseUrl | undefined
   if (config.serverInfo !== undefined) {
-    const { createServerInfoOverride } = await import('./serverinfo/override.js')
+    const { createServerInfoOverride } = await import('./serverinfo/override.ts')
     const source = createServerInfoOverride({ config: config.serverInfo, allowHttp: config.allowHttp, logger: pino({ level: 'silent' }) })
     await source.refresh()
     await source.stop()

@@ -1,8 +1,8 @@
 import { statSync, type Stats } from 'node:fs'
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
-import { parseAddress, parseAddressRange, type AddressRange } from './negotiate/address.js'
-import { canonicalClientLang, parseBaseUrl, type BaseUrl, type BaseUrlError, type BaseUrlErrorCode } from './pcwp/index.js'
+import { parseAddress, parseAddressRange, type AddressRange } from './negotiate/address.ts'
+import { canonicalClientLang, parseBaseUrl, type BaseUrl, type BaseUrlError, type BaseUrlErrorCode } from './pcwp/index.ts'
 
 // Parsers for one kind of configuration value each (DESIGN.md "Configuration").
 // A bad value is returned as an InvalidValue, not thrown: a hostile or huge

@@ -1,14 +1,14 @@
-import type { BaseUrl, NetworkZone, ProvisionedBaseUrls } from './pcwp/index.js'
-import { splitBaseUrl } from './pcwp/base-url.js'
-import type { AddressRange } from './negotiate/address.js'
-import { DEFAULT_LANGUAGES } from './negotiate/language.js'
+import type { BaseUrl, NetworkZone, ProvisionedBaseUrls } from './pcwp/index.ts'
+import { splitBaseUrl } from './pcwp/base-url.ts'
+import type { AddressRange } from './negotiate/address.ts'
+import { DEFAULT_LANGUAGES } from './negotiate/language.ts'
 import {
   InvalidValue, baseUrl, entry, integer, list, oneOf, parseBoolean, parseContactText, parseContactUrl, parseHeaderName,
   parseHost, parseLanguage, parseLegacyPath, parseLocalesDir, parsePublicUrl, parseRange, parseRoomMapPath, quote,
   roomPathOfBase, serverInfoUrl, type ValueParser
-} from './config-values.js'
+} from './config-values.ts'
 
-export { SERVICE_ROUTE_PREFIXES } from './config-values.js'
+export { SERVICE_ROUTE_PREFIXES } from './config-values.ts'
 
 /** Where the getserverinfo override is learnt from (MS-OCGCWEB 3.1.3). */
 export interface ServerInfoConfig {

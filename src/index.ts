@@ -1,2 +1,2 @@
 // The package entry: the MS-OCGCWEB protocol core, for other Node programs.
-export * from './pcwp/index.js'
+export * from './pcwp/index.ts'

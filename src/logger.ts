@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
-import type { LogClientMode } from './negotiate/log-client.js'
+import type { LogClientMode } from './negotiate/log-client.ts'
 
 /**
  * Lines are written out once this many bytes have collected (or every

@@ -2,14 +2,14 @@
 // listening, signals and graceful shutdown. src/server.ts runs it.
 import closeWithGrace from 'close-with-grace'
 import type { Logger } from 'pino'
-import { ConfigError, loadConfig, type Config } from './config.js'
-import { EXIT_CONFIG, EXIT_START_FAILED } from './exit-codes.js'
-import { createApp } from './http/app.js'
-import { BUILT_IN_LOCALES_DIR, loadCatalogs, type CatalogError, type Catalogs } from './i18n/index.js'
-import { createMetrics } from './http/plugins/metrics.js'
-import { createLogger } from './logger.js'
-import type { RoomMapError } from './roommap/index.js'
-import { createRoomMapSource } from './roommap/loader.js'
+import { ConfigError, loadConfig, type Config } from './config.ts'
+import { EXIT_CONFIG, EXIT_START_FAILED } from './exit-codes.ts'
+import { createApp } from './http/app.ts'
+import { BUILT_IN_LOCALES_DIR, loadCatalogs, type CatalogError, type Catalogs } from './i18n/index.ts'
+import { createMetrics } from './http/plugins/metrics.ts'
+import { createLogger } from './logger.ts'
+import type { RoomMapError } from './roommap/index.ts'
+import { createRoomMapSource } from './roommap/loader.ts'
 
 // How long in-flight requests get to finish after SIGTERM before the process gives up.
 const SHUTDOWN_GRACE_MS = 10_000
@@ -74,7 +74,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   // Loaded only when a source is configured: nothing else needs undici or the XML parser.
   const override = config.serverInfo === undefined
     ? undefined
-    : (await import('./serverinfo/override.js')).createServerInfoOverride({
+    : (await import('./serverinfo/override.ts')).createServerInfoOverride({
         config: config.serverInfo,
         allowHttp: config.allowHttp,
         logger: logger.child({ component: 'serverinfo' }),

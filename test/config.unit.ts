@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path'
 import t from 'tap'
-import { CONFIG_VARIABLES, ConfigError, DEMO_BASE_PATH, SERVICE_ROUTE_PREFIXES, loadConfig } from '../src/config.js'
-import { DEFAULT_LANGUAGES } from '../src/negotiate/language.js'
-import { hostileLines, SKIP_WITHOUT_CORPUS } from './fixtures/hostile-corpus.js'
+import { CONFIG_VARIABLES, ConfigError, DEMO_BASE_PATH, SERVICE_ROUTE_PREFIXES, loadConfig } from '../src/config.ts'
+import { DEFAULT_LANGUAGES } from '../src/negotiate/language.ts'
+import { hostileLines, SKIP_WITHOUT_CORPUS } from './fixtures/hostile-corpus.ts'
 
 const BASES = {
   PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/PersistentChat/RM/',

@@ -5,9 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { EXIT_CONFIG } from '../src/exit-codes.js'
-import { listenFailure, listenFailureReason, startServer } from '../src/serve.js'
-import { ROOM, STANDARD_ENV } from './fixtures/app.js'
+import { EXIT_CONFIG } from '../src/exit-codes.ts'
+import { listenFailure, listenFailureReason, startServer } from '../src/serve.ts'
+import { ROOM, STANDARD_ENV } from './fixtures/app.ts'
 
 const failure = (code: string, message = `failed ${code}`) => Object.assign(new Error(message), { code })
 

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { createMediaTypeChooser } from '../negotiate/media-type.js'
-import type { NetworkZone } from '../pcwp/index.js'
-import { escapeHtml, htmlPage } from './html.js'
-import { PAGE_SECURITY_HEADERS } from './plugins/security-headers.js'
+import { createMediaTypeChooser } from '../negotiate/media-type.ts'
+import type { NetworkZone } from '../pcwp/index.ts'
+import { escapeHtml, htmlPage } from './html.ts'
+import { PAGE_SECURITY_HEADERS } from './plugins/security-headers.ts'
 
 /** The stable, machine-readable error codes, as in the JSON body's `error` (DESIGN.md "Responses"). */
 export const PROBLEM_CODES = [

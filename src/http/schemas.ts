@@ -3,8 +3,8 @@
 // protocol core would accept: the core decides what a room is and answers
 // with messages that say what was expected.
 import { Type, type TSchema } from '@sinclair/typebox'
-import type { RedirectStatus } from '../config.js'
-import { PROBLEM_CODES } from './problems.js'
+import type { RedirectStatus } from '../config.ts'
+import { PROBLEM_CODES } from './problems.ts'
 
 const problemBody = Type.Object({
   error: Type.String({ enum: [...PROBLEM_CODES], description: 'A stable error code.' }),

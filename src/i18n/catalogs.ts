@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { escapeHtml } from '../http/html.js'
-import { createLanguageNegotiator, type LanguageNegotiator } from '../negotiate/language.js'
-import { canonicalClientLang } from '../pcwp/clientlang.js'
-import { isMessageKey, MESSAGE_KEYS, MESSAGES, type MessageKey, type MessageValues } from './messages.js'
+import { escapeHtml } from '../http/html.ts'
+import { createLanguageNegotiator, type LanguageNegotiator } from '../negotiate/language.ts'
+import { canonicalClientLang } from '../pcwp/clientlang.ts'
+import { isMessageKey, MESSAGE_KEYS, MESSAGES, type MessageKey, type MessageValues } from './messages.ts'
 
 /** Every page falls back to this language, whose catalog must ship with the package. */
 export const FALLBACK_LANGUAGE = 'en-US'

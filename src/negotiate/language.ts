@@ -1,4 +1,4 @@
-import { remembered } from './remembered.js'
+import { remembered } from './remembered.ts'
 
 /**
  * The reader's language for `clientlang` (MS-OCGCWEB 2.2.1), negotiated as

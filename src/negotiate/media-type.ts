@@ -1,5 +1,5 @@
 import Negotiator from 'negotiator'
-import { remembered } from './remembered.js'
+import { remembered } from './remembered.ts'
 
 // Browsers send a handful of Accept values, each some hundred characters.
 const REMEMBERED = { entries: 256, longestKey: 1024 }

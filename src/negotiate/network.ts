@@ -1,5 +1,5 @@
-import type { NetworkZone } from '../pcwp/index.js'
-import type { AddressMatcher } from './address.js'
+import type { NetworkZone } from '../pcwp/index.ts'
+import type { AddressMatcher } from './address.ts'
 
 export interface ZonePolicy {
   /** The enterprise network's address ranges. */

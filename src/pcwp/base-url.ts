@@ -1,4 +1,4 @@
-import { BaseUrlError } from './errors.js'
+import { BaseUrlError } from './errors.ts'
 
 /**
  * A validated base room management application URL (MS-OCGCWEB 3.1.1), split

@@ -1,4 +1,4 @@
-import { ClientLangError } from './errors.js'
+import { ClientLangError } from './errors.ts'
 
 // MS-OCGCWEB 2.2.1: clientlang is "<language>-<REGION>": a lowercase ISO 639 code
 // and an uppercase ISO 3166 country/region code. ISO 639 codes have two or

@@ -1,4 +1,4 @@
-import type { BaseUrl } from './base-url.js'
+import type { BaseUrl } from './base-url.ts'
 
 /**
  * MS-OCGCWEB 3.1.3: where the reader signed on from. Inside the enterprise

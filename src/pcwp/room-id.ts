@@ -1,4 +1,4 @@
-import { RoomIdError } from './errors.js'
+import { RoomIdError } from './errors.ts'
 
 // MS-OCGCWEB 2.2.2: `id` is the room's GUID, "extracted from the room URI"
 // (`ma-chan://<domain>/<GUID>`). The specification's examples write it

@@ -1,6 +1,6 @@
-import { parseBaseUrl, type BaseUrl } from './base-url.js'
-import { parseClientLang } from './clientlang.js'
-import { parseRoomId } from './room-id.js'
+import { parseBaseUrl, type BaseUrl } from './base-url.ts'
+import { parseClientLang } from './clientlang.ts'
+import { parseRoomId } from './room-id.ts'
 
 /**
  * MS-OCGCWEB 2.2.1 / 3.1.5: the URL that opens the room management application

@@ -1,4 +1,4 @@
-import { NETWORK_ZONES, parseRoomId, type NetworkZone } from '../pcwp/index.js'
+import { NETWORK_ZONES, parseRoomId, type NetworkZone } from '../pcwp/index.ts'
 
 /** Where a room-link answer sent the reader (the access line's `outcome`). */
 export type Outcome = 'pcwp' | 'moved' | 'retired'

@@ -1,4 +1,4 @@
-import { OUTCOMES, parseAccessLine, type Outcome } from './access-line.js'
+import { OUTCOMES, parseAccessLine, type Outcome } from './access-line.ts'
 
 /** The time range a report covers: `since` inclusive, `until` exclusive; either may be open. */
 export interface ReportRange {

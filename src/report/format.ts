@@ -1,5 +1,5 @@
-import { OUTCOMES } from './access-line.js'
-import type { MappedRoom, PcwpRoom, Report } from './aggregate.js'
+import { OUTCOMES } from './access-line.ts'
+import type { MappedRoom, PcwpRoom, Report } from './aggregate.ts'
 
 export const FORMATS = ['table', 'csv', 'json'] as const
 export type Format = typeof FORMATS[number]

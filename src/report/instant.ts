@@ -1,4 +1,4 @@
-import { ReportUsageError } from './errors.js'
+import { ReportUsageError } from './errors.ts'
 
 // ISO 8601 as people type it on a command line: a date, optionally a time
 // (minutes, seconds, fractions) and an offset (Z, +02:00, +0200). Without an

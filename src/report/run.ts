@@ -4,11 +4,11 @@ import { createInterface } from 'node:readline'
 import { pipeline } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { createGunzip } from 'node:zlib'
-import { EXIT_USAGE } from '../exit-codes.js'
-import { createReport, type ReportBuilder, type ReportRange } from './aggregate.js'
-import { ReportUsageError } from './errors.js'
-import { FORMATS, formatReport, type Format } from './format.js'
-import { parseInstant } from './instant.js'
+import { EXIT_USAGE } from '../exit-codes.ts'
+import { createReport, type ReportBuilder, type ReportRange } from './aggregate.ts'
+import { ReportUsageError } from './errors.ts'
+import { FORMATS, formatReport, type Format } from './format.ts'
+import { parseInstant } from './instant.ts'
 
 export interface ReportIo {
   readonly out: (text: string) => void

@@ -1,5 +1,5 @@
-import { formatProblems, type RoomMapError } from './errors.js'
-import { readRoomMapFile, type RoomMapFileOptions } from './loader.js'
+import { formatProblems, type RoomMapError } from './errors.ts'
+import { readRoomMapFile, type RoomMapFileOptions } from './loader.ts'
 
 /**
  * `pcwp-links map check FILE`: reads and validates a map as the service

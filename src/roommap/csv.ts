@@ -1,6 +1,6 @@
-import type { RoomMapProblem } from './errors.js'
-import { ROW_FIELDS, trimBlanks, type RawRow, type RowField } from './rows.js'
-import type { Slicer } from './slices.js'
+import type { RoomMapProblem } from './errors.ts'
+import { ROW_FIELDS, trimBlanks, type RawRow, type RowField } from './rows.ts'
+import type { Slicer } from './slices.ts'
 
 /** A physical line longer than this is refused: no map row needs more. */
 export const MAX_LINE_LENGTH = 8192

@@ -1,6 +1,6 @@
-import type { RoomMapProblem } from './errors.js'
-import { ROW_FIELDS, type RawRow } from './rows.js'
-import type { Slicer } from './slices.js'
+import type { RoomMapProblem } from './errors.ts'
+import { ROW_FIELDS, type RawRow } from './rows.ts'
+import type { Slicer } from './slices.ts'
 
 const EXPECTED_FILE = 'expected a JSON array of objects {"room": …, "target": …, "name": …, "note": …}'
 

@@ -2,10 +2,10 @@ import { watch, type FSWatcher } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { dirname, extname } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
-import { formatProblem, RoomMapError } from './errors.js'
-import type { RoomMap } from './map.js'
-import { lineBlocks } from './blocks.js'
-import { parseRoomMapBlocks, type RoomMapFormat } from './parse.js'
+import { formatProblem, RoomMapError } from './errors.ts'
+import type { RoomMap } from './map.ts'
+import { lineBlocks } from './blocks.ts'
+import { parseRoomMapBlocks, type RoomMapFormat } from './parse.ts'
 
 /** Larger than any map this service is meant for (200,000 rows is about 25 MiB): a wrong file, not a map. */
 export const MAX_ROOM_MAP_BYTES = 64 * 1024 * 1024

@@ -1,8 +1,8 @@
-import { Column } from './columns.js'
-import { RoomIndex } from './rooms.js'
-import { detach } from './rows.js'
-import { NO_STRING, StringPacker, type PackedStrings } from './strings.js'
-import { prepareTarget, targetHost, type RoomMapTarget } from './target.js'
+import { Column } from './columns.ts'
+import { RoomIndex } from './rooms.ts'
+import { detach } from './rows.ts'
+import { NO_STRING, StringPacker, type PackedStrings } from './strings.ts'
+import { prepareTarget, targetHost, type RoomMapTarget } from './target.ts'
 
 /** What the room map says about one room (or about new rooms). */
 export type RoomMapEntry =

@@ -1,10 +1,10 @@
-import { readCsvRows } from './csv.js'
-import { RoomMapError, type RoomMapProblem } from './errors.js'
-import { readJsonRows } from './json.js'
-import type { RoomMap } from './map.js'
-import { Slicer } from './slices.js'
-import { checkedText } from './text.js'
-import { createRowValidator, type ValidationOptions } from './validate.js'
+import { readCsvRows } from './csv.ts'
+import { RoomMapError, type RoomMapProblem } from './errors.ts'
+import { readJsonRows } from './json.ts'
+import type { RoomMap } from './map.ts'
+import { Slicer } from './slices.ts'
+import { checkedText } from './text.ts'
+import { createRowValidator, type ValidationOptions } from './validate.ts'
 
 const RELEASE_LAST_MATCH = /(?:)/
 

@@ -1,4 +1,4 @@
-import { Column } from './columns.js'
+import { Column } from './columns.ts'
 
 /** The number of no string: a row without a name or note. */
 export const NO_STRING = 0

@@ -1,4 +1,4 @@
-import { ABSOLUTE_HTTP_URL, URL_CHARACTERS } from '../pcwp/base-url.js'
+import { ABSOLUTE_HTTP_URL, URL_CHARACTERS } from '../pcwp/base-url.ts'
 
 /** The values a moved room's URL may carry, written `{id}` and `{lang}`. */
 export type Placeholder = 'id' | 'lang'

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer'
-import { RoomMapError, type RoomMapProblem } from './errors.js'
-import type { Slicer } from './slices.js'
+import { RoomMapError, type RoomMapProblem } from './errors.ts'
+import type { Slicer } from './slices.ts'
 
 const BOM = '\uFEFF'
 const BOM_BYTES = Buffer.from(BOM)

@@ -1,9 +1,9 @@
-import { parseRoomLink } from '../pcwp/room-id.js'
-import { Column } from './columns.js'
-import type { RoomMapProblem } from './errors.js'
-import { RoomMapBuilder, type RoomMap, type RoomMapRow } from './map.js'
-import { trimBlanks, type RawRow, type RowLocation } from './rows.js'
-import { checkTarget, targetNamesRoom } from './target.js'
+import { parseRoomLink } from '../pcwp/room-id.ts'
+import { Column } from './columns.ts'
+import type { RoomMapProblem } from './errors.ts'
+import { RoomMapBuilder, type RoomMap, type RoomMapRow } from './map.ts'
+import { trimBlanks, type RawRow, type RowLocation } from './rows.ts'
+import { checkTarget, targetNamesRoom } from './target.ts'
 
 export interface ValidationOptions {
   /** Accept `http://` targets (PCWP_ALLOW_HTTP). */

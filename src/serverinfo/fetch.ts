@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { Agent, request, type Dispatcher } from 'undici'
-import { ServerInfoError } from './errors.js'
+import { ServerInfoError } from './errors.ts'
 
 /** No getserverinfo reply comes near this; a larger body is refused. */
 export const MAX_REPLY_BYTES = 1024 * 1024

@@ -1,11 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { ServerInfoConfig } from '../config.js'
+import type { ServerInfoConfig } from '../config.ts'
 import type { Dispatcher } from 'undici'
-import { parseBaseUrl, type BaseUrl, type BaseUrlError } from '../pcwp/index.js'
-import type { ServerInfoError } from './errors.js'
-import { createServerInfoFetcher, type ServerInfoFetcher } from './fetch.js'
-import { parseServerInfoReply } from './parse.js'
-import type { OverrideSource, OverrideState } from './source.js'
+import { parseBaseUrl, type BaseUrl, type BaseUrlError } from '../pcwp/index.ts'
+import type { ServerInfoError } from './errors.ts'
+import { createServerInfoFetcher, type ServerInfoFetcher } from './fetch.ts'
+import { parseServerInfoReply } from './parse.ts'
+import type { OverrideSource, OverrideState } from './source.ts'
 
 /** How one fetch ended, for the metrics. */
 export type FetchResult = 'override' | 'none' | 'error'

@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser'
 import { SyntaxValidator } from 'fast-xml-validator'
-import { ServerInfoError } from './errors.js'
+import { ServerInfoError } from './errors.ts'
 
 // research/xccos.md: the XCCOS envelope's namespace.
 const XCCOS_NAMESPACE = 'urn:parlano:xml:ns:xccos'

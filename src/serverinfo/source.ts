@@ -1,4 +1,4 @@
-import type { BaseUrl } from '../pcwp/index.js'
+import type { BaseUrl } from '../pcwp/index.ts'
 
 /** What /readyz and /metrics tell about the getserverinfo override. */
 export interface OverrideState {

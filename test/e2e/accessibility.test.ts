@@ -13,9 +13,9 @@ import { createRequire } from 'node:module'
 import t from 'tap'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import type { AxeResults, NodeResult, Result } from 'axe-core'
-import { listeningApp, ROOM } from '../fixtures/app.js'
-import { CHROMIUM_MISSING, launchChromium } from '../fixtures/chromium.js'
-import { HTML_PAGES, partialEnv, type PageSetup } from '../fixtures/pages.js'
+import { listeningApp, ROOM } from '../fixtures/app.ts'
+import { CHROMIUM_MISSING, launchChromium } from '../fixtures/chromium.ts'
+import { HTML_PAGES, partialEnv, type PageSetup } from '../fixtures/pages.ts'
 
 const ENGLISH = 'en-US'
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']

@@ -20,7 +20,7 @@ t.test('a bundle carries its CommonJS dependencies, whose require() of Node modu
   const out = join(await mkdtemp(join(tmpdir(), 'pcwp-bundle-')), 'entry.js')
   t.teardown(() => rm(join(out, '..'), { recursive: true, force: true }))
   // As npm run build runs it, with the paths given.
-  await run(process.execPath, ['--import', './scripts/typescript.mjs', join(ROOT, 'scripts/bundle.ts'), entry, out], { cwd: ROOT })
+  await run(process.execPath, [join(ROOT, 'scripts/bundle.ts'), entry, out], { cwd: ROOT })
   // Run far from node_modules: everything it needs is inside the file.
   const { stdout } = await run(process.execPath, [out], { cwd: tmpdir() })
   t.same(JSON.parse(stdout), ['trace', 'debug', 'info', 'warn', 'error', 'fatal'])

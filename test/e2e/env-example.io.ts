@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import t from 'tap'
 import { parse } from 'yaml'
-import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js'
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config.ts'
 
 const ROOT = new URL('../../', import.meta.url)
 const example = await readFile(new URL('.env.example', ROOT), 'utf8')

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { VERSION } from '../../src/package-files.js'
-import { get, listeningPort } from '../fixtures/service.js'
+import { VERSION } from '../../src/package-files.ts'
+import { get, listeningPort } from '../fixtures/service.ts'
 
 const run = promisify(execFile)
 const ROOT = new URL('../..', import.meta.url).pathname

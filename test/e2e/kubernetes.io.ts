@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { parseAllDocuments } from 'yaml'
-import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js'
-import { createApp } from '../../src/http/app.js'
-import { ROOM } from '../fixtures/app.js'
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config.ts'
+import { createApp } from '../../src/http/app.ts'
+import { ROOM } from '../fixtures/app.ts'
 
 const DIR = new URL('../../deploy/kubernetes/', import.meta.url)
 

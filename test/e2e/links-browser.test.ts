@@ -5,8 +5,8 @@
 import { mkdirSync } from 'node:fs'
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { listeningApp, ROOM } from '../fixtures/app.js'
-import { CHROMIUM_MISSING, launchChromium } from '../fixtures/chromium.js'
+import { listeningApp, ROOM } from '../fixtures/app.ts'
+import { CHROMIUM_MISSING, launchChromium } from '../fixtures/chromium.ts'
 
 const OUTPUT = new URL('../../test-output/', import.meta.url)
 

@@ -10,10 +10,10 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { createAddressMatcher, parseAddressRange } from '../../src/negotiate/address.js'
-import { resolveClientAddress } from '../../src/negotiate/client-address.js'
-import { get } from '../fixtures/service.js'
-import { waitFor } from '../fixtures/wait.js'
+import { createAddressMatcher, parseAddressRange } from '../../src/negotiate/address.ts'
+import { resolveClientAddress } from '../../src/negotiate/client-address.ts'
+import { get } from '../fixtures/service.ts'
+import { waitFor } from '../fixtures/wait.ts'
 
 const NGINX_DIR = new URL('../../deploy/nginx/', import.meta.url)
 const readShipped = (name: string) => readFile(new URL(name, NGINX_DIR), 'utf8')

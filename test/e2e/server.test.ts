@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import t from 'tap'
-import { EXIT_CONFIG, EXIT_START_FAILED } from '../../src/exit-codes.js'
-import { waitFor } from '../fixtures/wait.js'
-import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from '../fixtures/app.js'
-import { get, runServiceToExit, startService } from '../fixtures/service.js'
-import { hang, serve, startUpstream, xccosReply } from '../fixtures/upstream.js'
+import { EXIT_CONFIG, EXIT_START_FAILED } from '../../src/exit-codes.ts'
+import { waitFor } from '../fixtures/wait.ts'
+import { EXTERNAL_BASE, INTERNAL_BASE, ROOM } from '../fixtures/app.ts'
+import { get, runServiceToExit, startService } from '../fixtures/service.ts'
+import { hang, serve, startUpstream, xccosReply } from '../fixtures/upstream.ts'
 
 // Each subtest runs its own service on its own port, so they may run side by side:
 // most of their time is spent waiting for a process to start.

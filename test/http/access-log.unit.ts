@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 import t from 'tap'
 import { pino } from 'pino'
-import { createApp } from '../../src/http/app.js'
-import { loggerOptions } from '../../src/logger.js'
-import { config, ROOM, STANDARD_ENV } from '../fixtures/app.js'
-import { memoryLogger, type LogEntry } from '../fixtures/upstream.js'
+import { createApp } from '../../src/http/app.ts'
+import { loggerOptions } from '../../src/logger.ts'
+import { config, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
+import { memoryLogger, type LogEntry } from '../fixtures/upstream.ts'
 
 async function logged (level = 'info', env: Readonly<Record<string, string>> = STANDARD_ENV) {
   const settings = config(env)

@@ -1,7 +1,7 @@
 // GET /links, the link builder page, without a browser (the browser test drives it in Chromium).
 import t from 'tap'
-import { parseBaseUrl } from '../../src/pcwp/index.js'
-import { app, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.js'
+import { parseBaseUrl } from '../../src/pcwp/index.ts'
+import { app, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
 
 const URI = `ma-chan://contoso.com/${ROOM.toLowerCase()}`
 

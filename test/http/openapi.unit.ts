@@ -1,10 +1,10 @@
 // /openapi.json describes every route the running configuration answers (#19 item 8).
 import Fastify, { type RouteOptions } from 'fastify'
 import t from 'tap'
-import { service } from '../../src/http/app.js'
-import { createMetrics } from '../../src/http/plugins/metrics.js'
-import { BUILT_IN_LOCALES_DIR, loadCatalogs } from '../../src/i18n/index.js'
-import { config, STANDARD_ENV } from '../fixtures/app.js'
+import { service } from '../../src/http/app.ts'
+import { createMetrics } from '../../src/http/plugins/metrics.ts'
+import { BUILT_IN_LOCALES_DIR, loadCatalogs } from '../../src/i18n/index.ts'
+import { config, STANDARD_ENV } from '../fixtures/app.ts'
 
 interface OpenApi { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>, servers?: { url: string }[] }
 

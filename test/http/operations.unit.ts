@@ -1,10 +1,10 @@
 // /metrics and /openapi.json.
 import t from 'tap'
-import { createApp } from '../../src/http/app.js'
-import { createMetrics } from '../../src/http/plugins/metrics.js'
-import { parseBaseUrl } from '../../src/pcwp/index.js'
-import type { OverrideSource } from '../../src/serverinfo/source.js'
-import { app, config, ROOM, STANDARD_ENV } from '../fixtures/app.js'
+import { createApp } from '../../src/http/app.ts'
+import { createMetrics } from '../../src/http/plugins/metrics.ts'
+import { parseBaseUrl } from '../../src/pcwp/index.ts'
+import type { OverrideSource } from '../../src/serverinfo/source.ts'
+import { app, config, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
 
 function sample (text: string, series: string): number | undefined {
   const line = text.split('\n').find(l => l.startsWith(series + ' '))

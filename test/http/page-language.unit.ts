@@ -6,9 +6,9 @@
 // test/e2e/accessibility.test.ts.
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { BUILT_IN_LOCALES_DIR, loadCatalogs } from '../../src/i18n/index.js'
-import { app } from '../fixtures/app.js'
-import { HTML_PAGES, partialEnv, type PageSetup } from '../fixtures/pages.js'
+import { BUILT_IN_LOCALES_DIR, loadCatalogs } from '../../src/i18n/index.ts'
+import { app } from '../fixtures/app.ts'
+import { HTML_PAGES, partialEnv, type PageSetup } from '../fixtures/pages.ts'
 
 const LANGUAGES = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR }).languages
 /** Chinese and Japanese characters: Han and kana. */

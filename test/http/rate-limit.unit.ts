@@ -1,6 +1,6 @@
 // PCWP_RATE_LIMIT_PER_MIN: optional, off by default, per client address (SECURITY.md).
 import t from 'tap'
-import { app, ROOM, STANDARD_ENV } from '../fixtures/app.js'
+import { app, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
 
 t.test('off by default', async t => {
   const service = await app()
@@ -34,7 +34,7 @@ t.test('over the limit: 429 with Retry-After, per client address, probes exempt'
 })
 
 t.test('a bad value stops start-up', async t => {
-  const { ConfigError, loadConfig } = await import('../../src/config.js')
+  const { ConfigError, loadConfig } = await import('../../src/config.ts')
   t.throws(() => loadConfig({ PCWP_RATE_LIMIT_PER_MIN: '0' }), ConfigError)
   const error = t.throws(() => loadConfig({ PCWP_RATE_LIMIT_PER_MIN: 'lots' }), ConfigError)
   t.match(error, { problems: [/^PCWP_RATE_LIMIT_PER_MIN: "lots" is not a whole number in range; expected a whole number from 1 to 1000000/] })
@@ -42,8 +42,8 @@ t.test('a bad value stops start-up', async t => {
 })
 
 t.test('a client a trusted proxy cannot name (Forwarded: for=unknown) is limited by the connection\'s address', async t => {
-  const { createApp } = await import('../../src/http/app.js')
-  const { loadConfig } = await import('../../src/config.js')
+  const { createApp } = await import('../../src/http/app.ts')
+  const { loadConfig } = await import('../../src/config.ts')
   const service = await createApp({ config: loadConfig({ ...STANDARD_ENV, PCWP_RATE_LIMIT_PER_MIN: '1' }) })
   t.teardown(() => service.close())
   const ask = async () => service.inject({ url: '/rooms/new', remoteAddress: '127.0.0.1', headers: { forwarded: 'for=unknown' } })

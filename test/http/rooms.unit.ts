@@ -1,8 +1,8 @@
 // The redirect routes through fastify's inject (DESIGN.md "Responses", MS-OCGCWEB 2.2, 3.1).
 import t from 'tap'
-import { parseBaseUrl } from '../../src/pcwp/index.js'
-import type { OverrideSource } from '../../src/serverinfo/source.js'
-import { app, EXTERNAL_BASE, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.js'
+import { parseBaseUrl } from '../../src/pcwp/index.ts'
+import type { OverrideSource } from '../../src/serverinfo/source.ts'
+import { app, EXTERNAL_BASE, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
 
 const INTERNAL = '10.20.30.40'
 const EXTERNAL = '203.0.113.9'

@@ -2,7 +2,7 @@
 import { connect, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
-import { app, EXTERNAL_BASE, INTERNAL_BASE, ROOM } from '../fixtures/app.js'
+import { app, EXTERNAL_BASE, INTERNAL_BASE, ROOM } from '../fixtures/app.ts'
 
 const BASES = [INTERNAL_BASE, EXTERNAL_BASE]
 const onBase = (location: string | string[] | undefined) => location === undefined || BASES.some(base => typeof location === 'string' && location.startsWith(base))

@@ -1,8 +1,8 @@
 // A client that dribbles its headers, sends none, or idles on keep-alive is dropped (DESIGN.md "Other surfaces": within 30 s).
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import t, { type Test } from 'tap'
-import { createApp, DEFAULT_TIMEOUTS, type Timeouts } from '../../src/http/app.js'
-import { config } from '../fixtures/app.js'
+import { createApp, DEFAULT_TIMEOUTS, type Timeouts } from '../../src/http/app.ts'
+import { config } from '../fixtures/app.ts'
 
 // Small, so that the tests wait fractions of a second; production's are checked by value below.
 const TIMEOUTS: Timeouts = { headersMs: 400, keepAliveMs: 300, checkIntervalMs: 50 }

@@ -1,10 +1,10 @@
 // Health, readiness, robots, error answers and the demo application.
 import t from 'tap'
-import { PAGE_SECURITY_HEADERS, REDIRECT_SECURITY_HEADERS } from '../../src/http/plugins/security-headers.js'
-import { createApp } from '../../src/http/app.js'
-import { parseBaseUrl } from '../../src/pcwp/index.js'
-import type { OverrideSource } from '../../src/serverinfo/source.js'
-import { app, config, INTERNAL_BASE, ROOM } from '../fixtures/app.js'
+import { PAGE_SECURITY_HEADERS, REDIRECT_SECURITY_HEADERS } from '../../src/http/plugins/security-headers.ts'
+import { createApp } from '../../src/http/app.ts'
+import { parseBaseUrl } from '../../src/pcwp/index.ts'
+import type { OverrideSource } from '../../src/serverinfo/source.ts'
+import { app, config, INTERNAL_BASE, ROOM } from '../fixtures/app.ts'
 
 t.test('/healthz and /robots.txt', async t => {
   const service = await app()

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { BUILT_IN_LOCALES_DIR, CatalogError, loadCatalogs, MESSAGE_KEYS, type CatalogSources } from '../../src/i18n/index.js'
-import { MESSAGES } from '../../src/i18n/messages.js'
+import { BUILT_IN_LOCALES_DIR, CatalogError, loadCatalogs, MESSAGE_KEYS, type CatalogSources } from '../../src/i18n/index.ts'
+import { MESSAGES } from '../../src/i18n/messages.ts'
 
 const LANGUAGES = ['en-US', 'de-DE', 'es-ES', 'fr-FR', 'it-IT', 'ja-JP', 'nl-NL', 'pt-BR', 'zh-CN', 'zh-TW']
 const GUID = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'

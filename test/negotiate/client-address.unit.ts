@@ -1,9 +1,9 @@
 import { isIP } from 'node:net'
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
-import { createAddressMatcher, parseAddress, parseAddressRange } from '../../src/negotiate/address.js'
-import { resolveClientAddress } from '../../src/negotiate/client-address.js'
-import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.js'
+import { createAddressMatcher, parseAddress, parseAddressRange } from '../../src/negotiate/address.ts'
+import { resolveClientAddress } from '../../src/negotiate/client-address.ts'
+import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.ts'
 
 // The proxy on loopback and the enterprise's proxies in 10.0.0.0/8 and fd00::/8.
 const isTrustedProxy = createAddressMatcher(['127.0.0.1', '10.0.0.0/8', 'fd00::/8'].map(parseAddressRange))

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createLanguageNegotiator, DEFAULT_LANGUAGES, parseAcceptLanguage } from '../../src/negotiate/language.js'
+import { createLanguageNegotiator, DEFAULT_LANGUAGES, parseAcceptLanguage } from '../../src/negotiate/language.ts'
 
 t.test('Accept-Language parsing (RFC 9110 12.5.4, 12.4.2)', async t => {
   const cases: [string, string[]][] = [

@@ -1,6 +1,6 @@
 // The answer's media type from Accept (RFC 9110 12.5.1): error pages choose between HTML and JSON.
 import t from 'tap'
-import { createMediaTypeChooser } from '../../src/negotiate/media-type.js'
+import { createMediaTypeChooser } from '../../src/negotiate/media-type.ts'
 
 const choose = createMediaTypeChooser(['text/html', 'application/json'])
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createAddressMatcher, parseAddressRange } from '../../src/negotiate/address.js'
-import { decideZone, type ZonePolicy } from '../../src/negotiate/network.js'
+import { createAddressMatcher, parseAddressRange } from '../../src/negotiate/address.ts'
+import { decideZone, type ZonePolicy } from '../../src/negotiate/network.ts'
 
 const policy: ZonePolicy = {
   isInternal: createAddressMatcher([parseAddressRange('10.0.0.0/8')]),

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import t from 'tap'
-import { InvalidValue, parsePublicUrl } from '../../src/config-values.js'
-import { publicOrigin, type PublicOriginInput } from '../../src/negotiate/public-origin.js'
-import { hostileLines, HOSTILE_CORPUS } from '../fixtures/hostile-corpus.js'
+import { InvalidValue, parsePublicUrl } from '../../src/config-values.ts'
+import { publicOrigin, type PublicOriginInput } from '../../src/negotiate/public-origin.ts'
+import { hostileLines, HOSTILE_CORPUS } from '../fixtures/hostile-corpus.ts'
 
 const request = (fields: Partial<PublicOriginInput>): PublicOriginInput =>
   ({ configured: undefined, trustedPeer: false, host: undefined, forwardedHost: undefined, forwardedProto: undefined, ...fields })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { remembered } from '../../src/negotiate/remembered.js'
+import { remembered } from '../../src/negotiate/remembered.ts'
 
 /** A remembered `key.length` (null for 'none'), and the keys it was computed for. */
 function lengths (entries: number, longestKey: number): { length: (key: string) => number | null, computed: string[] } {

@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { parse } from 'yaml'
-import { loadConfig } from '../../src/config.js'
-import { createApp } from '../../src/http/app.js'
-import { exportedSeries, metricReferences, unknownReferences } from '../../src/ops/metric-references.js'
+import { loadConfig } from '../../src/config.ts'
+import { createApp } from '../../src/http/app.ts'
+import { exportedSeries, metricReferences, unknownReferences } from '../../src/ops/metric-references.ts'
 
 const ROOT = new URL('../../', import.meta.url)
 

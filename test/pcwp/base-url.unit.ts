@@ -1,5 +1,5 @@
 import t from 'tap'
-import { parseBaseUrl, BaseUrlError } from '../../src/pcwp/index.js'
+import { parseBaseUrl, BaseUrlError } from '../../src/pcwp/index.ts'
 
 t.test('valid bases are kept as configured and split for appending', async t => {
   t.same(parseBaseUrl('https://chat.example.com/PersistentChat/RM/'),

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { canonicalClientLang, parseClientLang, ClientLangError } from '../../src/pcwp/index.js'
+import { canonicalClientLang, parseClientLang, ClientLangError } from '../../src/pcwp/index.ts'
 
 t.test('clientlang is <language>-<REGION> (MS-OCGCWEB 2.2.1)', async t => {
   const cases: [string, string][] = [

@@ -1,7 +1,7 @@
 // Property-based checks of the protocol core (MS-OCGCWEB 2.2, 3.1.5) with fast-check.
 import t from 'tap'
 import fc from 'fast-check'
-import { buildCreateRoomUrl, buildRoomUrl, parseBaseUrl, parseRoomId } from '../../src/pcwp/index.js'
+import { buildCreateRoomUrl, buildRoomUrl, parseBaseUrl, parseRoomId } from '../../src/pcwp/index.ts'
 
 const SEED = 20261127
 const params = { seed: SEED, numRuns: 2000 }

@@ -1,8 +1,8 @@
 // parseRoomLink: a room as links in the wild carry it (MS-OCGCWEB 2.2.2).
 import t from 'tap'
 import fc from 'fast-check'
-import { RoomIdError } from '../../src/pcwp/index.js'
-import { parseRoomId, parseRoomLink } from '../../src/pcwp/room-id.js'
+import { RoomIdError } from '../../src/pcwp/index.ts'
+import { parseRoomId, parseRoomLink } from '../../src/pcwp/room-id.ts'
 
 const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 

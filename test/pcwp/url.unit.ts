@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildCreateRoomUrl, buildRoomUrl, parseBaseUrl, ClientLangError, RoomIdError } from '../../src/pcwp/index.js'
+import { buildCreateRoomUrl, buildRoomUrl, parseBaseUrl, ClientLangError, RoomIdError } from '../../src/pcwp/index.ts'
 
 const ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 

@@ -1,8 +1,8 @@
 // src/report/access-line.ts: which lines are access lines, and what the report takes from them.
 import t from 'tap'
-import { parseAccessLine } from '../../src/report/access-line.js'
-import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.js'
-import { accessLine, ROOM_A, T0 } from './fixtures/lines.js'
+import { parseAccessLine } from '../../src/report/access-line.ts'
+import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.ts'
+import { accessLine, ROOM_A, T0 } from './fixtures/lines.ts'
 
 t.test('a room-link line gives its time, kind, status, outcome, zone and room', async t => {
   t.same(parseAccessLine(accessLine({ outcome: 'moved', zone: 'external', room: ROOM_A, client: '10.1.2.3' })),

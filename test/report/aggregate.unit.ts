@@ -1,7 +1,7 @@
 // src/report/aggregate.ts: clicks by outcome, rooms still on MS-OCGCWEB, moved and retired rooms, line counts.
 import t from 'tap'
-import { createReport } from '../../src/report/aggregate.js'
-import { accessLine, click, ROOM_A, ROOM_B, ROOM_C, T0 } from './fixtures/lines.js'
+import { createReport } from '../../src/report/aggregate.ts'
+import { accessLine, click, ROOM_A, ROOM_B, ROOM_C, T0 } from './fixtures/lines.ts'
 
 const MINUTE = 60_000
 const iso = (time: number): string => new Date(time).toISOString()

@@ -1,8 +1,8 @@
 // src/report/format.ts: the report as an aligned table, RFC 4180 CSV and JSON.
 import t from 'tap'
-import { createReport, type Report } from '../../src/report/aggregate.js'
-import { csvRecord, formatReport } from '../../src/report/format.js'
-import { click, ROOM_A, ROOM_B, ROOM_C, T0 } from './fixtures/lines.js'
+import { createReport, type Report } from '../../src/report/aggregate.ts'
+import { csvRecord, formatReport } from '../../src/report/format.ts'
+import { click, ROOM_A, ROOM_B, ROOM_C, T0 } from './fixtures/lines.ts'
 
 function sample (): Report {
   const report = createReport({ since: new Date(T0), until: new Date(T0 + 86_400_000) })

@@ -1,6 +1,6 @@
 // src/report/instant.ts: --since and --until as ISO 8601, UTC unless an offset is given.
 import t from 'tap'
-import { parseInstant } from '../../src/report/instant.js'
+import { parseInstant } from '../../src/report/instant.ts'
 
 t.test('dates and times, UTC unless an offset is given', async t => {
   const cases: [string, string][] = [

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import t, { type Test } from 'tap'
-import { REPORT_HELP, runReport } from '../../src/report/run.js'
-import { accessLine, CLIENTS, click, ROOM_A, ROOM_B, T0 } from './fixtures/lines.js'
+import { REPORT_HELP, runReport } from '../../src/report/run.ts'
+import { accessLine, CLIENTS, click, ROOM_A, ROOM_B, T0 } from './fixtures/lines.ts'
 
 interface Run { code: number, out: string, err: string }
 

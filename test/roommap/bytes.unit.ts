@@ -1,6 +1,6 @@
 // The room map read from a file's bytes (UTF-8, a line at a time) and held in columns.
 import t from 'tap'
-import { fillTarget, parseRoomMap, PROTOCOL_ENTRY, RETIRED_ENTRY, RoomMapError, type RoomMapEntry } from '../../src/roommap/index.js'
+import { fillTarget, parseRoomMap, PROTOCOL_ENTRY, RETIRED_ENTRY, RoomMapError, type RoomMapEntry } from '../../src/roommap/index.ts'
 
 const A = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 const B = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'

@@ -3,8 +3,8 @@ import t, { type Test } from 'tap'
 import {
   fillTarget, formatProblems, parseRoomMap, PROTOCOL_ENTRY, RETIRED_ENTRY, RoomMapError,
   type RoomMap, type RoomMapEntry, type RoomMapFormat, type RoomMapProblem
-} from '../../src/roommap/index.js'
-import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.js'
+} from '../../src/roommap/index.ts'
+import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.ts'
 
 const A = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 const B = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'

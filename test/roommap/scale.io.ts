@@ -1,7 +1,7 @@
 // 200,000 rows (DESIGN "Room map": under 2 s) and the shipped example map.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { fillTarget, parseRoomMap, PROTOCOL_ENTRY } from '../../src/roommap/index.js'
+import { fillTarget, parseRoomMap, PROTOCOL_ENTRY } from '../../src/roommap/index.ts'
 
 t.test('a 200,000-row CSV map loads', async t => {
   const rows = ['room,target,name,note']

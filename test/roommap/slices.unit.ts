@@ -1,6 +1,6 @@
 // A large map is read in slices: the event loop turns while it is parsed (a reload does not hold up requests).
 import t from 'tap'
-import { parseRoomMap, type RoomMap } from '../../src/roommap/index.js'
+import { parseRoomMap, type RoomMap } from '../../src/roommap/index.ts'
 
 // Enough rows that parsing them takes many slices of src/roommap/slices.ts.
 const ROWS = 20_000

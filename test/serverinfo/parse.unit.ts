@@ -1,7 +1,7 @@
 // The getserverinfo reply (MS-OCGCWEB 3.1.3, [MS-XCCOSIP] 3.1.4.5; research/xccos.md).
 import t from 'tap'
-import { parseServerInfoReply } from '../../src/serverinfo/parse.js'
-import { xccosReply } from '../fixtures/upstream.js'
+import { parseServerInfoReply } from '../../src/serverinfo/parse.ts'
+import { xccosReply } from '../fixtures/upstream.ts'
 
 const URL_ = 'https://chatadmin.contoso.com/rooms/'
 

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { logClientAddress } from '../../negotiate/log-client.js'
-import type { NetworkZone } from '../../pcwp/index.js'
+import { logClientAddress } from '../../negotiate/log-client.ts'
+import type { NetworkZone } from '../../pcwp/index.ts'
 
 /** What a route is, for the access line's `kind` (DESIGN.md "Access log"); set in each route's `config`. */
 export type AccessKind = 'create' | 'room' | 'legacy' | 'links' | 'asset' | 'health' | 'metrics' | 'openapi' | 'demo' | 'not_found' | 'other'

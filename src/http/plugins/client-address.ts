@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
-import { createAddressMatcher } from '../../negotiate/address.js'
-import { resolveClientAddress } from '../../negotiate/client-address.js'
-import { single } from '../request-values.js'
+import { createAddressMatcher } from '../../negotiate/address.ts'
+import { resolveClientAddress } from '../../negotiate/client-address.ts'
+import { single } from '../request-values.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
-import type { Config } from '../../config.js'
-import type { OverrideSource } from '../../serverinfo/source.js'
+import type { Config } from '../../config.ts'
+import type { OverrideSource } from '../../serverinfo/source.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { sendProblem } from '../problems.js'
-import { logAccess } from './access-log.js'
+import { sendProblem } from '../problems.ts'
+import { logAccess } from './access-log.ts'
 
 /**
  * Every error ends here. Client errors get a generic message, since

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { createLanguageNegotiator, type LanguageNegotiator } from '../../negotiate/language.js'
+import { createLanguageNegotiator, type LanguageNegotiator } from '../../negotiate/language.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client'
-import { NETWORK_ZONES } from '../../pcwp/index.js'
-import type { FetchResult } from '../../serverinfo/override.js'
-import { PROBLEM_CODES, type ProblemCode } from '../problems.js'
-import type { RoomLinkLog } from './access-log.js'
+import { NETWORK_ZONES } from '../../pcwp/index.ts'
+import type { FetchResult } from '../../serverinfo/override.ts'
+import { PROBLEM_CODES, type ProblemCode } from '../problems.ts'
+import type { RoomLinkLog } from './access-log.ts'
 
 const KINDS = ['create', 'room'] as const
 const OUTCOMES = ['pcwp', 'moved', 'retired'] as const

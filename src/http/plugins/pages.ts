@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Catalogs } from '../../i18n/index.js'
-import { remembered } from '../../negotiate/remembered.js'
-import { escapeHtml } from '../html.js'
-import { single } from '../request-values.js'
+import type { Catalogs } from '../../i18n/index.ts'
+import { remembered } from '../../negotiate/remembered.ts'
+import { escapeHtml } from '../html.ts'
+import { single } from '../request-values.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

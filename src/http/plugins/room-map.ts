@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
-import { PROTOCOL_ENTRY, type RoomMapEntry } from '../../roommap/index.js'
-import type { RoomMapSource } from '../../roommap/loader.js'
+import { PROTOCOL_ENTRY, type RoomMapEntry } from '../../roommap/index.ts'
+import type { RoomMapSource } from '../../roommap/loader.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

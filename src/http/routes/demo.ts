@@ -1,8 +1,8 @@
 import { Type, type FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
-import { DEMO_BASE_PATH } from '../../config.js'
-import { escapeHtml, htmlPage } from '../html.js'
-import { single } from '../request-values.js'
-import { pageSchema, queryValue } from '../schemas.js'
+import { DEMO_BASE_PATH } from '../../config.ts'
+import { escapeHtml, htmlPage } from '../html.ts'
+import { single } from '../request-values.ts'
+import { pageSchema, queryValue } from '../schemas.ts'
 
 
 const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'

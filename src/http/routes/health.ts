@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify'
-import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone } from '../../pcwp/index.js'
-import { healthSchema, readySchema, robotsSchema } from '../schemas.js'
+import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone } from '../../pcwp/index.ts'
+import { healthSchema, readySchema, robotsSchema } from '../schemas.ts'
 
 type ZoneState = 'override' | 'provisioned' | 'disabled'
 

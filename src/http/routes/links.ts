@@ -1,14 +1,14 @@
 import type { FastifyRequest } from 'fastify'
 import { Type, type FastifyPluginCallbackTypebox, type TSchema } from '@fastify/type-provider-typebox'
-import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.js'
-import { parseRoomLink } from '../../pcwp/room-id.js'
-import { fillTarget, type RoomMapEntry } from '../../roommap/index.js'
-import { publicOrigin } from '../../negotiate/public-origin.js'
-import { roomManagementUrl } from '../../pcwp/url.js'
-import { readPackageFile } from '../../package-files.js'
-import { escapeHtml, htmlPage } from '../html.js'
-import { single } from '../request-values.js'
-import { pageSchema, problem, queryValue } from '../schemas.js'
+import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.ts'
+import { parseRoomLink } from '../../pcwp/room-id.ts'
+import { fillTarget, type RoomMapEntry } from '../../roommap/index.ts'
+import { publicOrigin } from '../../negotiate/public-origin.ts'
+import { roomManagementUrl } from '../../pcwp/url.ts'
+import { readPackageFile } from '../../package-files.ts'
+import { escapeHtml, htmlPage } from '../html.ts'
+import { single } from '../request-values.ts'
+import { pageSchema, problem, queryValue } from '../schemas.ts'
 
 // The page's own script and style sheet, served from this origin so that the
 // Content-Security-Policy needs no 'unsafe-inline'.

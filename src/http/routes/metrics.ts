@@ -1,5 +1,5 @@
 import type { FastifyPluginCallback } from 'fastify'
-import { metricsSchema } from '../schemas.js'
+import { metricsSchema } from '../schemas.ts'
 
 /** GET /metrics, Prometheus text format (requests are counted by the metrics plugin). */
 const metricsRoute: FastifyPluginCallback = (app, _options, done) => {
