@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
-import { pipeline } from 'node:stream'
+import { pipeline, type Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { createGunzip } from 'node:zlib'
 import { EXIT_USAGE } from '../exit-codes.ts'
@@ -47,8 +47,17 @@ export async function runReport (argv: readonly string[], io: ReportIo): Promise
     const report = createReport(range)
     const files = positionals.length === 0 ? ['-'] : positionals
     // Every file is opened before any is read: an unreadable one stops the report before it prints half a result.
-    const inputs = await Promise.all(files.map(async file => file === '-' ? io.stdin : openInput(file)))
-    for (const [index, input] of inputs.entries()) await readLines(input, files[index] === '-' ? 'standard input' : files[index] as string, report)
+    const opened = await Promise.allSettled(files.map(async file => file === '-' ? undefined : openInput(file)))
+    try {
+      const inputs = opened.map(result => {
+        if (result.status === 'rejected') throw result.reason
+        return result.value ?? io.stdin
+      })
+      for (const [index, input] of inputs.entries()) await readLines(input, files[index] === '-' ? 'standard input' : files[index] as string, report)
+    } finally {
+      // A file left open when another fails is closed now, not by the garbage collector (an error since Node 26).
+      for (const result of opened) if (result.status === 'fulfilled') result.value?.destroy()
+    }
     io.out(formatReport(report.result(), format))
     return 0
   } catch (error) {
@@ -88,7 +97,7 @@ function parseRange (since: string | undefined, until: string | undefined): Repo
   return range
 }
 
-async function openInput (file: string): Promise<NodeJS.ReadableStream> {
+async function openInput (file: string): Promise<Readable> {
   let handle
   try {
     handle = await open(file, 'r')
