@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import ipaddr from 'ipaddr.js'
 
 export interface PublicOriginInput {
   /** PCWP_PUBLIC_URL, as the configuration validated it. */
@@ -24,6 +25,7 @@ const AUTHORITY = new RegExp(`^(?:(${LABEL}(?:\\.${LABEL})*)|\\[([0-9A-Fa-f:.]+)
 const NUMERIC_LABEL = /(?:^|\.)(?:\d+|0x[0-9A-Fa-f]*)$/i
 const MAX_HOST_NAME = 253
 const MAX_QUOTED = 100
+const DEFAULT_PORT = { http: 80, https: 443 } as const
 
 /**
  * DESIGN.md "Other surfaces": the origin the service prints in links.
@@ -58,13 +60,11 @@ function checkedOrigin (scheme: string, authority: string, schemeSource: string,
   if (name !== undefined && (name.length > MAX_HOST_NAME || (NUMERIC_LABEL.test(name) && isIP(name) !== 4))) return rejected
   if (ipv6 !== undefined && isIP(ipv6) !== 6) return rejected
   if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) return rejected
-  // The URL parser writes the origin as a browser does (lower case, IPv6 compressed, no default port).
-  try {
-    return { origin: new URL(`${protocol}://${authority}`).origin }
-  } catch {
-    // A host name the parser refuses (an `xn--` label that is not valid punycode).
-    return rejected
-  }
+  // Written as a browser writes an origin: lower case, IPv6 compressed, no default port. Not by the URL parser,
+  // whose verdict on an `xn--` label that is not valid punycode differs between Node lines.
+  const host = ipv6 === undefined ? (name as string).toLowerCase() : `[${ipaddr.IPv6.parse(ipv6).toRFC5952String()}]`
+  const explicitPort = port === undefined || Number(port) === DEFAULT_PORT[protocol] ? '' : `:${Number(port)}`
+  return { origin: `${protocol}://${host}${explicitPort}` }
 }
 
 function quote (value: string): string {

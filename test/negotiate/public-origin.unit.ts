@@ -25,6 +25,8 @@ t.test('where the origin comes from (DESIGN.md "Other surfaces")', async t => {
   t.equal(origin({ host: '192.0.2.7:65535' }), 'http://192.0.2.7:65535')
   t.equal(origin({ host: 'localhost' }), 'http://localhost')
   t.equal(origin({ host: 'xn--bcher-kva.example' }), 'http://xn--bcher-kva.example', 'a punycode name')
+  t.equal(origin({ host: 'XN--ZZ.example' }), 'http://xn--zz.example', 'a name is judged by its letters, digits and hyphens on every Node line, whatever an xn-- label decodes to')
+  t.equal(origin({ host: '[::FFFF:192.0.2.7]' }), 'http://[::ffff:c000:207]', 'an IPv4-mapped address as a browser writes it')
 })
 
 t.test('unfit values give relative links and say why', async t => {
@@ -41,7 +43,7 @@ t.test('unfit values give relative links and say why', async t => {
     'a.example.', '-a.example', 'a-.example', `${'a'.repeat(64)}.example`, `${'a.'.repeat(127)}example`, 'a.example/', 'a.example/x',
     'a.example\\x', 'a.example?x', 'a.example#x', 'a"b', "a'b", 'a<b', 'a.example\r\nSet-Cookie: x=1', 'a\tb', 'ä.example',
     '1.2.3', '127.1', '0x7f.0.0.1', '010.1.2.3', '2130706433', 'a.0x1f', 'a.123', '1.2.3.256', '[::1', '[1.2.3.4]', '[fe80::1%25eth0]',
-    '[::1]x', '[v1.x]', 'xn--zz.example', '::1', '*', '%61.example'
+    '[::1]x', '[v1.x]', '::1', '*', '%61.example'
   ]
   for (const host of hosts) t.equal(origin({ host }), '', JSON.stringify(host))
   t.equal(origin({ host: `${'a'.repeat(63)}.example` }), `http://${'a'.repeat(63)}.example`, 'a label of 63 characters')
