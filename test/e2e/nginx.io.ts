@@ -18,11 +18,6 @@ import { waitFor } from '../fixtures/wait.ts'
 const NGINX_DIR = new URL('../../deploy/nginx/', import.meta.url)
 const readShipped = (name: string) => readFile(new URL(name, NGINX_DIR), 'utf8')
 
-t.test('the README quotes pcwp-proxy.conf verbatim', async t => {
-  const [readme, proxyConf] = await Promise.all([readFile(new URL('../../README.md', import.meta.url), 'utf8'), readShipped('pcwp-proxy.conf')])
-  t.ok(readme.includes(`\`\`\`nginx\n${proxyConf}\`\`\`\n`), 'README.md has deploy/nginx/pcwp-proxy.conf in a fenced nginx block')
-})
-
 function nginxBinary (): string | undefined {
   try {
     return execFileSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' }).trim().split('\n')[0]

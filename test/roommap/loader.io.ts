@@ -177,7 +177,7 @@ t.test('an unwatchable directory leaves the periodic check; stop() ends it', asy
 })
 
 t.test('by default the file is checked every 5 s and read once stable for 1 s', async t => {
-  t.same(DEFAULT_ROOM_MAP_TIMING, { checkIntervalMs: 5000, stableMs: 1000 }, 'as the README says')
+  t.same(DEFAULT_ROOM_MAP_TIMING, { checkIntervalMs: 5000, stableMs: 1000 }, 'as docs/room-map.md says')
   // Started and stopped with them: no check is due before stop().
   const dir = await tempDir(t)
   const path = join(dir, 'map.csv')
