@@ -60,10 +60,11 @@ Example:
 `,
   check: `Usage: pcwp-links check
 
-Reads the same environment variables as the service (see README), validates
-them, and prints for each network zone the base URL in use and sample create
-and room URLs. With PCWP_SERVERINFO_URL set, fetches the getserverinfo reply
-once and shows the override. Exits 78 when the configuration is invalid.
+Reads the same environment variables as the service (see
+docs/configuration.md), validates them, and prints for each network zone the
+base URL in use and sample create and room URLs. With PCWP_SERVERINFO_URL
+set, fetches the getserverinfo reply once and shows the override. Exits 78
+when the configuration is invalid.
 
 Options:
   -h, --help  show this help
@@ -80,7 +81,7 @@ Options:
   serve: `Usage: pcwp-links serve
 
 Runs the redirect service with the configuration in the environment (see
-README). Stops gracefully on SIGTERM or SIGINT.
+docs/configuration.md). Stops gracefully on SIGTERM or SIGINT.
 
 Options:
   -h, --help  show this help

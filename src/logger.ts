@@ -7,7 +7,7 @@ import type { LogClientMode } from './negotiate/log-client.ts'
  * sonic-boom requires it below its maxWrite (16 KiB by default).
  */
 const LOG_MIN_LENGTH = 8192
-/** The README promises that every line reaches standard output within a second. */
+/** docs/operations.md "Access log" promises that every line reaches standard output within a second. */
 export const LOG_FLUSH_MS = 1000
 
 /**

@@ -124,7 +124,7 @@ export interface RoomMapSource {
   lastReloadSuccessful: () => boolean
 }
 
-/** The service's timing (README "Moved and retired rooms"); tests set theirs small. */
+/** The service's timing (docs/room-map.md "Reloading"); tests set theirs small. */
 export const DEFAULT_ROOM_MAP_TIMING = { checkIntervalMs: 5000, stableMs: 1000 } as const
 // A directory's watch fires for every file in it, as often as they are written
 // (a log file beside the map): the checks its events ask for within this time are one.
