@@ -2,6 +2,7 @@
 // bundled by esbuild. Node otherwise resolves, reads and compiles some four
 // hundred files at start-up, which took half of the time to the first redirect
 // and about 13 MiB of resident memory (docs/benchmarks.md).
+import { chmod } from 'node:fs/promises'
 import { argv } from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -14,7 +15,7 @@ export async function bundleForNode (entry: string, outfile: string): Promise<vo
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20.19',
+    target: 'node22.18',
     // The CommonJS dependencies require() Node's own modules; an ES module has
     // no `require` unless it makes one.
     banner: { js: "import { createRequire as bundleCreateRequire } from 'node:module'; const require = bundleCreateRequire(import.meta.url);" },
@@ -22,10 +23,22 @@ export async function bundleForNode (entry: string, outfile: string): Promise<vo
   })
 }
 
-// `node --import ./scripts/typescript.mjs scripts/bundle.ts [entry outfile]`; npm run build bundles
-// dist/server.js, one level below the package root as its bundle must be:
-// package-files.ts finds package.json and public/ from there.
+/**
+ * The command (package.json "bin"), made executable: tsc writes it 0644, and
+ * a checkout's `npx pcwp-links` or a shell runs the file itself, by its
+ * `#!/usr/bin/env node` line (npm sets the mode only when it installs a package).
+ */
+const COMMAND = 'dist/cli.js'
+
+// `node scripts/bundle.ts [entry outfile]` bundles entry into outfile. Without arguments it is npm run build's
+// last step: it bundles dist/server.js, one level below the package root as its bundle must be (package-files.ts
+// finds package.json and public/ from there), and makes the command executable.
 if (argv[1] === fileURLToPath(import.meta.url)) {
-  const [entry = 'dist/server.js', outfile = 'dist/server.bundle.js'] = argv.slice(2)
-  await bundleForNode(entry, outfile)
+  const [entry, outfile] = argv.slice(2)
+  if (entry !== undefined && outfile !== undefined) {
+    await bundleForNode(entry, outfile)
+  } else {
+    await bundleForNode('dist/server.js', 'dist/server.bundle.js')
+    await chmod(COMMAND, 0o755)
+  }
 }

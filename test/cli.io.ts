@@ -1,9 +1,10 @@
 // The pcwp-links command line: every command, option and error.
-import { spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { execFile, spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { Readable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { runCli } from '../src/commands.ts'
@@ -208,4 +209,14 @@ t.test('the installed command runs serve and stops on SIGTERM', async t => {
   t.equal(await usageExited, EXIT_USAGE, 'exit codes reach the shell')
   t.equal(await printedExited, 0)
   t.equal(out, `${VERSION}\n`, 'output reaches stdout')
+})
+
+t.test('the built command (npm ci builds it) is executable: a shell or npx runs it by its #! line', async t => {
+  const command = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+  t.equal((await stat(command)).mode & 0o777, 0o755, 'rwxr-xr-x, as scripts/bundle.ts leaves it')
+  t.equal((await readFile(command, 'utf8')).split('\n', 1)[0], '#!/usr/bin/env node')
+  // `env node` finds this very node first.
+  const env = { ...process.env, PATH: [dirname(process.execPath), process.env.PATH].join(delimiter) }
+  const { stdout } = await promisify(execFile)(command, ['--version'], { env })
+  t.equal(stdout, `${VERSION}\n`)
 })

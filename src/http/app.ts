@@ -39,7 +39,7 @@ export interface Timeouts {
 /**
  * A client that dribbles its headers, or sends none, is dropped once the
  * headers timeout has passed, noticed within the check interval: well inside
- * DESIGN.md's 30 s. Together with the keep-alive timeout they cover every
+ * the 30 s of docs/design.md "Other surfaces". Together with the keep-alive timeout they cover every
  * idle socket.
  */
 export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, keepAliveMs: 5_000, checkIntervalMs: 1_000 }
@@ -86,7 +86,7 @@ const pages: FastifyPluginCallback = (scope, _options, done) => {
 }
 
 /**
- * The service as a fastify plugin (DESIGN.md "Architecture"): its plugins
+ * The service as a fastify plugin (docs/design.md "Parts and imports"): its plugins
  * and routes, registered explicitly since the server runs as one bundled file.
  */
 export const service = fp<ServiceOptions>((app, { config, override, metrics, catalogs, roomMap }, done) => {
@@ -100,6 +100,8 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics, cat
   app.register(language)
   app.register(swagger, {
     openapi: {
+      // Stated, not left to a default: schemas (enum, never const) and methods (no QUERY) are chosen for 3.0.
+      openapi: '3.0.3',
       // Only an origin the administrator stated: a request's own Host is no address to publish.
       ...(config.publicUrl === undefined ? {} : { servers: [{ url: config.publicUrl }] }),
       info: { title: 'pcwp-links', version: VERSION, description: 'Persistent Chat Web Protocol (MS-OCGCWEB) room links: redirects to the room management application.' },

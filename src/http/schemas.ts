@@ -29,8 +29,9 @@ const redirect = (description: string) => ({
   description,
   headers: {
     location: Type.String({ description: 'The room management URL (MS-OCGCWEB 2.2).' }),
-    'cache-control': Type.Literal('no-store'),
-    vary: Type.Literal('Accept-Language')
+    // enum, not Type.Literal's const: the document is OpenAPI 3.0, whose schema object has no const.
+    'cache-control': Type.String({ enum: ['no-store'] }),
+    vary: Type.String({ enum: ['Accept-Language'] })
   },
   type: 'null'
 })
@@ -115,6 +116,9 @@ export const methodNotAllowedSchema = {
   tags: ['rooms'],
   response: { 405: problem('PCWP_METHOD_NOT_ALLOWED, with Allow: GET, HEAD.') }
 }
+
+/** The same 405 for a method OpenAPI 3.0 has no operation for (QUERY): answered, left out of /openapi.json. */
+export const hiddenMethodNotAllowedSchema = { ...methodNotAllowedSchema, hide: true }
 
 const zoneState = Type.Union([Type.Literal('provisioned'), Type.Literal('override'), Type.Literal('disabled')])
 const readiness = Type.Object({

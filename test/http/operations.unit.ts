@@ -1,4 +1,5 @@
 // /metrics and /openapi.json.
+import { Validator } from '@seriousme/openapi-schema-validator'
 import t from 'tap'
 import { createApp } from '../../src/http/app.ts'
 import { createMetrics } from '../../src/http/plugins/metrics.ts'
@@ -123,10 +124,14 @@ t.test('/openapi.json documents every route with its statuses and headers', asyn
   const room = doc.paths['/rooms/{room}'].get
   t.same(Object.keys(room.responses).sort(), ['302', '400', '410', '503'])
   t.same(Object.keys(room.responses['302'].headers).sort(), ['cache-control', 'location', 'vary'])
+  const { headers } = room.responses['302']
+  t.same(headers['cache-control'].schema, { type: 'string', enum: ['no-store'] }, 'enum: OpenAPI 3.0 has no const')
+  t.same(headers.vary.schema, { type: 'string', enum: ['Accept-Language'] })
   t.match(room.responses['400'].content['application/json'].schema.properties.error.enum, ['PCWP_ROOM_ID_INVALID'])
   t.ok(room.responses['400'].content['text/html'])
   t.match(room.parameters, [{ name: 'lang', in: 'query' }, { name: 'room', in: 'path', required: true }])
   t.same(Object.keys(doc.paths['/readyz'].get.responses).sort(), ['200', '503'])
+  t.same(await new Validator().validate(doc), { valid: true }, 'a valid OpenAPI 3.0 document')
 })
 
 t.test('readyz answers through its response schema without losing fields', async t => {

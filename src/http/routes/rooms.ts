@@ -9,7 +9,7 @@ import { fillTarget } from '../../roommap/index.ts'
 import { sendProblem, sendRetired } from '../problems.ts'
 import { single } from '../request-values.ts'
 import { REDIRECT_SECURITY_HEADERS } from '../plugins/security-headers.ts'
-import { legacySchema, methodNotAllowedSchema, roomSchemas } from '../schemas.ts'
+import { hiddenMethodNotAllowedSchema, legacySchema, methodNotAllowedSchema, roomSchemas } from '../schemas.ts'
 
 type QueryValue = string | string[] | undefined
 
@@ -21,9 +21,11 @@ interface LinkRequest {
 }
 
 const ALLOWED = 'GET, HEAD'
+// The other methods an OpenAPI 3.0 Path Item has an operation for; the rest fastify routes (QUERY) it cannot express.
+const OPENAPI_METHODS = new Set(['PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE'])
 
 /**
- * The room links (DESIGN.md "Responses"): /rooms/new, /rooms/<room> (the
+ * The room links (docs/design.md "Room links"): /rooms/new, /rooms/<room> (the
  * room URI may be unencoded, so the rest of the path is the room),
  * /rooms?uri=<room URI>, and the room management application's own links on
  * the legacy paths. The room map decides first; a room it leaves to `pcwp`
@@ -115,12 +117,18 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     return sendProblem(request, reply, { status: 405, code: 'PCWP_METHOD_NOT_ALLOWED', message: 'Room links answer GET and HEAD only.' })
   }
   const otherMethods = app.supportedMethods.filter(method => method !== 'GET' && method !== 'HEAD')
+  // Both lists are answered alike, only the first documented; an empty list (no such method) routes nothing.
+  const documented = otherMethods.filter(method => OPENAPI_METHODS.has(method))
+  const undocumented = otherMethods.filter(method => !OPENAPI_METHODS.has(method))
   app.register((scope, _options, registered) => {
     // Whatever body another method sends is never read.
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', (_request, _payload, parsed) => { parsed(null) })
     for (const url of ['/rooms', '/rooms/*', ...config.legacyRoomPaths]) {
-      scope.route({ method: otherMethods, url, schema: methodNotAllowedSchema, config: { kind: url.startsWith('/rooms') ? 'room' : 'legacy' }, handler: methodNotAllowed })
+      const kind = url.startsWith('/rooms') ? 'room' : 'legacy'
+      const options = { url, config: { kind }, handler: methodNotAllowed } as const
+      scope.route({ ...options, method: documented, schema: methodNotAllowedSchema })
+      scope.route({ ...options, method: undocumented, schema: hiddenMethodNotAllowedSchema })
     }
     registered()
   })
