@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { parseAddress, parseAddressRange, type AddressRange } from './negotiate/address.ts'
 import { canonicalClientLang, parseBaseUrl, type BaseUrl, type BaseUrlError, type BaseUrlErrorCode } from './pcwp/index.ts'
 
-// Parsers for one kind of configuration value each (DESIGN.md "Configuration").
+// Parsers for one kind of configuration value each (docs/design.md "Configuration").
 // A bad value is returned as an InvalidValue, not thrown: a hostile or huge
 // list has thousands of bad items, and an Error each would cost a stack trace.
 // Its reason and fix become the line `VARIABLE: reason; expected …` of a

@@ -102,7 +102,7 @@ const PLAIN_NAME = /^\w{1,64}$/
 type Environment = Readonly<Record<string, string | undefined>>
 
 /**
- * Reads and validates the configuration from the environment (DESIGN.md
+ * Reads and validates the configuration from the environment (docs/design.md
  * "Configuration"). Throws a {@link ConfigError} listing every bad variable,
  * one line each: `VARIABLE: what is wrong; expected …`. Throws nothing else.
  * An empty variable counts as unset.

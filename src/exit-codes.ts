@@ -1,5 +1,5 @@
 // The exit codes of the service and of the pcwp-links command, in one place:
-// scripts, init systems and orchestrators act on them (DESIGN.md "Command line").
+// scripts, init systems and orchestrators act on them (docs/design.md "Command line").
 
 /** Any start-up failure but the configuration: the port is taken, HOST does not resolve, a crash. */
 export const EXIT_START_FAILED = 1

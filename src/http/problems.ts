@@ -4,7 +4,7 @@ import type { NetworkZone } from '../pcwp/index.ts'
 import { escapeHtml, htmlPage } from './html.ts'
 import { PAGE_SECURITY_HEADERS } from './plugins/security-headers.ts'
 
-/** The stable, machine-readable error codes, as in the JSON body's `error` (DESIGN.md "Responses"). */
+/** The stable, machine-readable error codes, as in the JSON body's `error` (docs/design.md "Errors"). */
 export const PROBLEM_CODES = [
   'PCWP_ROOM_ID_INVALID',
   'PCWP_ROOM_URI_INVALID',
@@ -86,7 +86,7 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, probl
   }))
 }
 
-/** 410 Gone for a retired room (DESIGN.md "Room map"): its name and note when known, and who to ask. */
+/** 410 Gone for a retired room (docs/design.md "Room map"): its name and note when known, and who to ask. */
 export function sendRetired (request: FastifyRequest, reply: FastifyReply, { name, note }: Retirement): FastifyReply {
   request.problem = 'PCWP_ROOM_RETIRED'
   const { catalogs, config } = request.server

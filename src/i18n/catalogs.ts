@@ -28,7 +28,7 @@ export interface Catalogs {
    * which must already be HTML (a link, `<code>…</code>`), are inserted as they are.
    */
   html: <K extends MessageKey>(lang: string, key: K, ...values: MessageValues<K>) => string
-  /** The page language for a request (DESIGN.md "Language"): `explicit` is the `lang` query parameter. */
+  /** The page language for a request (docs/design.md "Language"): `explicit` is the `lang` query parameter. */
   readonly negotiator: LanguageNegotiator
 }
 

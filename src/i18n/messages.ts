@@ -1,5 +1,5 @@
 /**
- * The texts of the pages (DESIGN.md "Language"): every key a page catalog
+ * The texts of the pages (docs/design.md "Language"): every key a page catalog
  * (locales/<tag>.json) holds, each with the placeholders its text contains.
  * A key names its page and the part of it; a placeholder `{name}` is filled
  * in by the page code, so every language must use exactly the same ones.
@@ -29,7 +29,7 @@ export const MESSAGES = {
   'links.status.moved': ['target'],
   'links.status.retired': [],
   'links.status.pcwp': [],
-  // Error pages: a title and a message per code (DESIGN.md "Responses").
+  // Error pages: a title and a message per code (docs/design.md "Errors").
   'error.code': ['code'],
   'error.PCWP_ROOM_ID_INVALID.title': [],
   'error.PCWP_ROOM_ID_INVALID.message': [],

@@ -27,7 +27,7 @@ const BRACKETED = /^\[([^\]]+)\](?::(?:\d{1,5}|_[A-Za-z0-9._-]+))?$/
 const IPV4_WITH_PORT = /^([0-9.]+):(?:\d{1,5}|_[A-Za-z0-9._-]+)$/
 
 /**
- * DESIGN.md "Network zone" 2: the client's address. An untrusted peer is the
+ * docs/design.md "Client address and network zone": the client's address. An untrusted peer is the
  * client, and its headers are never read. Behind a trusted peer, the
  * forwarded chain is walked from the right, skipping trusted proxies: the
  * first untrusted hop is the client, or the leftmost hop read when all are

@@ -2,11 +2,11 @@ import { remembered } from './remembered.ts'
 
 /**
  * The reader's language for `clientlang` (MS-OCGCWEB 2.2.1), negotiated as
- * DESIGN.md "Language" says: an explicit choice, then Accept-Language
+ * docs/design.md "Language" says: an explicit choice, then Accept-Language
  * (RFC 9110 12.5.4), then the configured default.
  */
 
-/** The Lync 2013 / Skype for Business client UI languages (research/xccos.md). */
+/** The Lync 2013 / Skype for Business client UI languages (docs/design.md "Language"). */
 export const DEFAULT_LANGUAGES: readonly string[] = [
   'ar-SA', 'bg-BG', 'ca-ES', 'cs-CZ', 'da-DK', 'de-DE', 'el-GR', 'en-US', 'es-ES', 'et-EE',
   'eu-ES', 'fi-FI', 'fr-FR', 'gl-ES', 'he-IL', 'hi-IN', 'hr-HR', 'hu-HU', 'id-ID', 'it-IT',

@@ -23,7 +23,7 @@ export interface ZoneDecision {
 }
 
 /**
- * DESIGN.md "Network zone": the trusted proxy's zone header (`internal` or
+ * docs/design.md "Client address and network zone": the trusted proxy's zone header (`internal` or
  * `external`, any case; any other value is ignored), else the client's
  * address inside the internal ranges, else the default zone.
  */

@@ -28,7 +28,7 @@ const MAX_QUOTED = 100
 const DEFAULT_PORT = { http: 80, https: 443 } as const
 
 /**
- * DESIGN.md "Other surfaces": the origin the service prints in links.
+ * docs/design.md "Other surfaces": the origin the service prints in links.
  * PCWP_PUBLIC_URL when configured; else, from a trusted proxy,
  * X-Forwarded-Host (else Host) and X-Forwarded-Proto (else `http`), the first
  * entry of each list; else the request's own Host over `http`. A scheme other

@@ -2,7 +2,7 @@ import { XMLParser } from 'fast-xml-parser'
 import { SyntaxValidator } from 'fast-xml-validator'
 import { ServerInfoError } from './errors.ts'
 
-// research/xccos.md: the XCCOS envelope's namespace.
+// docs/design.md "getserverinfo override": the XCCOS envelope's namespace.
 const XCCOS_NAMESPACE = 'urn:parlano:xml:ns:xccos'
 const ROOM_MANAGEMENT_URL = 'roommanagementurl'
 
@@ -69,7 +69,7 @@ function fromXml (body: string): string | undefined {
   }
   const reply = all(envelope[`${prefix}rpl`]).find(rpl => rpl.id === 'rpl:getserverinfo')
   if (reply === undefined) throw new ServerInfoError('PCWP_SERVERINFO_MALFORMED', 'the XCCOS message has no rpl:getserverinfo reply')
-  // research/xccos.md: success is resp/@code 200; anything else, or no resp, is a failure.
+  // docs/design.md "getserverinfo override": success is resp/@code 200; anything else, or no resp, is a failure.
   const code = first(reply[`${prefix}resp`])?.code
   if (code !== '200') {
     throw new ServerInfoError('PCWP_SERVERINFO_REPLY_FAILED', `the getserverinfo reply failed (resp code ${typeof code === 'string' ? code.slice(0, 10) : 'missing'})`)

@@ -2,7 +2,7 @@
 // Every HTML page the service serves (test/fixtures/pages.ts), checked in real
 // headless Chromium (Debian's, driven by playwright-core) with axe-core's WCAG
 // 2.1 A and AA rules and, since axe has no rule for it, a visible keyboard
-// focus; and the link builder worked with the keyboard alone (DESIGN.md
+// focus; and the link builder worked with the keyboard alone (docs/design.md
 // "Other surfaces"). The rules check structure and style, one set of templates
 // and one style sheet whatever the language, so they run once, in English: a
 // language changes the text only, every catalog has every key, non-empty

@@ -1,4 +1,4 @@
-// The access line (DESIGN.md "Access log"): one pino line per answered request, through fastify.
+// The access line (docs/design.md "Access log"): one pino line per answered request, through fastify.
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 import t from 'tap'

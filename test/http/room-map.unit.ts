@@ -1,4 +1,4 @@
-// The room map in the room routes (DESIGN.md "Room map", "Responses"): moved, retired, unlisted, new, legacy links.
+// The room map in the room routes (docs/design.md "Room map", "Room links"): moved, retired, unlisted, new, legacy links.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

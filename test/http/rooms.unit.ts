@@ -1,4 +1,4 @@
-// The redirect routes through fastify's inject (DESIGN.md "Responses", MS-OCGCWEB 2.2, 3.1).
+// The redirect routes through fastify's inject (docs/design.md "Room links", MS-OCGCWEB 2.2, 3.1.1, 3.1.3).
 import t from 'tap'
 import { parseBaseUrl } from '../../src/pcwp/index.ts'
 import type { OverrideSource } from '../../src/serverinfo/source.ts'

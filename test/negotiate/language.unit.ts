@@ -35,7 +35,7 @@ t.test('huge headers cost bounded work', async t => {
   t.same(parseAcceptLanguage('a'.repeat(10_000)), [], 'one oversized range is skipped')
 })
 
-t.test('matching against the supported list (MS-OCGCWEB 2.2.1, DESIGN.md "Language")', async t => {
+t.test('matching against the supported list (MS-OCGCWEB 2.2.1, docs/design.md "Language")', async t => {
   const negotiate = createLanguageNegotiator({ supported: DEFAULT_LANGUAGES, defaultLanguage: 'en-US' })
   const cases: [string | undefined, string][] = [
     [undefined, 'en-US'],

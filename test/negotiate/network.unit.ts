@@ -7,7 +7,7 @@ const policy: ZonePolicy = {
   defaultZone: 'external'
 }
 
-t.test('zone decisions (DESIGN.md "Network zone", MS-OCGCWEB 3.1.3)', async t => {
+t.test('zone decisions (docs/design.md "Client address and network zone", MS-OCGCWEB 3.1.3)', async t => {
   const cases: [string | undefined, string | undefined, string, string][] = [
     // client address, trusted zone header, expected zone, decided by
     ['10.1.2.3', undefined, 'internal', 'address'],

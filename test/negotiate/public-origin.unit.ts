@@ -8,7 +8,7 @@ const request = (fields: Partial<PublicOriginInput>): PublicOriginInput =>
   ({ configured: undefined, trustedPeer: false, host: undefined, forwardedHost: undefined, forwardedProto: undefined, ...fields })
 const origin = (fields: Partial<PublicOriginInput>) => publicOrigin(request(fields)).origin
 
-t.test('where the origin comes from (DESIGN.md "Other surfaces")', async t => {
+t.test('where the origin comes from (docs/design.md "Other surfaces")', async t => {
   const forwarded = { host: 'pcwp:8080', forwardedHost: 'links.example.com', forwardedProto: 'https' }
   t.equal(origin({ configured: 'https://links.example.com', ...forwarded, forwardedHost: 'evil.example' }), 'https://links.example.com',
     'PCWP_PUBLIC_URL first')

@@ -1,4 +1,4 @@
-// The room map's parsing and validation (DESIGN "Room map"; MS-OCGCWEB 2.2.2 for rooms).
+// The room map's parsing and validation (docs/design.md "Room map"; MS-OCGCWEB 2.2.2 for rooms).
 import t, { type Test } from 'tap'
 import {
   fillTarget, formatProblems, parseRoomMap, PROTOCOL_ENTRY, RETIRED_ENTRY, RoomMapError,

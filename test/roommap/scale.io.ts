@@ -1,4 +1,4 @@
-// 200,000 rows (DESIGN "Room map": under 2 s) and the shipped example map.
+// 200,000 rows (docs/design.md "Room map": under 2 s) and the shipped example map.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { fillTarget, parseRoomMap, PROTOCOL_ENTRY } from '../../src/roommap/index.ts'

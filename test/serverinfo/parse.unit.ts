@@ -1,4 +1,4 @@
-// The getserverinfo reply (MS-OCGCWEB 3.1.3, [MS-XCCOSIP] 3.1.4.5; research/xccos.md).
+// The getserverinfo reply (MS-OCGCWEB 3.1.3, [MS-XCCOSIP] 3.1.4.5; docs/design.md "getserverinfo override").
 import t from 'tap'
 import { parseServerInfoReply } from '../../src/serverinfo/parse.ts'
 import { xccosReply } from '../fixtures/upstream.ts'

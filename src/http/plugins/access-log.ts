@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { logClientAddress } from '../../negotiate/log-client.ts'
 import type { NetworkZone } from '../../pcwp/index.ts'
 
-/** What a route is, for the access line's `kind` (DESIGN.md "Access log"); set in each route's `config`. */
+/** What a route is, for the access line's `kind` (docs/design.md "Access log"); set in each route's `config`. */
 export type AccessKind = 'create' | 'room' | 'legacy' | 'links' | 'asset' | 'health' | 'metrics' | 'openapi' | 'demo' | 'not_found' | 'other'
 
 /** What a room-link answer decided, for its access line and metrics. */

@@ -16,7 +16,7 @@ declare module 'fastify' {
   }
 }
 
-/** Resolves `request.clientAddress` once per request (DESIGN.md "Network zone" 2). */
+/** Resolves `request.clientAddress` once per request (docs/design.md "Client address and network zone"). */
 export default fp((app, _options, done) => {
   const isTrustedProxy = createAddressMatcher(app.config.trustProxy)
   app.decorateRequest('clientAddress', undefined)

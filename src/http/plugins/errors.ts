@@ -40,7 +40,7 @@ export function answerFrameworkError (error: FastifyError, request: FastifyReque
   request.server.metrics.recordResponse(request, reply)
 }
 
-/** Unknown paths get a 404 page; every error an error page (DESIGN.md "Responses"). */
+/** Unknown paths get a 404 page; every error an error page (docs/design.md "Errors"). */
 export default fp((app, _options, done) => {
   app.decorateRequest('problem', null)
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, {

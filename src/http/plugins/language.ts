@@ -3,7 +3,7 @@ import { createLanguageNegotiator, type LanguageNegotiator } from '../../negotia
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The `clientlang` for a request (DESIGN.md "Language"); one negotiator, so one bounded cache. */
+    /** The `clientlang` for a request (docs/design.md "Language"); one negotiator, so one bounded cache. */
     readonly negotiateLanguage: LanguageNegotiator
   }
 }

@@ -15,7 +15,7 @@ const RELOAD_RESULTS = ['success', 'failure'] as const
 // and 0.25 s is the latency alert's threshold.
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
-/** Outcome and status of a room-link answer, as DESIGN.md "Metrics" pairs them. */
+/** Outcome and status of a room-link answer, as docs/design.md "Metrics" pairs them. */
 function redirectLabelSets (redirectStatus: number): LabelValues<string>[] {
   const statusesByOutcome = { pcwp: [String(redirectStatus), '503'], moved: [String(redirectStatus)], retired: ['410'] }
   return KINDS.flatMap(kind => NETWORK_ZONES.flatMap(zone => OUTCOMES.flatMap(outcome =>
@@ -55,7 +55,7 @@ function zeroedHistogram (registry: Registry, name: string, help: string, bucket
   return histogram
 }
 
-/** The service's Prometheus metrics (DESIGN.md "Metrics"): one registry per service. */
+/** The service's Prometheus metrics (docs/design.md "Metrics"): one registry per service. */
 export interface Metrics {
   readonly registry: Registry
   /** For the getserverinfo override's `onFetch`. */

@@ -20,7 +20,7 @@ export interface PagesPluginOptions {
   readonly catalogs: Catalogs
 }
 
-/** What every page shares: its catalogs, its language and its contact line (DESIGN.md "Language", "Responses"). */
+/** What every page shares: its catalogs, its language and its contact line (docs/design.md "Language", "Errors"). */
 export default fp<PagesPluginOptions>((app, { catalogs }, done) => {
   const { contactUrl, contactText } = app.config
   app.decorate('catalogs', catalogs)

@@ -15,7 +15,7 @@ export interface RoomMapPluginOptions {
   readonly roomMap: RoomMapSource | undefined
 }
 
-/** The room map (DESIGN.md "Room map"): the first word on every room link. */
+/** The room map (docs/design.md "Room map"): the first word on every room link. */
 export default fp<RoomMapPluginOptions>((app, { roomMap }, done) => {
   app.decorate('roomMap', roomMap)
   app.decorate('roomEntry', roomMap === undefined

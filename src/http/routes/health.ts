@@ -16,7 +16,7 @@ const healthRoutes: FastifyPluginCallback = (app, _options, done) => {
   app.get('/readyz', { schema: readySchema, config: { kind: 'health' } }, (_request, reply) => {
     const current = override?.current()
     const zones = Object.fromEntries(NETWORK_ZONES.map(zone => [zone, zoneState(zone)])) as Record<NetworkZone, ZoneState>
-    // A room map alone can answer (moved and retired rooms), as DESIGN.md allows in production.
+    // A room map alone can answer (moved and retired rooms), as docs/design.md "Configuration" allows in production.
     const ready = NETWORK_ZONES.some(zone => zones[zone] !== 'disabled') || app.roomMap !== undefined
     return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({
       status: ready ? 'ready' : 'unready',

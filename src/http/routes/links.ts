@@ -40,7 +40,7 @@ const linksSchema = {
 }
 
 /**
- * GET /links: the link builder page (DESIGN.md "Other surfaces"). It works
+ * GET /links: the link builder page (docs/design.md "Other surfaces"). It works
  * without script: `?room=…` or `?new=1` render the result on the server, and
  * the same URL with `Accept: application/json` is what the script fetches.
  */
@@ -52,7 +52,7 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
 
   // An unfit forwarded or Host value is said once per process, not once per request.
   let warnedOrigin = false
-  /** This service's own origin for printed links (DESIGN.md "Other surfaces"); '' gives relative links. */
+  /** This service's own origin for printed links (docs/design.md "Other surfaces"); '' gives relative links. */
   function origin (request: FastifyRequest): string {
     const header = (name: string) => single(request.headers[name])
     const result = publicOrigin({
