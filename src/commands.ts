@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { pino } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { InvalidValue, parseBoolean } from './config-values.ts'
+import { InvalidValue, parseBoolean } from './config-parsers.ts'
 import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from './exit-codes.ts'
 import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, type BaseUrl, type PcwpError } from './pcwp/index.ts'
 import { parseRoomLink } from './pcwp/room-id.ts'
@@ -129,7 +129,7 @@ export async function runCli (argv: readonly string[], io: Io): Promise<number |
   if (name === 'map') return mapCheck(positionals, io)
   // The service and the getserverinfo client are loaded only by the commands
   // that use them: the others start in a fraction of the time.
-  const { startServer } = await import('./serve.ts')
+  const { startServer } = await import('./service-process.ts')
   return startServer(io.env)
 }
 

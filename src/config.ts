@@ -1,14 +1,14 @@
 import type { BaseUrl, NetworkZone, ProvisionedBaseUrls } from './pcwp/index.ts'
 import { splitBaseUrl } from './pcwp/base-url.ts'
-import type { AddressRange } from './negotiate/address.ts'
+import type { AddressRange } from './net/address-ranges.ts'
 import { DEFAULT_LANGUAGES } from './negotiate/language.ts'
 import {
   InvalidValue, baseUrl, entry, integer, list, oneOf, parseBoolean, parseContactText, parseContactUrl, parseHeaderName,
   parseHost, parseLanguage, parseLegacyPath, parseLocalesDir, parsePublicUrl, parseRange, parseRoomMapPath, quote,
   roomPathOfBase, serverInfoUrl, type ValueParser
-} from './config-values.ts'
+} from './config-parsers.ts'
 
-export { SERVICE_ROUTE_PREFIXES } from './config-values.ts'
+export { SERVICE_ROUTE_PREFIXES } from './config-parsers.ts'
 
 /** Where the getserverinfo override is learnt from (MS-OCGCWEB 3.1.3). */
 export interface ServerInfoConfig {
@@ -79,7 +79,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** The built-in room management application of demo mode (src/http/demo.ts). */
+/** The built-in room management application of demo mode (src/http/routes/demo.ts). */
 export const DEMO_BASE_PATH = '/demo/rm/'
 
 /** Every environment variable the service reads. */

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
-import type { LogClientMode } from './negotiate/log-client.ts'
+import type { LogClientMode } from './net/logged-address.ts'
 
 /**
  * Lines are written out once this many bytes have collected (or every

@@ -1,5 +1,5 @@
 // The service's entry point (npm start runs its bundle): runs the service in
-// this process. Nothing imports it; what it runs is in serve.ts.
-import { startServer } from './serve.ts'
+// this process. Nothing imports it; what it runs is in service-process.ts.
+import { startServer } from './service-process.ts'
 
 process.exitCode = await startServer()

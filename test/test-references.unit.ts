@@ -63,7 +63,7 @@ t.test('every test file named in the documentation, configuration and comments e
     }
   }
   t.ok(named.size > 20, `the scan finds the references (${String(named.size)} test files named)`)
-  t.ok(named.get('test/io.ts')?.includes('package.json'), 'package.json is read: its tap include names test/io.ts')
+  t.ok(named.get('test/runners/io.ts')?.includes('package.json'), 'package.json is read: its tap include names test/runners/io.ts')
   const missing = [...named].filter(([path]) => !existsSync(new URL(path, ROOT))).map(([path, where]) => `${path}, named in ${[...new Set(where)].join(', ')}`)
   t.same(missing, [], 'no name points at a file that is not there')
 })

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import { parseAddress, type AddressMatcher } from './address.ts'
+import { parseAddress, type AddressMatcher } from '../net/address-ranges.ts'
 
 export interface ClientAddressInput {
   /** The address of the TCP peer: the only address no client can forge. */

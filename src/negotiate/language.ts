@@ -1,4 +1,4 @@
-import { remembered } from './remembered.ts'
+import { boundedMemo } from '../bounded-memo.ts'
 
 /**
  * The reader's language for `clientlang` (MS-OCGCWEB 2.2.1), negotiated as
@@ -91,7 +91,7 @@ export function createLanguageNegotiator (policy: LanguagePolicy): LanguageNegot
   const matchExplicit = (value: string | undefined) => value === undefined || !LANGUAGE_RANGE.test(value) ? undefined : matchRange(value)
 
   // What an Accept-Language value matched; null: nothing supported.
-  const negotiate = remembered((acceptLanguage: string): string | null => {
+  const negotiate = boundedMemo((acceptLanguage: string): string | null => {
     for (const range of parseAcceptLanguage(acceptLanguage)) {
       const match = matchRange(range)
       if (match !== undefined) return match

@@ -1,5 +1,5 @@
 import Negotiator from 'negotiator'
-import { remembered } from './remembered.ts'
+import { boundedMemo } from '../bounded-memo.ts'
 
 // Browsers send a handful of Accept values, each some hundred characters.
 const REMEMBERED = { entries: 256, longestKey: 1024 }
@@ -10,7 +10,7 @@ const REMEMBERED = { entries: 256, longestKey: 1024 }
  * undefined when it accepts none of them.
  */
 export function createMediaTypeChooser (types: readonly string[]): (accept: string | undefined) => string | undefined {
-  const choose = remembered((accept: string) => new Negotiator({ headers: { accept } }).mediaType(types), REMEMBERED)
+  const choose = boundedMemo((accept: string) => new Negotiator({ headers: { accept } }).mediaType(types), REMEMBERED)
   // No Accept header means any type (RFC 9110 12.5.1).
   return accept => choose(accept ?? '*/*')
 }

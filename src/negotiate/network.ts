@@ -1,5 +1,5 @@
 import type { NetworkZone } from '../pcwp/index.ts'
-import type { AddressMatcher } from './address.ts'
+import type { AddressMatcher } from '../net/address-ranges.ts'
 
 export interface ZonePolicy {
   /** The enterprise network's address ranges. */

@@ -1,7 +1,7 @@
 import { Column } from './columns.ts'
-import { RoomIndex } from './rooms.ts'
+import { RoomIndex } from './room-index.ts'
 import { detach } from './rows.ts'
-import { NO_STRING, StringPacker, type PackedStrings } from './strings.ts'
+import { NO_STRING, StringPacker, type PackedStrings } from './packed-strings.ts'
 import { prepareTarget, targetHost, type RoomMapTarget } from './target.ts'
 
 /** What the room map says about one room (or about new rooms). */

@@ -154,7 +154,7 @@ t.test('getserverinfo override over real sockets: used for every zone once known
 
 // The other refusals before listening (production without base URLs, page
 // catalogs, room map) and the failure line's forms (IPv6, an unresolvable
-// HOST) are proven in process by test/serve.unit.ts.
+// HOST) are proven in process by test/service-process.unit.ts.
 t.test('a start-up failure is seen: a fatal JSON line on stdout and a plain line on stderr, exit 1, even at LOG_LEVEL=warn', async t => {
   const taken = createServer()
   await new Promise<void>(resolve => taken.listen(0, '127.0.0.1', resolve))

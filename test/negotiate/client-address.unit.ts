@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
-import { createAddressMatcher, parseAddress, parseAddressRange } from '../../src/negotiate/address.ts'
+import { createAddressMatcher, parseAddress, parseAddressRange } from '../../src/net/address-ranges.ts'
 import { resolveClientAddress } from '../../src/negotiate/client-address.ts'
 import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.ts'
 

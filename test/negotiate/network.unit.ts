@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createAddressMatcher, parseAddressRange } from '../../src/negotiate/address.ts'
+import { createAddressMatcher, parseAddressRange } from '../../src/net/address-ranges.ts'
 import { decideZone, type ZonePolicy } from '../../src/negotiate/network.ts'
 
 const policy: ZonePolicy = {

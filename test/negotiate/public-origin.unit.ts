@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import t from 'tap'
-import { InvalidValue, parsePublicUrl } from '../../src/config-values.ts'
+import { InvalidValue, parsePublicUrl } from '../../src/config-parsers.ts'
 import { publicOrigin, type PublicOriginInput } from '../../src/negotiate/public-origin.ts'
 import { hostileLines, HOSTILE_CORPUS } from '../fixtures/hostile-corpus.ts'
 

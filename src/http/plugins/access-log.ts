@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { logClientAddress } from '../../negotiate/log-client.ts'
+import { logClientAddress } from '../../net/logged-address.ts'
 import type { NetworkZone } from '../../pcwp/index.ts'
 
 /** What a route is, for the access line's `kind` (docs/design.md "Access log"); set in each route's `config`. */

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Catalogs } from '../../i18n/index.ts'
-import { remembered } from '../../negotiate/remembered.ts'
+import { boundedMemo } from '../../bounded-memo.ts'
 import { escapeHtml } from '../html.ts'
-import { single } from '../request-values.ts'
+import { single } from '../single-value.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,7 +29,7 @@ export default fp<PagesPluginOptions>((app, { catalogs }, done) => {
     return catalogs.negotiator(single(query?.lang), request.headers['accept-language'])
   })
   // One line per language, the same for every page: made once.
-  app.decorate('contactLine', remembered((lang: string) => {
+  app.decorate('contactLine', boundedMemo((lang: string) => {
     const who = escapeHtml(contactText ?? catalogs.text(lang, 'contact.default'))
     const contact = contactUrl === undefined ? who : `<a href="${escapeHtml(contactUrl)}">${who}</a>`
     return `<p class="contact">${catalogs.html(lang, 'contact.line', { contact })}</p>`

@@ -3,11 +3,11 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.ts'
 import { parseRoomLink } from '../../pcwp/room-id.ts'
 import { roomManagementUrl } from '../../pcwp/url.ts'
-import { createAddressMatcher } from '../../negotiate/address.ts'
+import { createAddressMatcher } from '../../net/address-ranges.ts'
 import { decideZone, type ZonePolicy } from '../../negotiate/network.ts'
 import { fillTarget } from '../../roommap/index.ts'
 import { sendProblem, sendRetired } from '../problems.ts'
-import { single } from '../request-values.ts'
+import { single } from '../single-value.ts'
 import { REDIRECT_SECURITY_HEADERS } from '../plugins/security-headers.ts'
 import { hiddenMethodNotAllowedSchema, legacySchema, methodNotAllowedSchema, roomSchemas } from '../schemas.ts'
 

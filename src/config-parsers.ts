@@ -1,7 +1,7 @@
 import { statSync, type Stats } from 'node:fs'
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
-import { parseAddress, parseAddressRange, type AddressRange } from './negotiate/address.ts'
+import { parseAddress, parseAddressRange, type AddressRange } from './net/address-ranges.ts'
 import { canonicalClientLang, parseBaseUrl, type BaseUrl, type BaseUrlError, type BaseUrlErrorCode } from './pcwp/index.ts'
 
 // Parsers for one kind of configuration value each (docs/design.md "Configuration").

@@ -1,6 +1,6 @@
-// src/negotiate/log-client.ts: PCWP_LOG_CLIENT's full, truncated and none forms of a client address.
+// src/net/logged-address.ts: PCWP_LOG_CLIENT's full, truncated and none forms of a client address.
 import t from 'tap'
-import { logClientAddress } from '../../src/negotiate/log-client.ts'
+import { logClientAddress } from '../../src/net/logged-address.ts'
 
 t.test('full keeps the address as it is', async t => {
   t.equal(logClientAddress('10.1.2.3', 'full'), '10.1.2.3')

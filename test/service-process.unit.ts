@@ -1,4 +1,4 @@
-// src/serve.ts in this process: how a failure to listen is put to an
+// src/service-process.ts in this process: how a failure to listen is put to an
 // administrator, and each start-up refusal that comes before listening.
 // test/e2e/server.test.ts proves each exit code once in a real process.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { EXIT_CONFIG } from '../src/exit-codes.ts'
-import { listenFailure, listenFailureReason, startServer } from '../src/serve.ts'
+import { listenFailure, listenFailureReason, startServer } from '../src/service-process.ts'
 import { ROOM, STANDARD_ENV } from './fixtures/app.ts'
 
 const failure = (code: string, message = `failed ${code}`) => Object.assign(new Error(message), { code })

@@ -1,4 +1,4 @@
-export interface RememberedLimits {
+export interface MemoLimits {
   /** How many keys are remembered; past it, the oldest remembered (first in, first out: a hit does not renew a key). */
   readonly entries: number
   /** A longer key is computed every time, never remembered. */
@@ -11,7 +11,7 @@ export interface RememberedLimits {
  * limits keep a flood of unique or huge values (a client's choice) from
  * growing memory past `entries` × `longestKey`.
  */
-export function remembered<V> (compute: (key: string) => V, { entries, longestKey }: RememberedLimits): (key: string) => V {
+export function boundedMemo<V> (compute: (key: string) => V, { entries, longestKey }: MemoLimits): (key: string) => V {
   const results = new Map<string, V>()
   return key => {
     if (results.has(key)) return results.get(key) as V

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js'
-import { parseAddress } from './address.ts'
+import { parseAddress } from './address-ranges.ts'
 
 /** How much of a client's address a log line keeps (`PCWP_LOG_CLIENT`). */
 export type LogClientMode = 'full' | 'truncated' | 'none'

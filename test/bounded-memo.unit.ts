@@ -1,10 +1,10 @@
 import t from 'tap'
-import { remembered } from '../../src/negotiate/remembered.ts'
+import { boundedMemo } from '../src/bounded-memo.ts'
 
 /** A remembered `key.length` (null for 'none'), and the keys it was computed for. */
 function lengths (entries: number, longestKey: number): { length: (key: string) => number | null, computed: string[] } {
   const computed: string[] = []
-  const length = remembered((key: string) => {
+  const length = boundedMemo((key: string) => {
     computed.push(key)
     return key === 'none' ? null : key.length
   }, { entries, longestKey })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createAddressMatcher, parseAddress, parseAddressRange } from '../../src/negotiate/address.ts'
+import { createAddressMatcher, parseAddress, parseAddressRange } from '../../src/net/address-ranges.ts'
 
 const ranges = (...texts: string[]) => texts.map(parseAddressRange)
 
