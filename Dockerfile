@@ -5,7 +5,12 @@
 FROM node:26-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+# --ignore-scripts: the `node` devDependency then installs no binary of its
+# own, and npm run build runs on this image's node (scripts/bundle.ts through
+# Node's type stripping).
 RUN npm ci --ignore-scripts --no-audit --no-fund
+# What npm run build compiles and bundles, and what npm pack ships besides
+# dist/ (package.json "files"); .dockerignore lets exactly these in.
 COPY src ./src
 COPY scripts ./scripts
 COPY public ./public
@@ -18,7 +23,8 @@ FROM node:26-slim AS runtime
 ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /tmp/pcwp-links.tgz /tmp/pcwp-links.tgz
-RUN npm install --omit=dev --no-audit --no-fund --no-package-lock /tmp/pcwp-links.tgz && rm /tmp/pcwp-links.tgz && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund --no-package-lock /tmp/pcwp-links.tgz \
+  && rm /tmp/pcwp-links.tgz && npm cache clean --force
 USER node
 EXPOSE 8080
 # The slim image has no curl: node itself asks the liveness endpoint.
