@@ -2,14 +2,18 @@ import { statSync, type Stats } from 'node:fs'
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { parseAddress, parseAddressRange, type AddressRange } from './net/address-ranges.ts'
-import { canonicalClientLang, parseBaseUrl, type BaseUrl, type BaseUrlError, type BaseUrlErrorCode } from './pcwp/index.ts'
+import { httpOrigin, isHostName } from './net/origin.ts'
+import { normalisePath } from './paths.ts'
+import { BaseUrlError, canonicalClientLang, parseBaseUrl, type BaseUrl, type BaseUrlErrorCode } from './pcwp/index.ts'
+import { quote } from './quote.ts'
+import { SERVICE_ROUTE_PREFIXES, serviceRouteOf } from './service-routes.ts'
 
 // Parsers for one kind of configuration value each (docs/design.md "Configuration").
 // A bad value is returned as an InvalidValue, not thrown: a hostile or huge
 // list has thousands of bad items, and an Error each would cost a stack trace.
 // Its reason and fix become the line `VARIABLE: reason; expected …` of a
-// ConfigError. A value is echoed only through quote(), and a URL never: it may
-// carry a secret.
+// ConfigError. A value is echoed only through quote() (src/quote.ts), and a
+// URL never: it may carry a secret.
 
 /** A bad value: what is wrong (`reason`) and what would be right (`expected`, starting "expected"). */
 export class InvalidValue {
@@ -25,27 +29,13 @@ export class InvalidValue {
 /** Parses a whole value, or, for entry() and list(), one item (its reason then reads "is not …"). */
 export type ValueParser<T> = (value: string) => T | InvalidValue
 
-/**
- * The service's own routes (src/http): a legacy room path at or under one of
- * them could not be told from the service's own answers.
- */
-export const SERVICE_ROUTE_PREFIXES: readonly string[] = [
-  '/rooms', '/links', '/healthz', '/readyz', '/metrics', '/openapi.json', '/robots.txt', '/favicon.ico', '/demo'
-]
-
-const QUOTED_LENGTH = 40
 const LISTED_ENTRIES = 5
 // Far beyond any real list (hundreds of CIDR ranges at most): a bigger one is a mistake, not a setting.
 const LIST_ENTRIES = 1000
-// Nothing that could break or disguise a log line: controls (CR, LF, NUL…),
-// format characters (bidi overrides), line and paragraph separators, lone surrogates.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu
 // RFC 9110 5.1 field-name: a token.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
-// An origin as an administrator writes it; the WHATWG parser is lenient
-// ("https:host", "https://host?"), so the shape is checked first.
-const ORIGIN = /^https?:\/\/([^/?#@[\]:]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?\/?$/i
+// An origin as an administrator writes it: `scheme://authority`, at most a `/` after it.
+const ORIGIN_URL = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)\/?$/
 // RFC 3986 3.3: "/" and segments of pchar (unreserved, pct-encoded, sub-delims, ":", "@").
 const ABSOLUTE_PATH = /^(?:\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*)+$/
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/
@@ -68,15 +58,6 @@ const PUBLIC_URL_EXPECTED = 'expected the service\'s own origin http(s)://host[:
 const CONTACT_URL_EXPECTED = 'expected an https:// URL without credentials or a mailto: address, such as https://intranet.corp.example/chat-help or mailto:chat-admins@corp.example'
 const LEGACY_PATH_EXPECTED = `expected absolute paths such as /PersistentChat/RM/, outside the service's own routes (${SERVICE_ROUTE_PREFIXES.join(', ')})`
 const LOCALES_DIR_EXPECTED = 'expected an existing folder of <tag>.json page catalogs, such as /etc/pcwp-links/locales'
-
-/** A value fit to repeat in a message: printable, at most 40 characters, in quotes. */
-export function quote (value: string): string {
-  // Only the start is looked at: a value may be megabytes long.
-  const start = value.slice(0, QUOTED_LENGTH * 10)
-  const characters = Array.from(start.replace(UNPRINTABLE, ''))
-  const cut = characters.length > QUOTED_LENGTH || start.length < value.length
-  return `"${characters.slice(0, QUOTED_LENGTH).join('')}${cut ? '…' : ''}"`
-}
 
 /** A single-item value: the message names it (`"english" is not a language; expected …`). */
 export function entry<T> (parseItem: ValueParser<T>): ValueParser<T> {
@@ -137,7 +118,10 @@ export function parseHeaderName (value: string): string | InvalidValue {
 }
 
 export function parseHost (value: string): string | InvalidValue {
-  if (isIP(value) === 0 && !HOST_NAME.test(value)) return new InvalidValue('is not an IP address or host name', 'expected an address or name to listen on, such as 0.0.0.0 or ::')
+  if (isIP(value) === 0 && !isHostName(value)) {
+    return new InvalidValue('is not an IP address or host name',
+      'expected an address or name to listen on, such as 0.0.0.0 or ::')
+  }
   return value
 }
 
@@ -157,22 +141,25 @@ export function parseRange (value: string): AddressRange | InvalidValue {
   }
 }
 
-/** The normal form of a room path: lower case (paths match case-insensitively), no trailing slash. */
-function roomPath (path: string): string {
-  return (path.endsWith('/') ? path.slice(0, -1) : path).toLowerCase()
-}
-
-/** The service route at or under which `path` (a room path) lies, if any. */
-function ownRouteOf (path: string): string | undefined {
-  return SERVICE_ROUTE_PREFIXES.find(route => path === route || path.startsWith(`${route}/`))
+/**
+ * The room path a base URL's own links arrive on, as {@link normalisePath}
+ * writes it, or undefined for a base at the root of its host: the root is
+ * never a legacy room path.
+ */
+export function roomPathOfBase (base: BaseUrl): string | undefined {
+  return normalisePath(new URL(base.href).pathname) || undefined
 }
 
 /**
- * The room path a base URL's own links arrive on, or undefined for a base at
- * the root of its host: the root is never a legacy room path.
+ * What is wrong with a base URL, from what parseBaseUrl threw. Anything but a
+ * {@link BaseUrlError} is no fault of the value, and is thrown on.
  */
-export function roomPathOfBase (base: BaseUrl): string | undefined {
-  return roomPath(new URL(base.href).pathname) || undefined
+export function baseUrlProblem (error: unknown, allowHttp: boolean): InvalidValue {
+  if (!(error instanceof BaseUrlError)) throw error
+  if (error.code === 'PCWP_BASE_URL_SCHEME') return new InvalidValue(PLAIN_HTTP, ALLOW_HTTP_FIX)
+  const schemes = allowHttp ? 'https:// or http://' : 'https://'
+  return new InvalidValue(BASE_URL_REASONS[error.code],
+    `expected an absolute ${schemes} URL without credentials, such as https://chat.example.com/PersistentChat/RM/`)
 }
 
 /** A base URL (MS-OCGCWEB 3.1.1) whose path is not one of the service's own routes. */
@@ -182,12 +169,9 @@ export function baseUrl (allowHttp: boolean): ValueParser<BaseUrl> {
     try {
       base = parseBaseUrl(value, { allowHttp })
     } catch (error) {
-      // parseBaseUrl throws nothing but BaseUrlError.
-      const { code } = error as BaseUrlError
-      if (code === 'PCWP_BASE_URL_SCHEME') return new InvalidValue(PLAIN_HTTP, ALLOW_HTTP_FIX)
-      return new InvalidValue(BASE_URL_REASONS[code], `expected an absolute ${allowHttp ? 'https:// or http://' : 'https://'} URL without credentials, such as https://chat.example.com/PersistentChat/RM/`)
+      return baseUrlProblem(error, allowHttp)
     }
-    const route = ownRouteOf(roomPathOfBase(base) ?? '')
+    const route = serviceRouteOf(roomPathOfBase(base) ?? '')
     if (route !== undefined) {
       return new InvalidValue(`its path is at or under the service's own route ${route}, so its links could not be told from the service's`,
         'expected the room management application\'s path, such as /PersistentChat/RM/')
@@ -210,12 +194,11 @@ export function serverInfoUrl (allowHttp: boolean): ValueParser<URL> {
   }
 }
 
-/** The service's own origin for the links it prints, lower case, without a trailing slash or default port. */
+/** The service's own origin for the links it prints, as {@link httpOrigin} writes it. */
 export function parsePublicUrl (value: string): string | InvalidValue {
-  const host = ORIGIN.exec(value)?.[1]
-  const url = host === undefined ? null : URL.parse(value)
-  // WHATWG rewrites some host names (1.2.3 becomes 1.2.0.3): what is configured must be what is printed.
-  if (host !== undefined && url !== null && (host.startsWith('[') || (HOST_NAME.test(host) && url.hostname === host.toLowerCase()))) return url.origin
+  const match = ORIGIN_URL.exec(value)
+  const origin = match === null ? undefined : httpOrigin(match[1] as string, match[2] as string)
+  if (origin !== undefined && 'origin' in origin) return origin.origin
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value)) return new InvalidValue('it carries a user name or password', PUBLIC_URL_EXPECTED)
   if (/^https?:\/\/[^/?#]*[/?#]./i.test(value)) return new InvalidValue('it has a path, query or fragment', PUBLIC_URL_EXPECTED)
   return new InvalidValue('is not an http(s) origin', PUBLIC_URL_EXPECTED)
@@ -227,17 +210,17 @@ export function parseRoomMapPath (value: string): string | InvalidValue {
   return value
 }
 
-/** One PCWP_LEGACY_PATHS item, in the normal form of {@link roomPathOfBase}. */
+/** One PCWP_LEGACY_PATHS item, as {@link normalisePath} writes it. */
 export function parseLegacyPath (item: string): string | InvalidValue {
   if (!item.startsWith('/')) return new InvalidValue('is not an absolute path (it must start with /)', LEGACY_PATH_EXPECTED)
   if (/[?#]/.test(item)) return new InvalidValue('has a query or fragment', LEGACY_PATH_EXPECTED)
   if (!ABSOLUTE_PATH.test(item)) return new InvalidValue('has characters a path cannot hold unencoded', LEGACY_PATH_EXPECTED)
-  const path = roomPath(item)
+  const path = normalisePath(item)
   if (path === '') return new InvalidValue('is the root path, which the service answers itself', LEGACY_PATH_EXPECTED)
   const segments = path.split('/').slice(1)
   if (segments.includes('')) return new InvalidValue('has an empty segment (//)', LEGACY_PATH_EXPECTED)
   if (segments.some(segment => DOT_SEGMENT.test(segment))) return new InvalidValue('has a . or .. segment', LEGACY_PATH_EXPECTED)
-  const route = ownRouteOf(path)
+  const route = serviceRouteOf(path)
   if (route !== undefined) return new InvalidValue(`is at or under the service's own route ${route}`, LEGACY_PATH_EXPECTED)
   return path
 }

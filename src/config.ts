@@ -1,14 +1,15 @@
 import type { BaseUrl, NetworkZone, ProvisionedBaseUrls } from './pcwp/index.ts'
 import { splitBaseUrl } from './pcwp/base-url.ts'
 import type { AddressRange } from './net/address-ranges.ts'
+import { LOG_CLIENT_MODES, type LogClientMode } from './net/logged-address.ts'
 import { DEFAULT_LANGUAGES } from './negotiate/language.ts'
+import { quote } from './quote.ts'
+import { DEMO_BASE_PATH } from './service-routes.ts'
 import {
   InvalidValue, baseUrl, entry, integer, list, oneOf, parseBoolean, parseContactText, parseContactUrl, parseHeaderName,
-  parseHost, parseLanguage, parseLegacyPath, parseLocalesDir, parsePublicUrl, parseRange, parseRoomMapPath, quote,
+  parseHost, parseLanguage, parseLegacyPath, parseLocalesDir, parsePublicUrl, parseRange, parseRoomMapPath,
   roomPathOfBase, serverInfoUrl, type ValueParser
 } from './config-parsers.ts'
-
-export { SERVICE_ROUTE_PREFIXES } from './config-parsers.ts'
 
 /** Where the getserverinfo override is learnt from (MS-OCGCWEB 3.1.3). */
 export interface ServerInfoConfig {
@@ -20,8 +21,6 @@ export interface ServerInfoConfig {
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 export type RedirectStatus = 302 | 303 | 307
-/** The client address in log lines: as it is, its network only (IPv4 /24, IPv6 /48), or not at all. */
-export type LogClient = 'full' | 'truncated' | 'none'
 
 /** The service's whole configuration, validated: nothing in it needs checking again. */
 export interface Config {
@@ -48,7 +47,7 @@ export interface Config {
   readonly publicUrl: string | undefined
   /** The room map file (.csv or .json); read and validated by the room map loader. */
   readonly roomMap: string | undefined
-  /** PCWP_LEGACY_PATHS: lower case, no trailing slash. */
+  /** PCWP_LEGACY_PATHS, as normalisePath (src/paths.ts) writes them. */
   readonly legacyPaths: readonly string[]
   /**
    * Every path answered as a room management application link: the base
@@ -62,7 +61,7 @@ export interface Config {
   readonly contactText: string | undefined
   /** An existing directory of `<tag>.json` page catalogs, absolute. */
   readonly localesDir: string | undefined
-  readonly logClient: LogClient
+  readonly logClient: LogClientMode
   /** Not errors, but likely mistakes (an unknown PCWP_ variable): logged at start-up. */
   readonly warnings: readonly string[]
 }
@@ -78,9 +77,6 @@ export class ConfigError extends Error {
     this.problems = problems
   }
 }
-
-/** The built-in room management application of demo mode (src/http/routes/demo.ts). */
-export const DEMO_BASE_PATH = '/demo/rm/'
 
 /** Every environment variable the service reads. */
 export const CONFIG_VARIABLES: readonly string[] = [
@@ -160,7 +156,7 @@ export function loadConfig (env: Environment): Config {
     contactUrl: read<string | undefined>('PCWP_CONTACT_URL', parseContactUrl, undefined),
     contactText: read<string | undefined>('PCWP_CONTACT_TEXT', parseContactText, undefined),
     localesDir: read<string | undefined>('PCWP_LOCALES_DIR', parseLocalesDir, undefined),
-    logClient: read('PCWP_LOG_CLIENT', entry(oneOf<LogClient>(['full', 'truncated', 'none'])), 'full')
+    logClient: read('PCWP_LOG_CLIENT', entry(oneOf(LOG_CLIENT_MODES)), 'full')
   }
 
   if (networkHeader !== undefined && trustProxy.length === 0) {

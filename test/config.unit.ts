@@ -1,7 +1,10 @@
 import { join, resolve } from 'node:path'
 import t from 'tap'
-import { CONFIG_VARIABLES, ConfigError, DEMO_BASE_PATH, SERVICE_ROUTE_PREFIXES, loadConfig } from '../src/config.ts'
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.ts'
+import { baseUrlProblem } from '../src/config-parsers.ts'
 import { DEFAULT_LANGUAGES } from '../src/negotiate/language.ts'
+import { BaseUrlError } from '../src/pcwp/index.ts'
+import { DEMO_BASE_PATH, SERVICE_ROUTE_PREFIXES } from '../src/service-routes.ts'
 import { hostileLines, SKIP_WITHOUT_CORPUS } from './fixtures/hostile-corpus.ts'
 
 const BASES = {
@@ -167,6 +170,26 @@ t.test('base URLs: http needs PCWP_ALLOW_HTTP=true, and the message says so (MS-
   t.equal(config.baseUrls.internal?.href, 'http://pool.corp.example/rm/')
   t.equal(config.allowHttp, true)
   t.equal(loadConfig({ ...BASES, PCWP_ALLOW_HTTP: 'false' }).allowHttp, false)
+})
+
+t.test('a base URL\'s problem comes from the core\'s error code; any other error is thrown on', async t => {
+  const fault = baseUrlProblem(new BaseUrlError('PCWP_BASE_URL_CREDENTIALS', 'x'), true)
+  t.equal(fault.reason, 'it carries a user name or password')
+  t.match(fault.expected, /^expected an absolute https:\/\/ or http:\/\/ URL without credentials, such as /)
+  const foreign = new RangeError('not a fault of the value')
+  t.throws(() => baseUrlProblem(foreign, false), foreign)
+})
+
+t.test('HOST: an IP address, or a host name by the rule of the public origin (src/net/origin.ts)', async t => {
+  for (const host of ['0.0.0.0', '::', '127.0.0.1', 'localhost', 'pcwp-links.internal']) {
+    t.equal(loadConfig({ ...BASES, HOST: host }).host, host, host)
+  }
+  const expected = 'expected an address or name to listen on, such as 0.0.0.0 or ::'
+  for (const host of ['1.2.3', '0x7f.0.0.1', 'pcwp_links', 'a..example', `${'a.'.repeat(127)}example`]) {
+    const quoted = `"${host.slice(0, 40)}${host.length > 40 ? '…' : ''}"`
+    t.equal(problemOf('HOST', { ...BASES, HOST: host }),
+      `HOST: ${quoted} is not an IP address or host name; ${expected}`, host)
+  }
 })
 
 t.test('booleans are exactly true or false', async t => {
@@ -339,7 +362,11 @@ t.test('PCWP_PUBLIC_URL: an http(s) origin', async t => {
     ['https://chat-links.corp.example:443', 'https://chat-links.corp.example'],
     ['http://10.0.0.5:8080', 'http://10.0.0.5:8080'],
     ['https://[2001:DB8::1]:8443/', 'https://[2001:db8::1]:8443'],
-    ['http://localhost:8080', 'http://localhost:8080']
+    ['http://localhost:8080', 'http://localhost:8080'],
+    ['http://localhost:80', 'http://localhost'],
+    ['HtTp://[::FFFF:192.0.2.7]', 'http://[::ffff:c000:207]'],
+    ['https://XN--ZZ.example', 'https://xn--zz.example'],
+    ['https://192.0.2.7:0443', 'https://192.0.2.7']
   ]
   for (const [value, origin] of accepted) t.equal(loadConfig({ ...BASES, PCWP_PUBLIC_URL: value }).publicUrl, origin, value)
   const expected = 'expected the service\'s own origin http(s)://host[:port] without path, query or credentials, such as https://chat-links.corp.example'
@@ -360,7 +387,13 @@ t.test('PCWP_PUBLIC_URL: an http(s) origin', async t => {
     ['https://1.2.3', 'is not an http(s) origin'],
     ['https://bücher.example', 'is not an http(s) origin'],
     ['https://[fe80::1%eth0]', 'is not an http(s) origin'],
-    ['https://[zz::1]', 'is not an http(s) origin']
+    ['https://[zz::1]', 'is not an http(s) origin'],
+    ['https://chat-links.corp.example:', 'is not an http(s) origin'],
+    ['https://chat-links.corp.example:0', 'is not an http(s) origin'],
+    ['https://chat-links.corp.example.', 'is not an http(s) origin'],
+    ['https://0x7f.1', 'is not an http(s) origin'],
+    ['https://', 'is not an http(s) origin'],
+    ['https:///chat-links.corp.example', 'it has a path, query or fragment']
   ]
   for (const [value, reason] of refused) t.equal(problemOf('PCWP_PUBLIC_URL', { ...BASES, PCWP_PUBLIC_URL: value }), `PCWP_PUBLIC_URL: ${reason}; ${expected}`, value)
 })

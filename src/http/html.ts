@@ -1,9 +1,4 @@
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Escapes text for HTML content and quoted attribute values. */
-export function escapeHtml (text: string): string {
-  return text.replace(/[&<>"']/g, c => ESCAPES[c] as string)
-}
+import { escapeHtml } from '../html-escape.ts'
 
 export interface PageOptions {
   readonly lang?: string

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { escapeHtml } from '../http/html.ts'
+import { escapeHtml } from '../html-escape.ts'
 import { createLanguageNegotiator, type LanguageNegotiator } from '../negotiate/language.ts'
 import { canonicalClientLang } from '../pcwp/clientlang.ts'
 import { isMessageKey, MESSAGE_KEYS, MESSAGES, type MessageKey, type MessageValues } from './messages.ts'

@@ -1,5 +1,5 @@
-import { isIP } from 'node:net'
-import ipaddr from 'ipaddr.js'
+import { httpOrigin } from '../net/origin.ts'
+import { quote } from '../quote.ts'
 
 export interface PublicOriginInput {
   /** PCWP_PUBLIC_URL, as the configuration validated it. */
@@ -14,18 +14,8 @@ export interface PublicOriginInput {
 /** An origin to print in front of links, or '' (relative links) with the reason for a warn line. */
 export type PublicOrigin = { readonly origin: string } | { readonly origin: '', readonly rejected: string }
 
-const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
-// A host name, an IPv4 address or a bracketed IPv6 address, and an optional
-// port: no user info, quotes, white space, path or anything else a browser
-// would read as more than a host.
-const AUTHORITY = new RegExp(`^(?:(${LABEL}(?:\\.${LABEL})*)|\\[([0-9A-Fa-f:.]+)\\])(?::(\\d{1,5}))?$`)
-// A URL parser reads a host whose last label is a number as an IPv4 address
-// (`1.2.3` is 1.2.0.3, `0x7f` is 0.0.0.127): such a host is only accepted as
-// a strict dotted quad.
-const NUMERIC_LABEL = /(?:^|\.)(?:\d+|0x[0-9A-Fa-f]*)$/i
-const MAX_HOST_NAME = 253
-const MAX_QUOTED = 100
-const DEFAULT_PORT = { http: 80, https: 443 } as const
+// A request's host name runs to 253 characters: a warn line, written once, can show more than a config message.
+const QUOTED_LENGTH = 100
 
 /**
  * docs/design.md "Other surfaces": the origin the service prints in links.
@@ -50,23 +40,13 @@ function firstEntry (value: string | undefined): string | undefined {
   return first === '' ? undefined : first
 }
 
+/** The origin `scheme://authority` (src/net/origin.ts), or why it is unfit, naming where each part came from. */
 function checkedOrigin (scheme: string, authority: string, schemeSource: string, hostSource: string): PublicOrigin {
-  const protocol = scheme.toLowerCase()
-  if (protocol !== 'http' && protocol !== 'https') return { origin: '', rejected: `${schemeSource} ${quote(scheme)} is not http or https` }
-  const rejected = { origin: '', rejected: `${hostSource} ${quote(authority)} is not a host name or IP address with an optional port` } as const
-  const match = authority.length > MAX_HOST_NAME + 7 ? null : AUTHORITY.exec(authority)
-  if (match === null) return rejected
-  const [, name, ipv6, port] = match
-  if (name !== undefined && (name.length > MAX_HOST_NAME || (NUMERIC_LABEL.test(name) && isIP(name) !== 4))) return rejected
-  if (ipv6 !== undefined && isIP(ipv6) !== 6) return rejected
-  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) return rejected
-  // Written as a browser writes an origin: lower case, IPv6 compressed, no default port. Not by the URL parser,
-  // whose verdict on an `xn--` label that is not valid punycode differs between Node lines.
-  const host = ipv6 === undefined ? (name as string).toLowerCase() : `[${ipaddr.IPv6.parse(ipv6).toRFC5952String()}]`
-  const explicitPort = port === undefined || Number(port) === DEFAULT_PORT[protocol] ? '' : `:${Number(port)}`
-  return { origin: `${protocol}://${host}${explicitPort}` }
-}
-
-function quote (value: string): string {
-  return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value)
+  const checked = httpOrigin(scheme, authority)
+  if ('origin' in checked) return checked
+  if (checked.unfit === 'scheme') {
+    return { origin: '', rejected: `${schemeSource} ${quote(scheme, QUOTED_LENGTH)} is not http or https` }
+  }
+  const quoted = quote(authority, QUOTED_LENGTH)
+  return { origin: '', rejected: `${hostSource} ${quoted} is not a host name or IP address with an optional port` }
 }

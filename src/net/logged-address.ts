@@ -1,8 +1,12 @@
 import ipaddr from 'ipaddr.js'
 import { parseAddress } from './address-ranges.ts'
 
-/** How much of a client's address a log line keeps (`PCWP_LOG_CLIENT`). */
-export type LogClientMode = 'full' | 'truncated' | 'none'
+/**
+ * How much of a client's address a log line keeps (`PCWP_LOG_CLIENT`): as it
+ * is, its network only (IPv4 /24, IPv6 /48), or none of it; see {@link logClientAddress}.
+ */
+export const LOG_CLIENT_MODES = ['full', 'truncated', 'none'] as const
+export type LogClientMode = typeof LOG_CLIENT_MODES[number]
 
 // The widths kept by `truncated`: an IPv4 /24 is one subnet of at most 254
 // hosts; an IPv6 /48 is the block commonly given to one site.

@@ -51,6 +51,24 @@ t.test('unfit values give relative links and say why', async t => {
   t.equal(origin({ host: `${'a.'.repeat(123)}examples` }), '', 'one more is too long')
 })
 
+t.test('PCWP_PUBLIC_URL and the request\'s Host are judged by one rule (src/net/origin.ts)', async t => {
+  // The configured URL may add a `/`; an authority with `/`, `?` or `#` is more than a host in either.
+  const configured = (authority: string) => {
+    const result = parsePublicUrl(`http://${authority}`)
+    return result instanceof InvalidValue ? '' : result
+  }
+  const authorities = [
+    'Links.Example.COM:80', '[2001:DB8:0::1]:8443', 'XN--ZZ.example', '1.2.3', 'a.example:0', 'a_b', '[fe80::1%eth0]'
+  ]
+  for (const authority of authorities) {
+    t.equal(configured(authority), origin({ host: authority }), authority)
+  }
+  const piece = fc.constantFrom('a', 'Example', '.', ':', '80', '0', '[', ']', '::1', '@', ' ', '%', '_', 'xn--', '0x7f')
+  const authority = fc.oneof(fc.string(), fc.array(piece, { maxLength: 10 }).map(parts => parts.join('')))
+    .filter(text => !/[/?#]/.test(text))
+  fc.assert(fc.property(authority, text => configured(text) === origin({ host: text })), { numRuns: 3000 })
+})
+
 // An oracle independent of the code: what a printed origin may look like.
 const SAFE_ORIGIN = /^https?:\/\/(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/
 

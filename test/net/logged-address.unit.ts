@@ -1,6 +1,10 @@
 // src/net/logged-address.ts: PCWP_LOG_CLIENT's full, truncated and none forms of a client address.
 import t from 'tap'
-import { logClientAddress } from '../../src/net/logged-address.ts'
+import { LOG_CLIENT_MODES, logClientAddress } from '../../src/net/logged-address.ts'
+
+t.test('the modes PCWP_LOG_CLIENT takes, in the order its message lists them', async t => {
+  t.same(LOG_CLIENT_MODES, ['full', 'truncated', 'none'])
+})
 
 t.test('full keeps the address as it is', async t => {
   t.equal(logClientAddress('10.1.2.3', 'full'), '10.1.2.3')

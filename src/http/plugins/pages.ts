@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Catalogs } from '../../i18n/index.ts'
 import { boundedMemo } from '../../bounded-memo.ts'
-import { escapeHtml } from '../html.ts'
+import { escapeHtml } from '../../html-escape.ts'
 import { single } from '../single-value.ts'
 
 declare module 'fastify' {

@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
-import { DEMO_BASE_PATH } from '../../config.ts'
-import { escapeHtml, htmlPage } from '../html.ts'
+import { DEMO_BASE_PATH } from '../../service-routes.ts'
+import { escapeHtml } from '../../html-escape.ts'
+import { htmlPage } from '../html.ts'
 import { single } from '../single-value.ts'
 import { pageSchema, queryValue } from '../schemas.ts'
 
