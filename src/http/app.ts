@@ -9,13 +9,14 @@ import type { Config } from '../config.ts'
 import type { OverrideSource } from '../serverinfo/source.ts'
 import { createRoomMapSource, type RoomMapSource } from '../roommap/loader.ts'
 import { BUILT_IN_LOCALES_DIR, loadCatalogs, type Catalogs } from '../i18n/index.ts'
+import { createMetrics, type Metrics } from '../metrics.ts'
 import { VERSION } from '../package-files.ts'
 import accessLog from './plugins/access-log.ts'
 import clientAddress from './plugins/client-address.ts'
 import configPlugin from './plugins/config.ts'
 import errors, { answerFrameworkError } from './plugins/errors.ts'
 import language from './plugins/language.ts'
-import metricsPlugin, { createMetrics, type Metrics } from './plugins/metrics.ts'
+import metricsPlugin from './plugins/metrics.ts'
 import pagesPlugin from './plugins/pages.ts'
 import roomMapPlugin from './plugins/room-map.ts'
 import { HELMET_OPTIONS } from './plugins/security-headers.ts'
@@ -69,8 +70,6 @@ export interface ServiceOptions {
 
 // The router's own bound on a path parameter, far above any room (whose schema says MAX_ROOM_LENGTH).
 const MAX_PARAM_LENGTH = 2048
-// Probes and scrapes are never rate limited: an orchestrator must always see the truth.
-const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics'])
 
 /**
  * The pages, in a scope of their own: @fastify/helmet's hooks run for them
@@ -109,16 +108,16 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics, cat
     }
   })
   if (config.rateLimitPerMinute !== undefined) {
-    // Every limited route can answer 429: its OpenAPI entry says so.
+    // Every limited route can answer 429: its OpenAPI entry says so. A route is exempt by its own
+    // `config: { rateLimit: false }`, as the limiter decides, whatever path form a request uses.
     app.addHook('onRoute', route => {
-      if (UNLIMITED.has(route.url) || route.schema === undefined) return
+      if (route.config?.rateLimit === false || route.schema === undefined) return
       route.schema = { ...route.schema, response: { ...(route.schema.response as object), 429: problem('RATE_LIMITED: over PCWP_RATE_LIMIT_PER_MIN from this address; see Retry-After.') } }
     })
     // Per client address, in a bounded in-memory store.
     app.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
-      allowList: request => UNLIMITED.has(request.url),
       keyGenerator: request => request.clientAddress ?? request.ip
     })
   }

@@ -4,7 +4,7 @@
 // with messages that say what was expected.
 import { Type, type TSchema } from '@sinclair/typebox'
 import type { RedirectStatus } from '../config.ts'
-import { PROBLEM_CODES } from './problems.ts'
+import { PROBLEM_CODES } from '../problem-codes.ts'
 
 const problemBody = Type.Object({
   error: Type.String({ enum: [...PROBLEM_CODES], description: 'A stable error code.' }),

@@ -3,8 +3,8 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import Fastify, { type RouteOptions } from 'fastify'
 import t from 'tap'
 import { service } from '../../src/http/app.ts'
-import { createMetrics } from '../../src/http/plugins/metrics.ts'
 import { BUILT_IN_LOCALES_DIR, loadCatalogs } from '../../src/i18n/index.ts'
+import { createMetrics } from '../../src/metrics.ts'
 import { app, config, STANDARD_ENV } from '../fixtures/app.ts'
 
 type Operations = Record<string, { responses: Record<string, unknown> }>

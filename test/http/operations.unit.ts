@@ -2,7 +2,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator'
 import t from 'tap'
 import { createApp } from '../../src/http/app.ts'
-import { createMetrics } from '../../src/http/plugins/metrics.ts'
+import { PROBLEM_CODES } from '../../src/problem-codes.ts'
+import { createMetrics } from '../../src/metrics.ts'
 import { parseBaseUrl } from '../../src/pcwp/index.ts'
 import type { OverrideSource } from '../../src/serverinfo/source.ts'
 import { app, config, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
@@ -43,35 +44,84 @@ t.test('/metrics counts redirects, rejections and durations with fixed labels', 
   t.equal(sample(text, 'pcwp_room_map_last_reload_successful'), 1)
 })
 
-t.test('every documented series exists from the start and again after the registry\'s resetMetrics()', async t => {
+/** Every documented series of a service whose redirects answer `status` (docs/design.md "Metrics"). */
+function documentedSeries (status: number): string[] {
+  return [
+    ...['create', 'room'].flatMap(kind => ['internal', 'external'].flatMap(zone => [
+      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="${String(status)}",outcome="pcwp"}`,
+      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="503",outcome="pcwp"}`,
+      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="${String(status)}",outcome="moved"}`,
+      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="410",outcome="retired"}`
+    ])),
+    ...PROBLEM_CODES.filter(code => code !== 'PCWP_ROOM_RETIRED')
+      .map(code => `pcwp_rejections_total{reason="${code.toLowerCase()}"}`),
+    ...['override', 'none', 'error'].map(result => `pcwp_serverinfo_fetch_total{result="${result}"}`),
+    ...['success', 'failure'].map(result => `pcwp_room_map_reloads_total{result="${result}"}`),
+    ...['create', 'room', 'other'].flatMap(route => [
+      `pcwp_http_request_duration_seconds_count{route="${route}"}`,
+      `pcwp_http_request_duration_seconds_bucket{le="+Inf",route="${route}"}`
+    ])
+  ]
+}
+
+const CONFIGURATIONS: Record<string, Record<string, string>> = {
+  standard: STANDARD_ENV,
+  '307, legacy paths, rate limit': {
+    ...STANDARD_ENV, PCWP_REDIRECT_STATUS: '307', PCWP_LEGACY_PATHS: '/old/chat', PCWP_RATE_LIMIT_PER_MIN: '5'
+  },
+  demo: {}
+}
+
+for (const [name, env] of Object.entries(CONFIGURATIONS)) {
+  t.test(`every documented series exists from the start, at 0: ${name}`, async t => {
+    const settings = config(env)
+    const service = await createApp({ config: settings })
+    t.teardown(() => service.close())
+    const text = (await service.inject('/metrics')).body
+    for (const series of documentedSeries(settings.redirectStatus)) t.equal(sample(text, series), 0, series)
+    const rejections = text.match(/^pcwp_rejections_total\{/gm)?.length
+    t.equal(rejections, PROBLEM_CODES.length - 1, 'a series for every error code but a retired room')
+  })
+}
+
+t.test('a fresh metrics object counts from 0, its other series staying there', async t => {
   const metrics = createMetrics(307)
   const service = await createApp({ config: config({ ...STANDARD_ENV, PCWP_REDIRECT_STATUS: '307' }), metrics })
   t.teardown(() => service.close())
-  const expected = [
-    ...['create', 'room'].flatMap(kind => ['internal', 'external'].flatMap(zone => [
-      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="307",outcome="pcwp"}`,
-      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="503",outcome="pcwp"}`,
-      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="307",outcome="moved"}`,
-      `pcwp_redirects_total{kind="${kind}",zone="${zone}",status="410",outcome="retired"}`
-    ])),
-    ...['override', 'none', 'error'].map(result => `pcwp_serverinfo_fetch_total{result="${result}"}`),
-    ...['success', 'failure'].map(result => `pcwp_room_map_reloads_total{result="${result}"}`),
-    ...['create', 'room', 'other'].map(route => `pcwp_http_request_duration_seconds_count{route="${route}"}`),
-    'pcwp_rejections_total{reason="not_found"}',
-    'pcwp_rejections_total{reason="pcwp_method_not_allowed"}'
-  ]
   await service.inject({ url: `/rooms/${ROOM}`, remoteAddress: '10.1.1.1' })
   metrics.recordFetch('error')
   metrics.recordMapReload('failure')
-  let text = (await service.inject('/metrics')).body
-  t.equal(sample(text, 'pcwp_redirects_total{kind="room",zone="internal",status="307",outcome="pcwp"}'), 1)
-  t.equal(sample(text, 'pcwp_serverinfo_fetch_total{result="error"}'), 1)
-  t.equal(sample(text, 'pcwp_room_map_reloads_total{result="failure"}'), 1)
+  const text = await metrics.registry.metrics()
+  const counted = [
+    'pcwp_redirects_total{kind="room",zone="internal",status="307",outcome="pcwp"}',
+    'pcwp_serverinfo_fetch_total{result="error"}',
+    'pcwp_room_map_reloads_total{result="failure"}',
+    'pcwp_http_request_duration_seconds_count{route="room"}',
+    'pcwp_http_request_duration_seconds_bucket{le="+Inf",route="room"}'
+  ]
+  for (const series of counted) t.equal(sample(text, series), 1, series)
+  for (const series of documentedSeries(307)) {
+    if (!counted.includes(series)) t.equal(sample(text, series), 0, series)
+  }
   t.notMatch(text, /pcwp_rejections_total\{reason="pcwp_room_retired"\}/, 'a retired room is an outcome, not a rejection')
-  metrics.registry.resetMetrics()
-  text = await metrics.registry.metrics()
-  for (const series of expected) t.equal(sample(text, series), 0, `${series} after a reset`)
   t.ok(metrics.registry.getSingleMetric('pcwp_redirects_total'), 'metrics stay reachable by name')
+})
+
+t.test('src/metrics.ts counts answers without the HTTP layer', async t => {
+  const metrics = createMetrics(302)
+  const retired = { kind: 'room', zone: 'external', outcome: 'retired' } as const
+  metrics.recordAnswer({ link: retired, status: 410, problem: 'PCWP_ROOM_RETIRED', seconds: 0.002 })
+  metrics.recordAnswer({ link: null, status: 404, problem: 'NOT_FOUND', seconds: 0.0001 })
+  metrics.recordAnswer({ link: null, status: 200, problem: null, seconds: 0.3 })
+  const text = await metrics.registry.metrics()
+  t.equal(sample(text, 'pcwp_redirects_total{kind="room",zone="external",status="410",outcome="retired"}'), 1)
+  t.equal(sample(text, 'pcwp_rejections_total{reason="not_found"}'), 1)
+  t.notMatch(text, /pcwp_rejections_total\{reason="pcwp_room_retired"\}/)
+  t.equal(sample(text, 'pcwp_http_request_duration_seconds_bucket{le="0.0025",route="room"}'), 1)
+  t.equal(sample(text, 'pcwp_http_request_duration_seconds_count{route="other"}'), 2)
+  const underThreshold = sample(text, 'pcwp_http_request_duration_seconds_bucket{le="0.25",route="other"}')
+  t.equal(underThreshold, 1, '0.3 s is past the alert\'s 0.25 s')
+  t.equal(sample(text, 'pcwp_serverinfo_override'), 0, 'no gauge source: 0')
 })
 
 t.test('disabled zones count as 503 redirects and as rejections', async t => {

@@ -33,6 +33,41 @@ t.test('over the limit: 429 with Retry-After, per client address, probes exempt'
   t.match(metrics.body, /pcwp_rejections_total\{reason="rate_limited"\} [1-9]/)
 })
 
+// Paths match in any case and with a trailing slash (src/http/app.ts), and a probe may carry a query.
+const PROBE_FORMS = ['/healthz', '/readyz', '/metrics']
+  .flatMap(path => [path, `${path}?probe=1`, `${path}/`, path.toUpperCase()])
+
+t.test('probes and scrapes are exempt in every form a path matches: the route says so, not the URL', async t => {
+  const service = await app({ ...STANDARD_ENV, PCWP_RATE_LIMIT_PER_MIN: '2' })
+  t.teardown(() => service.close())
+  const client = { remoteAddress: '203.0.113.9' }
+  for (let i = 0; i < 2; i++) t.equal((await service.inject({ ...client, url: `/rooms/${ROOM}` })).statusCode, 302)
+  t.equal((await service.inject({ ...client, url: `/rooms/${ROOM}` })).statusCode, 429, 'the limit is exhausted')
+  for (let round = 0; round < 3; round++) {
+    for (const url of PROBE_FORMS) {
+      const res = await service.inject({ ...client, url })
+      t.equal(res.statusCode, 200, `${url}, round ${String(round + 1)}`)
+      t.equal(res.headers['x-ratelimit-limit'], undefined, `${url}: not counted`)
+    }
+  }
+  t.equal((await service.inject({ ...client, method: 'HEAD', url: '/HEALTHZ/' })).statusCode, 200, 'HEAD too')
+  t.equal((await service.inject({ ...client, url: '/rooms/new' })).statusCode, 429, 'room links stay limited')
+  t.equal((await service.inject({ ...client, url: '/ROOMS/new/' })).statusCode, 429, 'in any form')
+})
+
+t.test('/openapi.json documents 429 where the limiter applies: room routes, not probes', async t => {
+  const service = await app({ ...STANDARD_ENV, PCWP_RATE_LIMIT_PER_MIN: '2' })
+  t.teardown(() => service.close())
+  const { paths } = (await service.inject('/openapi.json')).json()
+  for (const path of ['/rooms/{room}', '/rooms/new', '/rooms']) {
+    t.ok(paths[path].get.responses['429'], `${path} can answer 429`)
+  }
+  for (const path of ['/healthz', '/readyz', '/metrics']) t.notOk(paths[path].get.responses['429'], `${path} cannot`)
+  const unlimited = await app(STANDARD_ENV)
+  t.teardown(() => unlimited.close())
+  t.notOk((await unlimited.inject('/openapi.json')).json().paths['/rooms/new'].get.responses['429'], 'no limit, no 429')
+})
+
 t.test('a bad value stops start-up', async t => {
   const { ConfigError, loadConfig } = await import('../../src/config.ts')
   t.throws(() => loadConfig({ PCWP_RATE_LIMIT_PER_MIN: '0' }), ConfigError)

@@ -4,6 +4,9 @@ import { healthSchema, readySchema, robotsSchema } from '../schemas.ts'
 
 type ZoneState = 'override' | 'provisioned' | 'disabled'
 
+// Probes are never rate limited (PCWP_RATE_LIMIT_PER_MIN): an orchestrator must always see the truth.
+const PROBE_CONFIG = { kind: 'health', rateLimit: false } as const
+
 /**
  * /healthz: the process is alive. /readyz: it can redirect someone, that is
  * some zone has a base URL (MS-OCGCWEB 3.1.1); its body shows which and the
@@ -11,9 +14,10 @@ type ZoneState = 'override' | 'provisioned' | 'disabled'
  */
 const healthRoutes: FastifyPluginCallback = (app, _options, done) => {
   const { config, override } = app
-  app.get('/healthz', { schema: healthSchema, config: { kind: 'health' } }, (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }))
+  app.get('/healthz', { schema: healthSchema, config: PROBE_CONFIG }, (_request, reply) =>
+    reply.header('cache-control', 'no-store').send({ status: 'ok' }))
 
-  app.get('/readyz', { schema: readySchema, config: { kind: 'health' } }, (_request, reply) => {
+  app.get('/readyz', { schema: readySchema, config: PROBE_CONFIG }, (_request, reply) => {
     const current = override?.current()
     const zones = Object.fromEntries(NETWORK_ZONES.map(zone => [zone, zoneState(zone)])) as Record<NetworkZone, ZoneState>
     // A room map alone can answer (moved and retired rooms), as docs/design.md "Configuration" allows in production.
