@@ -16,7 +16,8 @@ function show (answer) {
   for (const zone of ['internal', 'external']) {
     const target = answer.preview[zone]
     const cell = document.getElementById('preview-' + zone)
-    cell.textContent = target === null ? disabledText : target
+    // A retired room leads nowhere in every zone: its status says why.
+    cell.textContent = target ?? (answer.status.kind === 'retired' ? answer.status.text : disabledText)
     cell.className = target === null ? 'disabled' : ''
   }
   document.getElementById('status').textContent = answer.status.text

@@ -4,13 +4,14 @@ import { pino } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { InvalidValue, parseBoolean } from './config-parsers.ts'
 import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from './exit-codes.ts'
-import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, type BaseUrl, type PcwpError } from './pcwp/index.ts'
+import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, PcwpError, type BaseUrl } from './pcwp/index.ts'
 import { parseRoomLink } from './pcwp/room-id.ts'
-import { roomManagementUrl } from './pcwp/url.ts'
 import { checkRoomMapFile } from './roommap/check.ts'
-import { fillTarget, PROTOCOL_ENTRY, type RoomMapEntry } from './roommap/index.ts'
+import { PROTOCOL_ENTRY, RoomMapError, type RoomMapEntry } from './roommap/index.ts'
 import { readRoomMapFile } from './roommap/loader.ts'
 import { runReport } from './report/run.ts'
+import { answerRoomLink } from './room-answer.ts'
+import { expectedError } from './expected-error.ts'
 import { VERSION } from './package-files.ts'
 
 const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
@@ -128,7 +129,7 @@ export async function runCli (argv: readonly string[], io: Io): Promise<number |
   if (name === 'check') return check(io)
   if (name === 'map') return mapCheck(positionals, io)
   // The service and the getserverinfo client are loaded only by the commands
-  // that use them: the others start in a fraction of the time.
+  // that use them: the others should not pay for their start-up.
   const { startServer } = await import('./service-process.ts')
   return startServer(io.env)
 }
@@ -145,8 +146,8 @@ function url (values: Values, io: Io): number {
     io.out(`${typeof room === 'string' ? buildRoomUrl(base, lang, room) : buildCreateRoomUrl(base, lang)}\n`)
     return 0
   } catch (error) {
-    // The builders throw nothing but the core's typed errors, whose messages say what is expected.
-    io.err(`pcwp-links: ${(error as PcwpError).message}\n`)
+    // The core's typed errors say what is expected.
+    io.err(`pcwp-links: ${expectedError(error, PcwpError).message}\n`)
     return EXIT_USAGE
   }
 }
@@ -175,7 +176,7 @@ async function readerUrls (values: Values, io: Io): Promise<number> {
     id = room.toLowerCase() === 'new' ? undefined : parseRoomLink(room)
     clientlang = parseClientLang(typeof lang === 'string' ? lang : 'en-US')
   } catch (error) {
-    io.err(`pcwp-links: ${(error as PcwpError).message}\n`)
+    io.err(`pcwp-links: ${expectedError(error, PcwpError).message}\n`)
     return EXIT_USAGE
   }
   let config: Config
@@ -187,16 +188,16 @@ async function readerUrls (values: Values, io: Io): Promise<number> {
       entry = id === undefined ? map.forNew() : map.lookup(id)
     }
   } catch (error) {
-    // loadConfig throws ConfigError, readRoomMapFile RoomMapError: both list what is wrong.
-    io.err(`pcwp-links: ${(error as Error).message}\n`)
+    // Both list what is wrong.
+    io.err(`pcwp-links: ${expectedError<Error>(error, ConfigError, RoomMapError).message}\n`)
     return EXIT_CONFIG
   }
   const lines = NETWORK_ZONES.map(zone => {
-    if (entry.kind === 'retired') return `${zone}: retired (410)`
     // {lang} is the page language; the CLI has no Accept-Language, so the requested clientlang stands in.
-    if (entry.kind === 'moved') return `${zone}: ${fillTarget(entry.target, id, clientlang)} (moved)`
-    const base = resolveBaseUrl(undefined, config.baseUrls, zone)
-    return `${zone}: ${base === undefined ? 'room management disabled (503)' : roomManagementUrl(base, clientlang, id)}`
+    const answer = answerRoomLink({ room: id, zone, clientlang, pageLanguage: () => clientlang, entry, override: undefined, baseUrls: config.baseUrls })
+    if (answer.kind === 'retired') return `${zone}: retired (410)`
+    if (answer.kind === 'disabled') return `${zone}: room management disabled (503)`
+    return `${zone}: ${answer.location}${answer.outcome === 'moved' ? ' (moved)' : ''}`
   })
   io.out(lines.join('\n') + '\n')
   return 0
@@ -207,13 +208,17 @@ async function check (io: Io): Promise<number> {
   try {
     config = loadConfig(io.env)
   } catch (error) {
-    io.err(`pcwp-links: ${(error as ConfigError).message}\n`)
+    io.err(`pcwp-links: ${expectedError(error, ConfigError).message}\n`)
     return EXIT_CONFIG
   }
-  // A legacy path is only safe once the base URLs name a host that still reaches the application.
-  const loops = config.publicUrl === undefined
-    ? []
-    : NETWORK_ZONES.filter(zone => { const base = config.baseUrls[zone]; return base !== undefined && new URL(base.href).host === new URL(config.publicUrl as string).host })
+  // Each base URL's own path is a legacy path: asked on this service, would its link come straight back?
+  const publicHost = config.publicUrl === undefined ? undefined : new URL(config.publicUrl).host
+  const loops = publicHost === undefined ? [] : NETWORK_ZONES.filter(zone => {
+    const base = config.baseUrls[zone]
+    const question = { room: SAMPLE_ROOM, zone, clientlang: config.defaultLanguage, pageLanguage: () => config.defaultLanguage, entry: PROTOCOL_ENTRY }
+    return base !== undefined &&
+      answerRoomLink({ ...question, override: undefined, baseUrls: config.baseUrls, askedAt: { host: publicHost, path: new URL(base.href).pathname } }).kind === 'loop'
+  })
   if (loops.length > 0) {
     io.err(`pcwp-links: ${loops.map(zone => `PCWP_BASE_URL_${zone.toUpperCase()}`).join(', ')}: its host is PCWP_PUBLIC_URL's, this service's own; expected the host that still reaches the room management application (a redirect there would come back here)\n`)
     return EXIT_CONFIG

@@ -194,13 +194,17 @@ t.test('demo mode serves no legacy path', async t => {
   t.equal((await service.inject(`/PersistentChat/RM/?id=${ROOM}`)).statusCode, 404)
 })
 
-t.test('/links shows what the room map says of the entered room', async t => {
+t.test('/links shows what the room map says of the entered room, and where each zone\'s readers are sent', async t => {
   const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP) })
   t.teardown(() => service.close())
-  const json = async (room: string) => (await service.inject({ url: `/links?room=${encodeURIComponent(room)}`, headers: { accept: 'application/json', 'accept-language': 'de' } })).json<{ status: unknown }>().status
-  t.same(await json(MOVED), { kind: 'moved', text: `Umgezogen nach https://teams.example.com/l/channel?room=${MOVED}&lang=de-DE` })
-  t.match(await json(RETIRED), { kind: 'retired' })
-  t.match(await json(KEPT), { kind: 'pcwp' })
+  const json = async (room: string) => (await service.inject({ url: `/links?room=${encodeURIComponent(room)}`, headers: { accept: 'application/json', 'accept-language': 'de' } }))
+    .json<{ status: unknown, preview: unknown }>()
+  const target = `https://teams.example.com/l/channel?room=${MOVED}&lang=de-DE`
+  t.same(await json(MOVED), { ...await json(MOVED), status: { kind: 'moved', text: `Umgezogen nach ${target}` }, preview: { internal: target, external: target } },
+    'a moved room: its new home, from both zones, as the redirect sends readers')
+  t.match(await json(RETIRED), { status: { kind: 'retired' }, preview: { internal: null, external: null } }, 'a retired room: nowhere')
+  t.match(await json(KEPT), { status: { kind: 'pcwp' }, preview: { internal: `${INTERNAL_BASE}?clientlang=de-DE&id=${KEPT}`, external: `${EXTERNAL_BASE}&clientlang=de-DE&id=${KEPT}` } })
   const page = await service.inject({ url: `/links?room=${RETIRED}`, headers: { 'accept-language': 'en' } })
   t.match(page.body, '<span id="status">Retired</span>')
+  t.match(page.body, '<dd id="preview-internal" class="disabled">Retired</dd>', 'the preview says why, not "no base URL"')
 })

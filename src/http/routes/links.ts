@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify'
 import { Type, type FastifyPluginCallbackTypebox, type TSchema } from '@fastify/type-provider-typebox'
-import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.ts'
+import { NETWORK_ZONES, type NetworkZone, type RoomIdError } from '../../pcwp/index.ts'
 import { parseRoomLink } from '../../pcwp/room-id.ts'
-import { fillTarget, type RoomMapEntry } from '../../roommap/index.ts'
+import type { RoomMapEntry } from '../../roommap/index.ts'
+import { answerRoomLink } from '../../room-answer.ts'
 import { publicOrigin } from '../../negotiate/public-origin.ts'
-import { roomManagementUrl } from '../../pcwp/url.ts'
 import { readPackageFile } from '../../package-files.ts'
-import { escapeHtml, htmlPage } from '../html.ts'
+import { escapeHtml } from '../../html-escape.ts'
+import { htmlPage } from '../html.ts'
 import { single } from '../single-value.ts'
 import { pageSchema, problem, queryValue } from '../schemas.ts'
 
@@ -21,7 +22,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-sr
 export interface LinkResult {
   readonly link: string
   readonly snippet: string
-  /** The room management URL a reader in each zone lands on; null: disabled. */
+  /** Where a reader in each zone is sent; null: nowhere (room management disabled, or the room retired). */
   readonly preview: Record<NetworkZone, string | null>
   /** What the room map says of the room, and that in the page's language. */
   readonly status: { readonly kind: RoomMapEntry['kind'], readonly text: string }
@@ -95,20 +96,24 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
       .send(page(text, lang, clientlang, room ?? '', result, invalid, app.contactLine(lang)))
   })
 
-  /** The room map's word on the room, as the redirect would act on it. */
-  function statusOf (id: string | undefined, lang: string): LinkResult['status'] {
-    const entry = app.roomEntry(id)
-    if (entry.kind === 'moved') return { kind: 'moved', text: app.catalogs.text(lang, 'links.status.moved', { target: fillTarget(entry.target, id, lang) }) }
-    return { kind: entry.kind, text: app.catalogs.text(lang, `links.status.${entry.kind}`) }
-  }
-
+  /** The link, and where it leads a reader in each zone: the room routes' own answer (src/room-answer.ts). */
   function linkFor (id: string | undefined, clientlang: string, base: string, text: (key: LinksKey) => string, lang: string): LinkResult {
     const link = `${base}/rooms/${id ?? 'new'}`
+    const entry = app.roomEntry(id)
+    const question = { room: id, clientlang, pageLanguage: () => lang, entry, override: override?.current(), baseUrls: config.baseUrls }
     const preview = Object.fromEntries(NETWORK_ZONES.map(zone => {
-      const zoneBase = resolveBaseUrl(override?.current(), config.baseUrls, zone)
-      return [zone, zoneBase === undefined ? null : roomManagementUrl(zoneBase, clientlang, id)]
+      const answer = answerRoomLink({ ...question, zone })
+      return [zone, answer.kind === 'redirect' ? answer.location : null]
     })) as Record<NetworkZone, string | null>
-    return { link, snippet: `<a href="${escapeHtml(link)}">${escapeHtml(text(id === undefined ? 'anchorNew' : 'anchor'))}</a>`, preview, status: statusOf(id, lang) }
+    const status = entry.kind === 'moved'
+      ? app.catalogs.text(lang, 'links.status.moved', { target: preview.internal as string })
+      : app.catalogs.text(lang, `links.status.${entry.kind}`)
+    return {
+      link,
+      snippet: `<a href="${escapeHtml(link)}">${escapeHtml(text(id === undefined ? 'anchorNew' : 'anchor'))}</a>`,
+      preview,
+      status: { kind: entry.kind, text: status }
+    }
   }
   done()
 }
@@ -124,7 +129,8 @@ function page (text: (key: LinksKey) => string, lang: string, clientlang: string
 </div>`
   const previewRow = (zone: NetworkZone, label: string) => {
     const target = result?.preview[zone] ?? null
-    return `<dt>${escapeHtml(label)}</dt><dd id="preview-${zone}" class="${target === null ? 'disabled' : ''}">${escapeHtml(target ?? text('disabled'))}</dd>`
+    const nowhere = result?.status.kind === 'retired' ? result.status.text : text('disabled')
+    return `<dt>${escapeHtml(label)}</dt><dd id="preview-${zone}" class="${target === null ? 'disabled' : ''}">${escapeHtml(target ?? nowhere)}</dd>`
   }
   const body = `<p>${escapeHtml(text('intro'))}</p>
 <form method="get" action="/links" id="builder">

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
-import { resolveBaseUrl, type NetworkZone, type RoomIdError } from '../../pcwp/index.ts'
+import { RoomIdError, type NetworkZone } from '../../pcwp/index.ts'
 import { parseRoomLink } from '../../pcwp/room-id.ts'
-import { roomManagementUrl } from '../../pcwp/url.ts'
 import { createAddressMatcher } from '../../net/address-ranges.ts'
 import { decideZone, type ZonePolicy } from '../../negotiate/network.ts'
-import { fillTarget } from '../../roommap/index.ts'
+import { expectedError } from '../../expected-error.ts'
+import { answerRoomLink } from '../../room-answer.ts'
 import { sendProblem, sendRetired } from '../problems.ts'
 import { single } from '../single-value.ts'
 import { REDIRECT_SECURITY_HEADERS } from '../plugins/security-headers.ts'
@@ -44,40 +44,45 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     return decideZone(zonePolicy, { client: request.clientAddress, trustedZoneHeader: header }).zone
   }
 
-  /** A redirect, unless it would send the reader back to the very address asked (a legacy path pointed at itself). */
-  function redirect (request: FastifyRequest, reply: FastifyReply, location: string): FastifyReply {
-    if (request.routeOptions.config.kind === 'legacy' && leadsBack(request, location)) {
-      return sendProblem(request, reply, {
-        status: 500,
-        code: 'PCWP_REDIRECT_LOOP',
-        message: 'This link would redirect to itself: the room management address names this service. Please tell your administrator.'
-      })
-    }
-    return reply.headers(redirectHeaders).redirect(location, config.redirectStatus)
-  }
-
-  function answer (request: FastifyRequest, reply: FastifyReply, { room, lang, legacyClientLang }: LinkRequest): FastifyReply {
-    const kind = room === undefined ? 'create' : 'room'
+  /** Turns the room's answer (src/room-answer.ts) into a reply; nothing is decided here. */
+  function replyToLink (request: FastifyRequest, reply: FastifyReply, { room, lang, legacyClientLang }: LinkRequest): FastifyReply {
     const zone = zoneOf(request)
     const clientlang = app.negotiateLanguage(single(lang), request.headers['accept-language'], legacyClientLang)
     const entry = app.roomEntry(room)
-    const roomField = room === undefined ? {} : { room }
-    request.roomLink = { kind, zone, lang: clientlang, outcome: entry.kind, ...roomField }
-    if (entry.kind === 'retired') return sendRetired(request, reply, entry)
-    if (entry.kind === 'moved') return redirect(request, reply, fillTarget(entry.target, room, app.pageLanguage(request)))
-    const base = resolveBaseUrl(app.override?.current(), config.baseUrls, zone)
-    if (base === undefined) {
-      return sendProblem(request, reply, {
-        status: 503,
-        code: 'PCWP_ROOM_MANAGEMENT_DISABLED',
-        message: `Room management is not available from the ${zone} network: no room management address is configured for it. Please contact your administrator.`,
-        zone
-      })
+    request.roomLink = { kind: room === undefined ? 'create' : 'room', zone, lang: clientlang, outcome: entry.kind, ...(room === undefined ? {} : { room }) }
+    const answer = answerRoomLink({
+      room,
+      zone,
+      clientlang,
+      pageLanguage: () => app.pageLanguage(request),
+      entry,
+      override: app.override?.current(),
+      baseUrls: config.baseUrls,
+      askedAt: { host: request.host, path: request.url.split('?', 1)[0] as string }
+    })
+    switch (answer.kind) {
+      case 'redirect':
+        return reply.headers(redirectHeaders).redirect(answer.location, config.redirectStatus)
+      case 'retired':
+        return sendRetired(request, reply, answer)
+      case 'disabled':
+        return sendProblem(request, reply, {
+          status: 503,
+          code: 'PCWP_ROOM_MANAGEMENT_DISABLED',
+          message: `Room management is not available from the ${zone} network: no room management address is configured for it. Please contact your administrator.`,
+          zone
+        })
+      case 'loop':
+        return sendProblem(request, reply, {
+          status: 500,
+          code: 'PCWP_REDIRECT_LOOP',
+          message: 'This link would redirect to itself: the room management address names this service. Please tell your administrator.'
+        })
     }
-    return redirect(request, reply, roomManagementUrl(base, clientlang, room))
   }
 
-  function room (request: FastifyRequest, reply: FastifyReply, input: string | undefined, link: Omit<LinkRequest, 'room'>): FastifyReply {
+  /** A link naming a room: its canonical GUID, or 400 when it names none. */
+  function replyToNamedRoom (request: FastifyRequest, reply: FastifyReply, input: string | undefined, link: Omit<LinkRequest, 'room'>): FastifyReply {
     if (input === undefined) {
       return sendProblem(request, reply, { status: 400, code: 'PCWP_ROOM_URI_MISSING', message: 'Name the room: /rooms/<room GUID>, or /rooms?uri=ma-chan://<domain>/<room GUID>.' })
     }
@@ -85,22 +90,21 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     try {
       id = parseRoomLink(input)
     } catch (error) {
-      // parseRoomLink throws nothing but RoomIdError.
-      const { code, message } = error as RoomIdError
+      const { code, message } = expectedError(error, RoomIdError)
       return sendProblem(request, reply, { status: 400, code, message })
     }
-    return answer(request, reply, { ...link, room: id })
+    return replyToLink(request, reply, { ...link, room: id })
   }
 
   app.get('/rooms/new', { schema: schemas.create, config: { kind: 'create' } }, (request, reply) =>
-    answer(request, reply, { room: undefined, lang: request.query.lang }))
+    replyToLink(request, reply, { room: undefined, lang: request.query.lang }))
   app.get('/rooms/:room', { schema: schemas.room, config: { kind: 'room' } }, (request, reply) =>
-    room(request, reply, request.params.room, { lang: request.query.lang }))
+    replyToNamedRoom(request, reply, request.params.room, { lang: request.query.lang }))
   // An unencoded room URI spans several segments: /rooms/ma-chan://contoso.com/<GUID>.
   app.get('/rooms/*', { schema: schemas.roomPath, config: { kind: 'room' } }, (request, reply) =>
-    room(request, reply, request.params['*'], { lang: request.query.lang }))
+    replyToNamedRoom(request, reply, request.params['*'], { lang: request.query.lang }))
   app.get('/rooms', { schema: schemas.roomByUri, config: { kind: 'room' } }, (request, reply) =>
-    room(request, reply, single(request.query.uri), { lang: request.query.lang }))
+    replyToNamedRoom(request, reply, single(request.query.uri), { lang: request.query.lang }))
 
   // The room management application's own links, pasted from an address bar:
   // with id=<GUID> a room, without it a create link; other parameters are ignored.
@@ -108,7 +112,7 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     app.get(path, { schema: legacySchema(config.redirectStatus), config: { kind: 'legacy' } }, (request, reply) => {
       const id = single(request.query.id)
       const link = { lang: request.query.lang, legacyClientLang: single(request.query.clientlang) }
-      return id === undefined ? answer(request, reply, { ...link, room: undefined }) : room(request, reply, id, link)
+      return id === undefined ? replyToLink(request, reply, { ...link, room: undefined }) : replyToNamedRoom(request, reply, id, link)
     })
   }
 
@@ -133,14 +137,6 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     registered()
   })
   done()
-}
-
-/** The location is this very request's host and path (case and a trailing slash aside). */
-function leadsBack (request: FastifyRequest, location: string): boolean {
-  const target = URL.parse(location)
-  const normalise = (path: string) => path.toLowerCase().replace(/\/$/, '')
-  return target !== null && target.host.toLowerCase() === request.host.toLowerCase() &&
-    normalise(target.pathname) === normalise(request.url.split('?', 1)[0] as string)
 }
 
 export default roomRoutes
