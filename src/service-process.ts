@@ -5,11 +5,12 @@ import type { Logger } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { EXIT_CONFIG, EXIT_START_FAILED } from './exit-codes.ts'
 import { createApp } from './http/app.ts'
-import { BUILT_IN_LOCALES_DIR, loadCatalogs, type CatalogError, type Catalogs } from './i18n/index.ts'
+import { BUILT_IN_LOCALES_DIR, CatalogError, loadCatalogs, type Catalogs } from './i18n/index.ts'
 import { createLogger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
-import type { RoomMapError } from './roommap/index.ts'
+import { RoomMapError } from './roommap/index.ts'
 import { createRoomMapSource } from './roommap/loader.ts'
+import { expectedError } from './expected-error.ts'
 
 // How long in-flight requests get to finish after SIGTERM before the process gives up.
 const SHUTDOWN_GRACE_MS = 10_000
@@ -54,8 +55,8 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   try {
     config = loadConfig(env)
   } catch (error) {
-    // loadConfig throws nothing but ConfigError, whose message lists every problem.
-    process.stderr.write(`pcwp-links: ${(error as ConfigError).message}\n`)
+    // Its message lists every problem.
+    process.stderr.write(`pcwp-links: ${expectedError(error, ConfigError).message}\n`)
     return EXIT_CONFIG
   }
 
@@ -63,8 +64,8 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   try {
     catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: config.localesDir })
   } catch (error) {
-    // loadCatalogs throws nothing but CatalogError, one problem per file and key.
-    process.stderr.write(`pcwp-links: ${(error as CatalogError).message}\n`)
+    // One problem per file and key.
+    process.stderr.write(`pcwp-links: ${expectedError(error, CatalogError).message}\n`)
     return EXIT_CONFIG
   }
 
@@ -92,8 +93,8 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   try {
     await roomMap?.load()
   } catch (error) {
-    // load rejects with nothing but RoomMapError, whose message lists the bad lines.
-    process.stderr.write(`pcwp-links: PCWP_ROOM_MAP: ${(error as RoomMapError).message}\n`)
+    // Its message lists the bad lines.
+    process.stderr.write(`pcwp-links: PCWP_ROOM_MAP: ${expectedError(error, RoomMapError).message}\n`)
     return EXIT_CONFIG
   }
   const app = await createApp({ config, logger, metrics, catalogs, ...(override === undefined ? {} : { override }), ...(roomMap === undefined ? {} : { roomMap }) })

@@ -1,11 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { ServerInfoConfig } from '../config.ts'
 import type { Dispatcher } from 'undici'
-import { parseBaseUrl, type BaseUrl, type BaseUrlError } from '../pcwp/index.ts'
-import type { ServerInfoError } from './errors.ts'
+import { BaseUrlError, parseBaseUrl, type BaseUrl } from '../pcwp/index.ts'
+import { ServerInfoError } from './errors.ts'
 import { createServerInfoFetcher, type ServerInfoFetcher } from './fetch.ts'
 import { parseServerInfoReply } from './parse.ts'
 import type { OverrideSource, OverrideState } from './source.ts'
+import { expectedError } from '../expected-error.ts'
 
 /** How one fetch ended, for the metrics. */
 export type FetchResult = 'override' | 'none' | 'error'
@@ -76,8 +77,8 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
         next = parseBaseUrl(url, { allowHttp })
         rejectedUrl = undefined
       } catch (error) {
-        // parseBaseUrl throws nothing but BaseUrlError, whose message never quotes the URL.
-        const { code, message } = error as BaseUrlError
+        // Its message never quotes the URL.
+        const { code, message } = expectedError(error, BaseUrlError)
         if (rejectedUrl !== url) logger.warn({ source, code, reason: message }, 'getserverinfo: ignoring the roomManagementUrl of the reply')
         rejectedUrl = url
         lastError = `${code}: ${message}`
@@ -116,9 +117,8 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
       apply(url, lastFetchAt)
       result = current === undefined ? 'none' : 'override'
     } catch (error) {
-      // The fetcher and the parser throw nothing but ServerInfoError.
       lastFetchAt = clock()
-      fail(error as ServerInfoError, lastFetchAt)
+      fail(expectedError(error, ServerInfoError), lastFetchAt)
       result = 'error'
     }
     onFetch?.(result)

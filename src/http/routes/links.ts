@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import { Type, type FastifyPluginCallbackTypebox, type TSchema } from '@fastify/type-provider-typebox'
-import { NETWORK_ZONES, type NetworkZone, type RoomIdError } from '../../pcwp/index.ts'
+import { NETWORK_ZONES, RoomIdError, type NetworkZone } from '../../pcwp/index.ts'
 import { parseRoomLink } from '../../pcwp/room-id.ts'
 import type { RoomMapEntry } from '../../roommap/index.ts'
+import { expectedError } from '../../expected-error.ts'
 import { answerRoomLink } from '../../room-answer.ts'
 import { publicOrigin } from '../../negotiate/public-origin.ts'
 import { readPackageFile } from '../../package-files.ts'
@@ -82,7 +83,8 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
       try {
         result = linkFor(wantsNew ? undefined : parseRoomLink(room as string), clientlang, origin(request), text, lang)
       } catch (error) {
-        invalid = (error as RoomIdError).code.startsWith('PCWP_ROOM_')
+        expectedError(error, RoomIdError)
+        invalid = true
       }
     }
     reply.header('cache-control', 'no-store').header('content-security-policy', CSP).header('vary', 'Accept, Accept-Language')
