@@ -1,4 +1,5 @@
-import { formatProblems, type RoomMapError } from './errors.ts'
+import { expectedError } from '../expected-error.ts'
+import { formatProblems, RoomMapError } from './errors.ts'
 import { readRoomMapFile, type RoomMapFileOptions } from './loader.ts'
 
 /**
@@ -7,7 +8,9 @@ import { readRoomMapFile, type RoomMapFileOptions } from './loader.ts'
  * retired, pcwp, what `*` and `new` give) or every problem (at most 50
  * listed, then a count). `ok` is false for an unreadable or invalid file.
  */
-export async function checkRoomMapFile (path: string, options: RoomMapFileOptions): Promise<{ ok: boolean, text: string }> {
+export async function checkRoomMapFile (
+  path: string, options: RoomMapFileOptions
+): Promise<{ ok: boolean, text: string }> {
   try {
     const { map } = await readRoomMapFile(path, options)
     const summary = map.summary()
@@ -23,8 +26,7 @@ export async function checkRoomMapFile (path: string, options: RoomMapFileOption
     ]
     return { ok: true, text: lines.join('\n') + '\n' }
   } catch (error) {
-    // readRoomMapFile throws nothing but RoomMapError.
-    const { code, problems } = error as RoomMapError
+    const { code, problems } = expectedError(error, RoomMapError)
     const count = problems.length === 1 ? '1 error' : `${problems.length} errors`
     return { ok: false, text: `${path}: ${code === 'PCWP_ROOM_MAP_INVALID' ? 'invalid' : 'unreadable'}, ${count}\n${formatProblems(problems)}\n` }
   }

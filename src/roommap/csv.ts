@@ -1,60 +1,152 @@
+import { pipeline } from 'node:stream/promises'
+import { CsvError, parse, type CsvErrorCode } from 'csv-parse'
+import { expectedError } from '../expected-error.ts'
 import type { RoomMapProblem } from './errors.ts'
 import { ROW_FIELDS, trimBlanks, type RawRow, type RowField } from './rows.ts'
-import type { Slicer } from './slices.ts'
+import { Slicer } from './slices.ts'
 
-/** A physical line longer than this is refused: no map row needs more. */
-export const MAX_LINE_LENGTH = 8192
-
+/** A record longer than this, delimiters included, is refused: no map row needs more. */
+const MAX_RECORD_LENGTH = 8192
+// csv-parse measures the field it is reading in bytes, and a character takes at most 3 in UTF-8: a record
+// this long is refused before it is read whole. Shorter records are measured in characters.
+const MAX_RECORD_BYTES = MAX_RECORD_LENGTH * 3
+const TOO_LONG = `the line is longer than ${MAX_RECORD_LENGTH} characters`
+const NO_HEADER = 'no header row; the first line must name the columns, for example room,target,name,note'
+const BLANK = /^[ \t]*$/
+const BOM = Buffer.from('\uFEFF')
+const QUOTE = 0x22
+const COMMA = 0x2c
+const SEMICOLON = 0x3b
 const LF = 0x0a
 const CR = 0x0d
-const BLANK_LINE = /^[ \t]*$/
+const SPACE = 0x20
+const TAB = 0x09
 
-// Where the scanner is within a field (RFC 4180 section 2).
-const FIELD_START = 0
-const UNQUOTED = 1
-const QUOTED = 2
-const AFTER_QUOTE = 3
-type ScanState = typeof FIELD_START | typeof UNQUOTED | typeof QUOTED | typeof AFTER_QUOTE
+// csv-parse stops at the first error in the file's structure: it is reported after every problem of the rows before.
+const STRUCTURE_PROBLEMS = new Map<CsvErrorCode, string>([
+  ['INVALID_OPENING_QUOTE', 'a quote may only enclose a whole field (and be doubled inside it)'],
+  ['CSV_INVALID_CLOSING_QUOTE', 'a closing quote must be followed by the delimiter or the end of the line'],
+  ['CSV_QUOTE_NOT_CLOSED', 'a quoted field is not closed: a closing quote is missing'],
+  ['CSV_MAX_RECORD_SIZE', TOO_LONG]
+])
 
-interface CsvRecord {
-  readonly line: number
-  readonly fields: readonly string[]
+interface Header {
+  readonly columns: Map<RowField, number>
+  readonly width: number
 }
 
 /**
- * Reads a room map in CSV (RFC 4180): a header row naming the columns
- * `room`, `target`, `name`, `note` in any case and order (others ignored),
- * then one record per row. The delimiter is the first unquoted `,` or `;` of
- * the header row. Lines end in LF or CRLF; quoted fields may hold the
- * delimiter, line breaks and doubled quotes; blank lines are skipped.
- * Each good row is handed to `onRow` as it is read; every problem is
- * collected, and rows with one are left out. The bytes are UTF-8, in
- * blocks that end at a line's end, decoded a line at a time: the file is
- * never held as one string. Lines are read in
- * slices ({@link Slicer}), `onRow` included, so that the event loop turns
- * while a large map is read.
+ * Reads a room map in CSV (RFC 4180) with csv-parse: a header row naming the
+ * columns `room`, `target`, `name`, `note` in any case and order (others
+ * ignored), then one record per row. The delimiter is the first unquoted `,`
+ * or `;` of the header row. Lines end in LF or CRLF; quoted fields may hold
+ * the delimiter, line breaks and doubled quotes; blank lines are skipped; a
+ * leading byte order mark is dropped. Each good row is handed to `onRow` as
+ * it is read, and every problem is collected: rows with one are left out.
+ * Chunks (UTF-8, ending anywhere) are parsed as they come, the file is never
+ * held whole, and the event loop turns between them once a slice is used up.
  */
-export async function readCsvRows (blocks: AsyncIterable<Buffer>, onRow: (row: RawRow) => void, problems: RoomMapProblem[], slicer: Slicer): Promise<void> {
-  let headerSeen = false
-  let layout: { readonly columns: Map<RowField, number>, readonly width: number } | undefined
-  const records = await scanRecords(blocks, problems, slicer, record => {
-    if (!headerSeen) {
-      headerSeen = true
-      const columns = record === null ? undefined : headerColumns(record, problems)
-      if (record !== null && columns !== undefined) layout = { columns, width: record.fields.length }
-      return
-    }
-    // Without the columns, records are still scanned for their own problems.
-    if (record === null || layout === undefined) return
-    const { line, fields } = record
-    const { columns, width } = layout
-    if (fields.length !== width) {
-      problems.push({ line, message: `expected ${width} fields as in the header row, found ${fields.length}; quote a value that contains the delimiter` })
-    } else {
-      onRow({ where: { line }, room: field(fields, columns, 'room'), target: field(fields, columns, 'target'), name: field(fields, columns, 'name'), note: field(fields, columns, 'note') })
+export async function readCsvRows (
+  chunks: AsyncIterable<Buffer>, onRow: (row: RawRow) => void, problems: RoomMapProblem[]
+): Promise<void> {
+  const iterator = chunks[Symbol.asyncIterator]()
+  const head: Buffer[] = []
+  let start: HeaderStart | undefined
+  while (start === undefined) {
+    const next = await iterator.next()
+    if (next.done !== true) head.push(next.value)
+    start = headerStart(Buffer.concat(head), next.done === true)
+  }
+
+  const reader = new RecordReader(start.line, onRow, problems)
+  const parser = parse({
+    bom: true,
+    delimiter: start.delimiter,
+    record_delimiter: ['\r\n', '\n'],
+    // The header row is csv-parse's first record: the blank lines before it are not records.
+    from_line: start.line,
+    // Fields are counted by the reader, so that every row with a wrong count is reported, not only the first.
+    relax_column_count: true,
+    // csv-parse makes an error (a stack trace, a copy of the record) of every record whose field count differs
+    // from the first's, relaxed or not: empty lines are left out before they become records.
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_BYTES,
+    // Records are read as csv-parse finds them, in file order: none is lost to an error later in its chunk.
+    on_record: (fields, { lines, empty_lines: emptyLines }) => {
+      reader.read(fields, lines, emptyLines)
+      return null
     }
   })
-  if (records === 0) problems.push({ message: 'no header row; the first line must name the columns, for example room,target,name,note' })
+  try {
+    await pipeline(inSlices(head, iterator), parser)
+    if (!reader.headerSeen) problems.push({ message: NO_HEADER })
+  } catch (error) {
+    const { code } = expectedError(error, CsvError)
+    const message = STRUCTURE_PROBLEMS.get(code)
+    // Any other error of csv-parse's is a fault of ours, not of the file.
+    if (message === undefined) throw error
+    // A quote's problem is its record's; a record too long is reported where it grew too long.
+    const { lines, empty_lines: emptyLines } = parser.info
+    problems.push({ line: code === 'CSV_MAX_RECORD_SIZE' ? reader.line(lines) : reader.firstLine(emptyLines), message })
+  }
+}
+
+/** Reads records into rows, the header row first. */
+class RecordReader {
+  headerSeen = false
+  // Where the last record read ends, and how many empty lines csv-parse had skipped then (none read yet: the
+  // header row starts on the line after).
+  private lastLine: number
+  private emptyLines: number | undefined
+  // csv-parse counts a carriage return inside a record as a line break (CRLF as two): those it counted so far.
+  private extraLines = 0
+  private header: Header | undefined
+  private readonly onRow: (row: RawRow) => void
+  private readonly problems: RoomMapProblem[]
+
+  constructor (headerLine: number, onRow: (row: RawRow) => void, problems: RoomMapProblem[]) {
+    this.lastLine = headerLine - 1
+    this.onRow = onRow
+    this.problems = problems
+  }
+
+  /** The line the next record starts on, given how many empty lines csv-parse has skipped so far. */
+  firstLine (emptyLines: number): number {
+    return this.lastLine + 1 + (this.emptyLines === undefined ? 0 : emptyLines - this.emptyLines)
+  }
+
+  /** A line number of csv-parse's as the file's, whose lines end in LF. */
+  line (counted: number): number {
+    return counted - this.extraLines
+  }
+
+  /** A record's fields, the line csv-parse says it ends on, and how many empty lines it has skipped so far. */
+  read (fields: readonly string[], lastLine: number, emptyLines: number): void {
+    const line = this.firstLine(emptyLines)
+    if (this.line(lastLine) > line) this.extraLines += fields.join('').split('\r').length - 1
+    this.lastLine = this.line(lastLine)
+    this.emptyLines = emptyLines
+    if (fields.length === 1 && BLANK.test(fields.join(''))) return
+    const tooLong = fields.reduce((length, field) => length + field.length, fields.length - 1) > MAX_RECORD_LENGTH
+    if (tooLong) this.problems.push({ line, message: TOO_LONG })
+    if (!this.headerSeen) {
+      this.headerSeen = true
+      const columns = tooLong ? undefined : headerColumns(fields, line, this.problems)
+      if (columns !== undefined) this.header = { columns, width: fields.length }
+      return
+    }
+    // Without the columns, records are still read for their own problems.
+    if (tooLong || this.header === undefined) return
+    const { columns, width } = this.header
+    if (fields.length !== width) {
+      const found = `found ${fields.length}; quote a value that contains the delimiter`
+      this.problems.push({ line, message: `expected ${width} fields as in the header row, ${found}` })
+    } else {
+      const value = (name: RowField): string | undefined => field(fields, columns, name)
+      const where = { line }
+      this.onRow({ where, room: value('room'), target: value('target'), name: value('name'), note: value('note') })
+    }
+  }
 }
 
 function field (fields: readonly string[], columns: Map<RowField, number>, name: RowField): string | undefined {
@@ -62,163 +154,62 @@ function field (fields: readonly string[], columns: Map<RowField, number>, name:
   return at === undefined ? undefined : fields[at]
 }
 
-function headerColumns (header: CsvRecord, problems: RoomMapProblem[]): Map<RowField, number> | undefined {
+function headerColumns (
+  fields: readonly string[], line: number, problems: RoomMapProblem[]
+): Map<RowField, number> | undefined {
   const columns = new Map<RowField, number>()
   const known: readonly string[] = ROW_FIELDS
-  header.fields.forEach((raw, at) => {
+  fields.forEach((raw, at) => {
     const name = trimBlanks(raw).toLowerCase()
     if (!known.includes(name)) return
-    if (columns.has(name as RowField)) problems.push({ line: header.line, message: `the header row names the column ${name} twice` })
+    if (columns.has(name as RowField)) problems.push({ line, message: `the header row names the column ${name} twice` })
     else columns.set(name as RowField, at)
   })
   const missing = ['room', 'target'].filter(name => !columns.has(name as RowField))
   if (missing.length > 0) {
-    problems.push({ line: header.line, message: `the header row must name the columns room and target (missing: ${missing.join(', ')}), separated by , or ;` })
+    const names = `room and target (missing: ${missing.join(', ')})`
+    problems.push({ line, message: `the header row must name the columns ${names}, separated by , or ;` })
   }
   return problems.length > 0 ? undefined : columns
 }
 
-/**
- * Splits the blocks into records in one pass over their lines, handing each
- * to `onRecord`, or null for a record with a problem (reported). A line too
- * long is skipped undecoded, and the record it belongs to has a problem.
- * Returns how many records there were.
- */
-async function scanRecords (blocks: AsyncIterable<Buffer>, problems: RoomMapProblem[], slicer: Slicer, onRecord: (record: CsvRecord | null) => void): Promise<number> {
-  let delimiter: string | undefined
-  let fields: string[] = []
-  let field = ''
-  let state = FIELD_START as ScanState
-  let recordLine = 0
-  let failed = false
-  let line = 0
-
-  const fail = (at: number, message: string): void => {
-    if (!failed) problems.push({ line: at, message })
-    failed = true
-  }
-  let records = 0
-  const endRecord = (): void => {
-    records++
-    onRecord(failed ? null : { line: recordLine, fields })
-    fields = []
-    failed = false
-  }
-
-  // One physical line: its text, or undefined when it is too long to be read.
-  const scanLine = (text: string | undefined): void => {
-    line++
-    if (text === undefined) {
-      problems.push({ line, message: `the line is longer than ${MAX_LINE_LENGTH} characters` })
-      failed = true
-      state = FIELD_START
-      endRecord()
-      return
-    }
-    if (state !== QUOTED) {
-      if (BLANK_LINE.test(text)) return
-      recordLine = line
-      delimiter ??= detectDelimiter(text)
-    }
-    // Set by the first record's first line, before any field is read.
-    const separator = delimiter as string
-    const end = text.length
-    // The next quote at or after i (end when none): found once, not once per field.
-    let quoteAt = -1
-    const nextQuote = (from: number): number => {
-      if (quoteAt < from) quoteAt = text.indexOf('"', from)
-      if (quoteAt < 0) quoteAt = end
-      return quoteAt
-    }
-    let chunk = 0
-    // Fields are cut with indexOf jumps: only a quote and what follows it are looked at one by one.
-    for (let i = 0; i < end;) {
-      if (state === QUOTED) {
-        const quote = nextQuote(i)
-        if (quote === end) break
-        field += text.slice(chunk, quote)
-        state = AFTER_QUOTE
-        i = quote + 1
-      } else if (state === UNQUOTED) {
-        const next = text.indexOf(separator, i)
-        if (nextQuote(i) < (next < 0 ? end : next)) fail(recordLine, 'a quote may only enclose a whole field (and be doubled inside it)')
-        if (next < 0) break
-        fields.push(text.slice(chunk, next))
-        state = FIELD_START
-        chunk = i = next + 1
-      } else {
-        const char = text.charAt(i)
-        if (char === '"') {
-          if (state === AFTER_QUOTE) {
-            // A doubled quote inside a quoted field stands for one quote.
-            field += '"'
-          } else {
-            field = ''
-          }
-          chunk = i + 1
-          state = QUOTED
-        } else if (char === separator) {
-          fields.push(state === AFTER_QUOTE ? field : '')
-          state = FIELD_START
-          chunk = i + 1
-        } else if (state === AFTER_QUOTE) {
-          fail(recordLine, 'a closing quote must be followed by the delimiter or the end of the line')
-        } else {
-          state = UNQUOTED
-          continue
-        }
-        i++
-      }
-    }
-    if (state === QUOTED) {
-      // The quoted field goes on: its line break is part of the value.
-      field += text.slice(chunk) + '\n'
-    } else {
-      fields.push(state === AFTER_QUOTE ? field : text.slice(chunk))
-      state = FIELD_START
-      endRecord()
-    }
-  }
-
-  for await (const bytes of blocks) {
-    for (const text of linesOf(bytes)) {
-      if (slicer.due()) await slicer.pause()
-      scanLine(text)
-    }
-  }
-  if (state === QUOTED) {
-    fail(recordLine, 'a quoted field is not closed: a closing quote is missing')
-    endRecord()
-  }
-  return records
-}
-
-/** The lines of a block (ending in LF or CRLF), each as {@link lineText} gives it. */
-function * linesOf (bytes: Buffer): Generator<string | undefined> {
-  for (let start = 0; start < bytes.length;) {
-    const newline = bytes.indexOf(LF, start)
-    const end = newline < 0 ? bytes.length : newline
-    yield lineText(bytes, start, end > start && bytes[end - 1] === CR ? end - 1 : end)
-    start = end + 1
-  }
-}
-
-/** A line's text, or undefined when it is longer than {@link MAX_LINE_LENGTH} UTF-16 code units. */
-function lineText (bytes: Buffer, start: number, end: number): string | undefined {
-  // A code unit takes at most 3 bytes in UTF-8: a longer line need not be decoded to be refused.
-  if (end - start > MAX_LINE_LENGTH * 3) return undefined
-  const text = bytes.toString('utf8', start, end)
-  return text.length > MAX_LINE_LENGTH ? undefined : text
+/** The line the header row starts on, and its delimiter. */
+interface HeaderStart {
+  readonly line: number
+  readonly delimiter: string
 }
 
 // RFC 4180 fixes the comma; a spreadsheet in a locale with a decimal comma
-// writes semicolons. The header row says which: its first unquoted one.
-function detectDelimiter (text: string): string {
+// writes semicolons. The header row (the first line not blank) says which:
+// its first unquoted one, or `,` when its first line has none. Undefined
+// while the bytes so far cannot tell; a header row longer than a record may
+// be is not read to its end.
+function headerStart (bytes: Buffer, end: boolean): HeaderStart | undefined {
   let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charAt(i)
-    if (char === '"') quoted = !quoted
-    else if (!quoted && (char === ',' || char === ';')) return char
+  let blank = true
+  let line = 1
+  for (let at = bytes.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0; at < bytes.length; at++) {
+    const byte = bytes[at]
+    if (byte === QUOTE) quoted = !quoted
+    else if (quoted) continue
+    else if (byte === COMMA || byte === SEMICOLON) return { line, delimiter: String.fromCharCode(byte) }
+    else if (byte === LF) {
+      if (!blank) return { line, delimiter: ',' }
+      line++
+      continue
+    }
+    if (byte !== SPACE && byte !== TAB && byte !== CR) blank = false
   }
-  return ','
+  return end || bytes.length > MAX_RECORD_BYTES ? { line, delimiter: ',' } : undefined
+}
+
+/** The chunks read ahead, then the rest, with a turn of the event loop whenever a slice is used up. */
+async function * inSlices (head: readonly Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  // csv-parse reads a chunk, its rows included, in one go: the clock is read after each.
+  const slicer = new Slicer(1)
+  yield * head
+  for await (const chunk of { [Symbol.asyncIterator]: () => rest }) {
+    yield chunk
+    if (slicer.due()) await slicer.pause()
+  }
 }

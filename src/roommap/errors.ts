@@ -24,7 +24,9 @@ export class RoomMapError extends Error {
   readonly code: RoomMapErrorCode
   readonly problems: readonly RoomMapProblem[]
 
-  constructor (problems: readonly RoomMapProblem[], code: RoomMapErrorCode = 'PCWP_ROOM_MAP_INVALID', source = 'the room map') {
+  constructor (
+    problems: readonly RoomMapProblem[], code: RoomMapErrorCode = 'PCWP_ROOM_MAP_INVALID', source = 'the room map'
+  ) {
     const count = problems.length === 1 ? '1 problem' : `${String(problems.length)} problems`
     super(`${code}: ${source}: ${count}\n${formatProblems(problems)}`)
     this.name = 'RoomMapError'

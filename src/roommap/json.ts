@@ -1,5 +1,5 @@
 import type { RoomMapProblem } from './errors.ts'
-import { ROW_FIELDS, type RawRow } from './rows.ts'
+import { ROW_FIELDS, type RawRow, type RowField } from './rows.ts'
 import type { Slicer } from './slices.ts'
 
 const EXPECTED_FILE = 'expected a JSON array of objects {"room": …, "target": …, "name": …, "note": …}'
@@ -12,7 +12,9 @@ const EXPECTED_FILE = 'expected a JSON array of objects {"room": …, "target": 
  * parsed in one JSON.parse call, which holds the event loop for as long as
  * it takes: CSV suits large maps, JSON smaller ones.
  */
-export async function readJsonRows (text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[], slicer: Slicer): Promise<void> {
+export async function readJsonRows (
+  text: string, onRow: (row: RawRow) => void, problems: RoomMapProblem[], slicer: Slicer
+): Promise<void> {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -40,7 +42,9 @@ export async function readJsonRows (text: string, onRow: (row: RawRow) => void, 
       else problems.push({ index, field: name, message: `expected a string, found ${describe(value)}` })
     }
     if (values.size === ROW_FIELDS.length) {
-      onRow({ where: { index }, room: values.get('room'), target: values.get('target'), name: values.get('name'), note: values.get('note') })
+      const field = (name: RowField): string | undefined => values.get(name)
+      const where = { index }
+      onRow({ where, room: field('room'), target: field('target'), name: field('name'), note: field('note') })
     }
   }
 }

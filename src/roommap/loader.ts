@@ -1,13 +1,13 @@
 import { watch, type FSWatcher } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, extname } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
+import { expectedError } from '../expected-error.ts'
 import { formatProblem, RoomMapError } from './errors.ts'
 import type { RoomMap } from './map.ts'
-import { lineBlocks } from './blocks.ts'
-import { parseRoomMapBlocks, type RoomMapFormat } from './parse.ts'
+import { CHUNK_BYTES, parseRoomMapChunks, type RoomMapFormat } from './parse.ts'
 
-/** Larger than any map this service is meant for (200,000 rows is about 25 MiB): a wrong file, not a map. */
+/** Larger than any map this service is meant for: a wrong file, not a map. */
 export const MAX_ROOM_MAP_BYTES = 64 * 1024 * 1024
 // A file rewritten while it is read is read again, but not for ever.
 const READ_ATTEMPTS = 3
@@ -51,27 +51,32 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
   } catch (error) {
     // Parse errors (PCWP_ROOM_MAP_INVALID) get the path; the size and change errors have it.
     if (error instanceof RoomMapError) {
-      throw error.code === 'PCWP_ROOM_MAP_UNREADABLE' ? error : new RoomMapError(error.problems, 'PCWP_ROOM_MAP_INVALID', path)
+      if (error.code === 'PCWP_ROOM_MAP_UNREADABLE') throw error
+      throw new RoomMapError(error.problems, 'PCWP_ROOM_MAP_INVALID', path)
     }
     const code = String((error as NodeJS.ErrnoException).code)
-    throw new RoomMapError([{ message: `cannot read the file: ${REASONS.get(code) ?? code}` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
+    const message = `cannot read the file: ${REASONS.get(code) ?? code}`
+    throw new RoomMapError([{ message }], 'PCWP_ROOM_MAP_UNREADABLE', path)
   }
 }
 
 /**
  * One read of the file, or undefined when it changed while it was read (the
  * map is parsed as it is read, so a file rewritten meanwhile would give rows
- * of both versions). JSON goes through the same blocks: JSON.parse needs the
+ * of both versions). JSON goes through the same chunks: JSON.parse needs the
  * whole text, which is gathered from them, not read as bytes first.
  */
-async function readOnce (path: string, format: RoomMapFormat, options: RoomMapFileOptions): Promise<LoadedRoomMap | undefined> {
+async function readOnce (
+  path: string, format: RoomMapFormat, options: RoomMapFileOptions
+): Promise<LoadedRoomMap | undefined> {
   const handle = await open(path)
   try {
     const stats = await handle.stat()
     if (stats.size > MAX_ROOM_MAP_BYTES) {
-      throw new RoomMapError([{ message: `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB` }], 'PCWP_ROOM_MAP_UNREADABLE', path)
+      const message = `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB`
+      throw new RoomMapError([{ message }], 'PCWP_ROOM_MAP_UNREADABLE', path)
     }
-    const outcome = await parseRoomMapBlocks(lineBlocks(handle, stats.size), format, options)
+    const outcome = await parseRoomMapChunks(fileChunks(handle, stats.size), format, options)
       .then(map => ({ map }), (error: unknown) => ({ error }))
     // What was read of a changed file, good or bad, is not the file.
     const identity = identityOf(stats)
@@ -80,6 +85,23 @@ async function readOnce (path: string, format: RoomMapFormat, options: RoomMapFi
     return { map: outcome.map, identity }
   } finally {
     await handle.close()
+  }
+}
+
+/**
+ * The first `size` bytes of a file (the size taken: a file that grows meanwhile
+ * is read again, a device not for ever), in chunks of a buffer each, since the
+ * parser may keep part of one while it reads the next. A read stream would
+ * close the handle when the parse stops early, before its identity is taken.
+ */
+export async function * fileChunks (handle: FileHandle, size: number): AsyncGenerator<Buffer> {
+  for (let position = 0; position < size;) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - position))
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, position)
+    // A file cut short meanwhile is read as far as it goes; its changed identity has it read again.
+    if (bytesRead === 0) return
+    position += bytesRead
+    yield chunk.subarray(0, bytesRead)
   }
 }
 
@@ -143,7 +165,9 @@ const WATCH_EVENTS_MERGED_MS = 100
  */
 export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSource {
   const { path, allowHttp, logger, onReload } = options
-  const { checkIntervalMs = DEFAULT_ROOM_MAP_TIMING.checkIntervalMs, stableMs = DEFAULT_ROOM_MAP_TIMING.stableMs } = options
+  const {
+    checkIntervalMs = DEFAULT_ROOM_MAP_TIMING.checkIntervalMs, stableMs = DEFAULT_ROOM_MAP_TIMING.stableMs
+  } = options
 
   let map: RoomMap | undefined
   let loadedAt: string | null = null
@@ -172,8 +196,7 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
       lastError = null
       lastSuccessful = true
     } catch (error) {
-      // readRoomMapFile throws nothing but RoomMapError.
-      const { code, problems } = error as RoomMapError
+      const { code, problems } = expectedError(error, RoomMapError)
       applied = before
       lastError = `${code}: ${formatProblem(problems[0] as RoomMapError['problems'][number])}`
       lastSuccessful = false

@@ -101,7 +101,11 @@ export class RoomMapBuilder {
   /** The map of the rows added; `*` and `new` are the numbers of their rows, and default to `pcwp`. */
   build (otherRow: number | undefined, newRow: number | undefined): RoomMap {
     const rows: Rows = {
-      kinds: this.kinds.finish(), names: this.names.finish(), notes: this.notes.finish(), targets: this.targets.finish(), strings: this.strings.finish()
+      kinds: this.kinds.finish(),
+      names: this.names.finish(),
+      notes: this.notes.finish(),
+      targets: this.targets.finish(),
+      strings: this.strings.finish()
     }
     const { rooms } = this
     const read = rowReader(rows)
@@ -163,7 +167,9 @@ function rowReader ({ kinds, names, notes, targets, strings }: Rows): (row: numb
   }
 }
 
-function summarize (rooms: RoomIndex, { kinds, targets, strings }: Rows, otherRooms: RoomMapEntry, newRooms: RoomMapEntry): RoomMapSummary {
+function summarize (
+  rooms: RoomIndex, { kinds, targets, strings }: Rows, otherRooms: RoomMapEntry, newRooms: RoomMapEntry
+): RoomMapSummary {
   const counts = { pcwp: 0, retired: 0, moved: 0 }
   const hostOfTarget = new Map<number, string>()
   const hosts = new Map<string, number>()

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 
 /** How long a parse runs before it lets the event loop turn. */
 const SLICE_MS = 5
-// The clock is read once per this many steps: reading it per row would cost more than the row.
+// By default the clock is read once per this many steps: a step (a row) takes microseconds, a slice milliseconds.
 const STEPS_PER_CHECK = 64
 
 /**
@@ -10,15 +10,21 @@ const STEPS_PER_CHECK = 64
  * map read while the service runs (a reload) leaves the event loop free to
  * serve requests between slices instead of holding them for the whole read:
  * `if (slicer.due()) await slicer.pause()` at each step, a step being a
- * row or other work of a few microseconds.
+ * row or other work of a few microseconds, or with `stepsPerCheck` 1, a
+ * larger piece of work (a chunk of a file).
  */
 export class Slicer {
   private steps = 0
   private started = performance.now()
+  private readonly stepsPerCheck: number
+
+  constructor (stepsPerCheck = STEPS_PER_CHECK) {
+    this.stepsPerCheck = stepsPerCheck
+  }
 
   /** Whether the current slice is used up. */
   due (): boolean {
-    if (++this.steps < STEPS_PER_CHECK) return false
+    if (++this.steps < this.stepsPerCheck) return false
     this.steps = 0
     return performance.now() - this.started >= SLICE_MS
   }

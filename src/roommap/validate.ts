@@ -1,3 +1,5 @@
+import { expectedError } from '../expected-error.ts'
+import { RoomIdError } from '../pcwp/errors.ts'
 import { parseRoomLink } from '../pcwp/room-id.ts'
 import { Column } from './columns.ts'
 import type { RoomMapProblem } from './errors.ts'
@@ -78,8 +80,9 @@ function roomKey ({ where, room: raw }: RawRow, report: Report): string | undefi
     const guid = CANONICAL_GUID.test(room) ? room : parseRoomLink(room)
     KEY_BYTES.write(guid, 'latin1')
     return KEY_BYTES.toString('latin1')
-  } catch {
-    // parseRoomLink throws nothing but RoomIdError; its message names only room forms.
+  } catch (error) {
+    // Not a room: the message says what is expected, which RoomIdError's names only in part.
+    expectedError(error, RoomIdError)
     report(where, 'room', `not a room; ${EXPECTED_ROOM}`)
     return undefined
   }
@@ -87,7 +90,9 @@ function roomKey ({ where, room: raw }: RawRow, report: Report): string | undefi
 
 const PROTOCOL_ROW: RoomMapRow = { kind: 'pcwp' }
 
-function checkRow (row: RawRow, isNew: boolean, options: ValidationOptions, builder: RoomMapBuilder, report: Report): RoomMapRow | undefined {
+function checkRow (
+  row: RawRow, isNew: boolean, options: ValidationOptions, builder: RoomMapBuilder, report: Report
+): RoomMapRow | undefined {
   const { where } = row
   const name = plainText(row.name, MAX_NAME_LENGTH, where, 'name', report)
   const note = plainText(row.note, MAX_NOTE_LENGTH, where, 'note', report)
@@ -113,7 +118,9 @@ function checkRow (row: RawRow, isNew: boolean, options: ValidationOptions, buil
 }
 
 /** Trimmed text, or undefined when empty, absent or reported as a problem. */
-function plainText (raw: string | undefined, max: number, where: RowLocation, field: string, report: Report): string | undefined {
+function plainText (
+  raw: string | undefined, max: number, where: RowLocation, field: string, report: Report
+): string | undefined {
   const text = trimBlanks(raw ?? '')
   if (text === '') return undefined
   if (text.length > max) report(where, field, `too long: at most ${max} characters`)

@@ -1,6 +1,9 @@
-// The room map read from a file's bytes (UTF-8, a line at a time) and held in columns.
+// The room map read from a file's bytes (UTF-8, in chunks) and held in columns.
 import t from 'tap'
-import { fillTarget, parseRoomMap, PROTOCOL_ENTRY, RETIRED_ENTRY, RoomMapError, type RoomMapEntry } from '../../src/roommap/index.ts'
+import {
+  fillTarget, parseRoomMap, PROTOCOL_ENTRY, RETIRED_ENTRY, RoomMapError, type RoomMapEntry
+} from '../../src/roommap/index.ts'
+import { CHUNK_BYTES } from '../../src/roommap/parse.ts'
 
 const A = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 const B = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'
@@ -20,7 +23,8 @@ t.test('bytes and text give the same map', async t => {
   for (const input of [text, bytes(text)]) {
     const map = await parseRoomMap(input, 'csv', { allowHttp: false })
     const entry = map.lookup(A)
-    t.same(entry, { kind: 'moved', target: entry.kind === 'moved' ? entry.target : undefined }, 'a moved row keeps its target only')
+    const target = entry.kind === 'moved' ? entry.target : undefined
+    t.same(entry, { kind: 'moved', target }, 'a moved row keeps its target only')
     t.equal(entry.kind === 'moved' ? fillTarget(entry.target, A, 'de') : '', `https://a.example/${A};x`)
     t.same(map.lookup(B), { kind: 'retired', name: 'Zürich "Nord" 東京', note: 'fermé' })
     t.equal(map.lookup(C), PROTOCOL_ENTRY, 'a pcwp row keeps no text')
@@ -42,20 +46,24 @@ t.test('line lengths count UTF-16 code units, not bytes', async t => {
   const fill = (units: number, char: string): string => char.repeat(Math.floor((units - A.length - 6) / char.length))
   t.same(await problemsOf(bytes(row(fill(8192, 'é')))), [], '8192 two-byte characters are allowed')
   t.same(await problemsOf(bytes(row(fill(8192, '東')))), [], '8192 three-byte characters are allowed')
-  t.same(await problemsOf(bytes(row(fill(8194, '😀')))), ['2: the line is longer than 8192 characters'], 'a four-byte character counts two')
+  t.same(await problemsOf(bytes(row(fill(8194, '😀')))), ['2: the line is longer than 8192 characters'],
+    'a four-byte character counts two')
   t.same(await problemsOf(bytes(row(fill(8193, 'é')))), ['2: the line is longer than 8192 characters'])
 })
 
 t.test('bytes that are not UTF-8 are refused whole', async t => {
-  t.same(await problemsOf(Buffer.from([...bytes(`room,target\n${A},pcwp,`), 0xc3, 0x28])), ['undefined: not UTF-8 text; save the file as UTF-8'])
+  const notUtf8 = ['undefined: not UTF-8 text; save the file as UTF-8']
+  t.same(await problemsOf(Buffer.from([...bytes(`room,target\n${A},pcwp,`), 0xc3, 0x28])), notUtf8)
+  t.same(await problemsOf(Buffer.from([...bytes(`room,target,name\n${A},pcwp,`), 0xe6, 0x9d])), notUtf8,
+    'a character cut short by the end of the file')
   t.same(await problemsOf(Buffer.from([0xef, 0xbb, 0xbf, ...bytes(`room,target\n${A},pcwp\n`), 0xef, 0xbb, 0xbf])), ['3: contains a byte order mark (U+FEFF) after the start of the file; remove it'])
 })
 
-t.test('UTF-8 is checked in blocks that split no character', async t => {
-  const BLOCK = 16 * 1024
+t.test('UTF-8 is checked across chunks, whatever character they split', async t => {
+  const BLOCK = CHUNK_BYTES
   const header = bytes('room,target,name\n')
   const row = bytes(`${A},pcwp,`)
-  /** A map whose bytes `middle` start `offset` bytes before the end of the first block. */
+  /** A map whose bytes `middle` start `offset` bytes before the end of the first chunk. */
   const straddling = (middle: number[], offset: number): Buffer => {
     const blank = bytes('\n'.repeat(BLOCK - offset - header.length - row.length))
     return Buffer.concat([header, blank, row, Buffer.from(middle), bytes('\n')])
@@ -64,8 +72,10 @@ t.test('UTF-8 is checked in blocks that split no character', async t => {
   for (let offset = 1; offset <= 4; offset++) {
     const input = straddling([...emoji, ...emoji], offset)
     t.equal(input.indexOf(Buffer.from(emoji)), BLOCK - offset)
-    t.same(await problemsOf(input), [], `a character ${offset} bytes before the block's end`)
+    t.same(await problemsOf(input), [], `a character ${offset} bytes before the chunk's end`)
   }
-  t.same(await problemsOf(straddling([0x61, 0x80, 0x80, 0x80, 0x80, 0x80], 2)), ['undefined: not UTF-8 text; save the file as UTF-8'], 'stray continuation bytes across the boundary')
-  t.same(await problemsOf(straddling([0xf0, 0x9f, 0x61], 2)), ['undefined: not UTF-8 text; save the file as UTF-8'], 'a character cut short at the boundary')
+  const notUtf8 = ['undefined: not UTF-8 text; save the file as UTF-8']
+  t.same(await problemsOf(straddling([0x61, 0x80, 0x80, 0x80, 0x80, 0x80], 2)), notUtf8,
+    'stray continuation bytes across the boundary')
+  t.same(await problemsOf(straddling([0xf0, 0x9f, 0x61], 2)), notUtf8, 'a character cut short at the boundary')
 })

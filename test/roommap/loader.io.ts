@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import t, { type Test } from 'tap'
-import { createRoomMapSource, DEFAULT_ROOM_MAP_TIMING, MAX_ROOM_MAP_BYTES, readRoomMapFile, type ReloadOutcome, type RoomMapSource } from '../../src/roommap/loader.ts'
+import {
+  createRoomMapSource, DEFAULT_ROOM_MAP_TIMING, MAX_ROOM_MAP_BYTES, readRoomMapFile, type ReloadOutcome,
+  type RoomMapSource
+} from '../../src/roommap/loader.ts'
 import { checkRoomMapFile } from '../../src/roommap/check.ts'
 import { PROTOCOL_ENTRY } from '../../src/roommap/index.ts'
 import { waitFor } from '../fixtures/wait.ts'
@@ -30,7 +33,8 @@ function harness (t: Test, path: string, options: { checkIntervalMs?: number, st
   const logs: Harness['logs'] = []
   const outcomes: ReloadOutcome[] = []
   const logger = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)) } })
-  const source = createRoomMapSource({ path, allowHttp: false, logger, onReload: outcome => { outcomes.push(outcome) }, ...options })
+  const onReload = (outcome: ReloadOutcome): void => { outcomes.push(outcome) }
+  const source = createRoomMapSource({ path, allowHttp: false, logger, onReload, ...options })
   t.teardown(() => { source.stop() })
   return { source, logs, outcomes }
 }
@@ -108,7 +112,8 @@ t.test('without watch events, the periodic identity check finds the change', asy
   const { source, outcomes } = harness(t, join(dir, 'map.json'), { checkIntervalMs: 20, stableMs: 100 })
   await source.load()
   source.start()
-  await replaceFile(join(elsewhere, 'real.json'), JSON.stringify([{ room: A, target: 'pcwp' }, { room: B, target: 'pcwp' }]))
+  const rows = [{ room: A, target: 'pcwp' }, { room: B, target: 'pcwp' }]
+  await replaceFile(join(elsewhere, 'real.json'), JSON.stringify(rows))
   await waitFor(() => kindOf(source, A) === 'pcwp', { what: 'the periodic check to find the change' })
   t.same(outcomes, ['success'], 'read once, after it was stable')
 })
@@ -153,7 +158,8 @@ t.test('the first load fails with a RoomMapError naming the file', async t => {
   await symlink('loop.csv', join(dir, 'loop.csv'))
   await t.rejects(readRoomMapFile(join(dir, 'loop.csv'), { allowHttp: false }), { code: 'PCWP_ROOM_MAP_UNREADABLE', message: /symbolic link loop/ })
   await writeFile(join(dir, 'ok.CSV'), `\uFEFFroom,target\n${A},pcwp\n`)
-  t.equal((await readRoomMapFile(join(dir, 'ok.CSV'), { allowHttp: false })).map.size, 1, 'the extension in any case; a BOM')
+  const withBom = await readRoomMapFile(join(dir, 'ok.CSV'), { allowHttp: false })
+  t.equal(withBom.map.size, 1, 'the extension in any case; a BOM')
   await t.rejects(readRoomMapFile(join(dir, 'ok.CSV', 'x.csv'), { allowHttp: false }), { code: 'PCWP_ROOM_MAP_UNREADABLE', message: /cannot read the file: ENOTDIR$/ }, 'other reasons by their code')
 })
 
@@ -242,7 +248,10 @@ function rewriteWhileRead (t: Test, path: string, next: () => string | undefined
 /** The room of {@link bigMap}'s row `i`. */
 const bigMapRoom = (i: number): string => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`.toUpperCase()
 
-/** A CSV map of `rows` rooms (the same rooms in every version), each named `name`: about 190 bytes a row, so that reading it takes a while. */
+/**
+ * A CSV map of `rows` rooms (the same rooms in every version), each named
+ * `name`: about 190 bytes a row, so that reading it takes a while.
+ */
 function bigMap (rows: number, name: string): string {
   return `room,target,name\n${Array.from({ length: rows }, (_, i) => `${bigMapRoom(i)},retired,${name} ${String(i)} ${'x'.repeat(150)}`).join('\n')}\n`
 }
@@ -255,7 +264,8 @@ t.test('a file rewritten while it is read is read again, never taken half old an
   rewriteWhileRead(t, path, () => versions.shift())
   const { map } = await readRoomMapFile(path, { allowHttp: false })
   const names = [0, rows - 1].map(i => map.lookup(bigMapRoom(i)))
-  t.same(names.map(entry => entry.kind === 'retired' ? entry.name?.split(' ')[0] : entry.kind), ['Newer', 'Newer'], 'the first and the last row are both of the new version')
+  const read = names.map(entry => entry.kind === 'retired' ? entry.name?.split(' ')[0] : entry.kind)
+  t.same(read, ['Newer', 'Newer'], 'the first and the last row are both of the new version')
 })
 
 t.test('a file that changes on every read is refused after three reads', { skip: process.platform === 'linux' ? false : 'needs /proc/self/fd' }, async t => {

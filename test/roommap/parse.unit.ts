@@ -14,9 +14,12 @@ const D = '9D8E7F60-5A4B-4C3D-9E2F-1A0B9C8D7E6F'
 const csv = async (text: string, allowHttp = false): Promise<RoomMap> => await parseRoomMap(text, 'csv', { allowHttp })
 
 /** The problems parseRoomMap reports; fails the test when it does not throw. */
-async function problemsOf (t: Test, text: string, format: RoomMapFormat = 'csv', allowHttp = false): Promise<RoomMapProblem[]> {
+async function problemsOf (
+  t: Test, text: string, format: RoomMapFormat = 'csv', allowHttp = false
+): Promise<RoomMapProblem[]> {
   const parsing = parseRoomMap(text, format, { allowHttp })
-  await t.rejects(parsing, { name: 'RoomMapError', code: 'PCWP_ROOM_MAP_INVALID' }, `refused: ${JSON.stringify(text.slice(0, 60))}`)
+  const refused = { name: 'RoomMapError', code: 'PCWP_ROOM_MAP_INVALID' }
+  await t.rejects(parsing, refused, `refused: ${JSON.stringify(text.slice(0, 60))}`)
   const caught = await parsing.catch((error: unknown) => error)
   return caught instanceof RoomMapError ? [...caught.problems] : []
 }
@@ -37,7 +40,7 @@ t.test('a CSV map: header in any case and order, extra columns, quoting, room sp
   const map = await csv([
     'Note,ROOM,extra,Target,name',
     `"Moved, with ""quotes""",${A.toLowerCase()},"ignored`,
-    `spans lines",https://teams.example.com/l/{id}?lang={lang}&x=1,  Atlas  `,
+    'spans lines",https://teams.example.com/l/{id}?lang={lang}&x=1,  Atlas  ',
     `,{${B}},,Retired,Old chat`,
     `,ma-chan://contoso.com/{${C}}).,,PCWP,`,
     `,${D}%3E,,retired,`,
@@ -59,7 +62,13 @@ t.test('a CSV map: header in any case and order, extra columns, quoting, room sp
   t.equal(fillTarget(other.target, '00000000-0000-0000-0000-000000000000', 'en-US'), 'https://archive.example.com/r/00000000-0000-0000-0000-000000000000', 'a room without a row gets the * row')
   t.equal(fillTarget(moved(map.forNew()).target, undefined, 'fr-FR'), 'https://teams.example.com/new?lang=fr-FR')
   t.same(map.summary(), {
-    entries: 4, moved: 1, retired: 2, pcwp: 1, movedByHost: [{ host: 'teams.example.com', count: 1 }], otherRooms: 'moved', newRooms: 'moved'
+    entries: 4,
+    moved: 1,
+    retired: 2,
+    pcwp: 1,
+    movedByHost: [{ host: 'teams.example.com', count: 1 }],
+    otherRooms: 'moved',
+    newRooms: 'moved'
   })
 })
 
@@ -199,8 +208,8 @@ t.test('rooms, names and notes: what is refused', async t => {
     `${B},retired,${'n'.repeat(201)},`,
     `${C},retired,,${'n'.repeat(501)}`,
     `${D},https://a.example/,"two\nlines",`,
-    `*,pcwp,,"tab\there"`,
-    `new,retired,,"bell\u0007"`,
+    '*,pcwp,,"tab\there"',
+    'new,retired,,"bell\u0007"',
     `{${A}},pcwp,,`,
     `ma-chan://contoso.com/${A.toLowerCase()},pcwp,,`,
     '*,retired,,',
@@ -217,57 +226,79 @@ t.test('rooms, names and notes: what is refused', async t => {
   t.match(problems[5]?.message, 'too long: at most 200 characters')
   t.match(problems[6]?.message, 'too long: at most 500 characters')
   t.match(problems[7]?.message, /line breaks, tabs or other control characters/)
-  t.equal(problems[10]?.message, 'the same room as line 6; a room may have one row only', 'duplicates name the first line, after canonicalisation')
+  t.equal(problems[10]?.message, 'the same room as line 6; a room may have one row only',
+    'duplicates name the first line, after canonicalisation')
   t.equal(problems[11]?.message, 'the same room as line 6; a room may have one row only')
   t.equal(problems[12]?.message, 'the same room as line 11; a room may have one row only', 'two * rows')
   t.equal(problems[13]?.message, 'the same room as line 12; a room may have one row only', 'two new rows')
   t.equal(problems[14]?.message, 'the same room as line 7; a room may have one row only')
-  const json = await problemsOf(t, JSON.stringify([{ room: A, target: 'pcwp' }, { room: `{${A}}`, target: 'pcwp' }]), 'json')
+  const twice = [{ room: A, target: 'pcwp' }, { room: `{${A}}`, target: 'pcwp' }]
+  const json = await problemsOf(t, JSON.stringify(twice), 'json')
   t.same(json, [{ index: 1, field: 'room', message: 'the same room as index 0; a room may have one row only' }])
 })
 
 t.test('CSV structure: field counts, quotes, header', async t => {
-  const problems = await problemsOf(t, [
-    'room,target,name',
-    `${A},pcwp`,
-    `${B},pcwp,x,y`,
-    `${C},pc"wp,`,
-    `${D},"pcwp"x,`,
-    `${B},pcwp,"fine"`,
-    `"${A}`,
-    'still open,'
-  ].join('\n'))
-  t.same(problems, [
-    { line: 2, message: 'expected 3 fields as in the header row, found 2; quote a value that contains the delimiter' },
-    { line: 3, message: 'expected 3 fields as in the header row, found 4; quote a value that contains the delimiter' },
-    { line: 4, message: 'a quote may only enclose a whole field (and be doubled inside it)' },
-    { line: 5, message: 'a closing quote must be followed by the delimiter or the end of the line' },
-    { line: 7, message: 'a quoted field is not closed: a closing quote is missing' }
+  const countProblem = (expected: number, found: number): string =>
+    `expected ${expected} fields as in the header row, found ${found}; quote a value that contains the delimiter`
+  t.same(await problemsOf(t, ['room,target,name', `${A},pcwp`, `${B},pcwp,x,y`, `${C},pc"wp,`, `${D},pcwp,x,y`].join('\n')), [
+    { line: 2, message: countProblem(3, 2) },
+    { line: 3, message: countProblem(3, 4) },
+    { line: 4, message: 'a quote may only enclose a whole field (and be doubled inside it)' }
+  ], 'every row with a wrong count; the first error in the structure ends the reading')
+  t.same(await problemsOf(t, `room,target,extra\n${A},pcwp,"two\r\nlines"\n\n\r\n${B},pcwp,a\rb\n${D},"pcwp"x,\n${C},pcwp\n`), [
+    { line: 7, message: 'a closing quote must be followed by the delimiter or the end of the line' }
+  ], 'on the line its record starts on, after a two-line record, empty lines and a carriage return in a field')
+  t.same(await problemsOf(t, `room,target,name\n${A},pcwp,x\n"${B}\nstill open,\n${C},pcwp,x\n`), [
+    { line: 3, message: 'a quoted field is not closed: a closing quote is missing' }
   ])
-  t.same(await problemsOf(t, ''), [{ message: 'no header row; the first line must name the columns, for example room,target,name,note' }])
-  t.same(await problemsOf(t, '\n \n\t\n'), [{ message: 'no header row; the first line must name the columns, for example room,target,name,note' }])
+  t.same(await problemsOf(t, 'room,"target\n'), [
+    { line: 1, message: 'a quoted field is not closed: a closing quote is missing' }
+  ])
+  const noHeader = [{ message: 'no header row; the first line must name the columns, for example room,target,name,note' }]
+  t.same(await problemsOf(t, ''), noHeader)
+  t.same(await problemsOf(t, '\n \n\t\n'), noHeader)
+  t.same(await problemsOf(t, '\uFEFF \r\n\r\n'), noHeader)
   t.same(await problemsOf(t, `room;name\n${A};"x" y\n`), [
     { line: 1, message: 'the header row must name the columns room and target (missing: target), separated by , or ;' },
     { line: 2, message: 'a closing quote must be followed by the delimiter or the end of the line' }
   ], 'without the columns, records are still checked for structure')
   t.same(await problemsOf(t, 'room target name\n'), [{ line: 1, message: 'the header row must name the columns room and target (missing: room, target), separated by , or ;' }])
-  t.same(await problemsOf(t, 'room,target,Room\n'), [{ line: 1, message: 'the header row names the column room twice' }])
+  t.same(await problemsOf(t, 'room,target,Room\n'), [
+    { line: 1, message: 'the header row names the column room twice' }
+  ])
+})
+
+t.test('blank lines are skipped, and counted in the lines of what follows', async t => {
+  t.same(await problemsOf(t, `\n  \n\t\r\nroom,target\n\n${A},javascript:x\n   \n${B},pcwp,x\n\r\n""\n${C},pcwp,x\n`), [
+    { line: 6, field: 'target', message: 'expected pcwp, retired or an absolute https:// URL' },
+    { line: 8, message: 'expected 2 fields as in the header row, found 3; quote a value that contains the delimiter' },
+    { line: 11, message: 'expected 2 fields as in the header row, found 3; quote a value that contains the delimiter' }
+  ])
 })
 
 t.test('over-long lines are refused without reading them', async t => {
   const huge = 'x'.repeat(10 * 1024 * 1024)
+  const tooLong = 'the line is longer than 8192 characters'
   const started = performance.now()
-  t.same(await problemsOf(t, `room,target,${huge}\n${A},pcwp,x\n`), [
-    { line: 1, message: 'the line is longer than 8192 characters' }
-  ], 'the header row is too long: nothing else is reported')
-  const problems = await problemsOf(t, `room,target,note\n${A},pcwp,${huge}\r\n${B},pcwp,"starts\n${'y'.repeat(8193)}\nends"\n${C},retired,\n${D},"${huge}`)
+  t.same(await problemsOf(t, `room,target,${huge}\n${A},pcwp,x\n`), [{ line: 1, message: tooLong }],
+    'the header row is too long: nothing else is reported')
+  t.same(await problemsOf(t, `room,target,note\n${A},pcwp,x,y\n${B},pcwp,${huge}\r\n${C},pcwp,x,y\n`), [
+    { line: 2, message: 'expected 3 fields as in the header row, found 4; quote a value that contains the delimiter' },
+    { line: 3, message: tooLong }
+  ], 'the rows before are checked; reading ends there')
   t.comment(`two 10 MiB lines refused in ${(performance.now() - started).toFixed(0)} ms`)
-  t.same(problems.map(p => [p.line, p.message]), [
-    [2, 'the line is longer than 8192 characters'],
-    [4, 'the line is longer than 8192 characters'],
-    [5, 'a quote may only enclose a whole field (and be doubled inside it)'],
-    [7, 'the line is longer than 8192 characters']
-  ], 'a long line inside a quoted field drops that record; reading resumes on the next line, as a new record')
+  t.same(await problemsOf(t, `room,target,note\n${B},pcwp,"starts\n${'y'.repeat(30_000)}\nends"\n`), [{ line: 3, message: tooLong }],
+    'a record grown too long is refused on the line that makes it so')
+  t.same(await problemsOf(t, `room,target,note\n${A},pcwp,${'z'.repeat(9000)}\n${B},pcwp,x,y\n${C},pcwp,"a\n${'z'.repeat(9000)}"\n${D},javascript:x,\n`), [
+    { line: 2, message: tooLong },
+    { line: 3, message: 'expected 3 fields as in the header row, found 4; quote a value that contains the delimiter' },
+    { line: 4, message: tooLong },
+    { line: 6, field: 'target', message: 'expected pcwp, retired or an absolute https:// URL' }
+  ], 'a record shorter than 24 KiB is measured in characters, and reading goes on after it')
+  t.same(await problemsOf(t, `room,target,${'h'.repeat(9000)}\n${A},pcwp\n${B},"pc"wp\n`), [
+    { line: 1, message: tooLong },
+    { line: 3, message: 'a closing quote must be followed by the delimiter or the end of the line' }
+  ], 'without the columns of a header row too long, records are still checked for structure')
   t.equal((await csv(`room,target,extra\n${A},pcwp,${'z'.repeat(8192 - A.length - 6)}\r\n`)).size, 1, '8192 characters are allowed')
 })
 
@@ -313,9 +344,11 @@ t.test('hostile JSON', async t => {
     { index: 3, field: 'note', message: 'expected a string, found a boolean' },
     { index: 4, field: 'room', message: 'required; expected * (rooms without a row), new (/rooms/new), a room GUID or a room URI ma-chan://<domain>/<GUID>' }
   ])
-  t.same((await problemsOf(t, `[{"__proto__": {"room": "${A}", "target": "pcwp"}}]`, 'json')).map(p => p.field), ['room', 'target'],
+  const proto = `[{"__proto__": {"room": "${A}", "target": "pcwp"}}]`
+  t.same((await problemsOf(t, proto, 'json')).map(p => p.field), ['room', 'target'],
     'a __proto__ key supplies nothing')
-  const garbage = await problemsOf(t, JSON.stringify(Array.from({ length: 10_000 }, (_, i) => i % 2 === 0 ? i : { room: String(i) })), 'json')
+  const entries = Array.from({ length: 10_000 }, (_, i) => i % 2 === 0 ? i : { room: String(i) })
+  const garbage = await problemsOf(t, JSON.stringify(entries), 'json')
   t.equal(garbage.length, 15_000, 'every bad entry is reported')
   const text = formatProblems(garbage)
   t.equal(text.split('\n').length, 51)
@@ -327,14 +360,18 @@ t.test('RoomMapError and formatProblems', async t => {
   const error = new RoomMapError(problems)
   t.equal(error.code, 'PCWP_ROOM_MAP_INVALID')
   t.equal(error.message, 'PCWP_ROOM_MAP_INVALID: the room map: 3 problems\nline 3, room: m1\nindex 2: m2\nm3')
-  t.equal(new RoomMapError([{ message: 'x' }], 'PCWP_ROOM_MAP_UNREADABLE', '/etc/map.csv').message, 'PCWP_ROOM_MAP_UNREADABLE: /etc/map.csv: 1 problem\nx')
+  t.equal(new RoomMapError([{ message: 'x' }], 'PCWP_ROOM_MAP_UNREADABLE', '/etc/map.csv').message,
+    'PCWP_ROOM_MAP_UNREADABLE: /etc/map.csv: 1 problem\nx')
   t.equal(formatProblems(problems, 2), 'line 3, room: m1\nindex 2: m2\n… and 1 more')
   t.equal(formatProblems(problems, 3), 'line 3, room: m1\nindex 2: m2\nm3')
 })
 
 t.test('every target the redirect corpora get accepted is https with a host and no credentials', { skip: SKIP_WITHOUT_CORPUS }, async t => {
-  const files = ['patt_open-redirect-payloads.txt', 'fuzzdb_redirect-urls-template.txt', 'fuzzdb_redirect-injection-template.txt',
-    'patt_open-redirect-wordlist.txt', 'patt_openredirects.txt', 'fuzzdb_xss-uri.txt', 'patt_crlfinjection.txt', 'fuzzdb_crlf-injection.txt']
+  const files = [
+    'patt_open-redirect-payloads.txt', 'fuzzdb_redirect-urls-template.txt', 'fuzzdb_redirect-injection-template.txt',
+    'patt_open-redirect-wordlist.txt', 'patt_openredirects.txt', 'fuzzdb_xss-uri.txt', 'patt_crlfinjection.txt',
+    'fuzzdb_crlf-injection.txt'
+  ]
   let accepted = 0
   let lines = 0
   for (const file of files) {
@@ -343,7 +380,8 @@ t.test('every target the redirect corpora get accepted is https with a host and 
         lines++
         let map: RoomMap
         try {
-          map = await parseRoomMap(JSON.stringify([{ room: A, target }, { room: '*', target }]), 'json', { allowHttp: false })
+          const rows = [{ room: A, target }, { room: '*', target }]
+          map = await parseRoomMap(JSON.stringify(rows), 'json', { allowHttp: false })
         } catch (error) {
           if (!(error instanceof RoomMapError)) t.fail(`${file}: ${JSON.stringify(target)} threw ${String(error)}`)
           continue

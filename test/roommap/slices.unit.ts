@@ -40,8 +40,10 @@ t.test('a large JSON map: the event loop turns while its rows are validated', as
 
 t.test('a large map with a problem near its end is refused whole, after the event loop turned', async t => {
   const rows = Array.from({ length: ROWS }, (_, i) => `${guid(i)},${i === ROWS - 1 ? 'javascript:x' : target(i)}`)
-  const { turns, outcome } = await turnsWhileParsing(parseRoomMap(['room,target', ...rows].join('\n'), 'csv', { allowHttp: false }))
+  const parsing = parseRoomMap(['room,target', ...rows].join('\n'), 'csv', { allowHttp: false })
+  const { turns, outcome } = await turnsWhileParsing(parsing)
   t.ok(turns > 1, `the event loop turned ${turns} times`)
-  t.match(outcome, { name: 'RoomMapError', code: 'PCWP_ROOM_MAP_INVALID', problems: [{ line: ROWS + 1, field: 'target' }] })
+  t.match(outcome, { name: 'RoomMapError', code: 'PCWP_ROOM_MAP_INVALID' })
+  t.match(outcome, { problems: [{ line: ROWS + 1, field: 'target' }] })
   t.equal((outcome as { problems: unknown[] }).problems.length, 1)
 })
