@@ -1,7 +1,9 @@
 // @ts-check
+import { join } from 'node:path'
 import js from '@eslint/js'
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript'
 import { importX } from 'eslint-plugin-import-x'
+import neostandard from 'neostandard'
 import tseslint from 'typescript-eslint'
 
 // docs/design.md "Which part may import which", as paths under src/: a part may import itself and what its row
@@ -11,8 +13,8 @@ const NEGOTIATION = ['negotiate']
 const ADDRESSES = ['net']
 const CONFIGURATION = ['config.ts', 'config-parsers.ts']
 const LEAVES = [
-  'bounded-memo.ts', 'exit-codes.ts', 'expected-error.ts', 'html-escape.ts', 'package-files.ts', 'paths.ts', 'problem-codes.ts',
-  'quote.ts'
+  'bounded-memo.ts', 'exit-codes.ts', 'expected-error.ts', 'html-escape.ts', 'package-files.ts', 'paths.ts',
+  'problem-codes.ts', 'quote.ts'
 ]
 const BELOW_HTTP = [...CORE, ...NEGOTIATION, ...ADDRESSES, 'serverinfo', 'roommap', 'room-answer.ts', 'i18n',
   ...CONFIGURATION, 'metrics.ts', 'service-routes.ts', ...LEAVES]
@@ -46,9 +48,23 @@ const BOUNDARY_ZONES = MAY_IMPORT.map(([part, paths, mayImport]) => ({
   message: `docs/design.md "Which part may import which": ${part} may not import it.`
 }))
 
+// A line may run long for a string or template literal of 60 characters or more: a message, a URL, a page.
+const LONG_LITERAL = /'[^']{60,}'|"[^"]{60,}"|`[^`]{60,}`/.source
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', '.tap/', 'node_modules/', '.bundle-test-*/'] },
   js.configs.recommended,
+  // The fastify ecosystem's style; the @stylistic plugin it registers also measures lines.
+  ...neostandard({ ts: true, noJsx: true }),
+  {
+    rules: {
+      '@stylistic/max-len': ['error', {
+        code: 120, ignoreUrls: true, ignoreRegExpLiterals: true, ignorePattern: LONG_LITERAL
+      }],
+      // `void promise` says a promise is left on purpose (typescript-eslint's no-floating-promises asks for it).
+      'no-void': ['error', { allowAsStatement: true }]
+    }
+  },
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
   {
@@ -66,7 +82,7 @@ export default tseslint.config(
   {
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: `${import.meta.dirname}/tsconfig.json` })]
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: join(import.meta.dirname, 'tsconfig.json') })]
     },
     rules: {
       // Zone paths are relative to this file, not to where eslint runs.
@@ -102,22 +118,20 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked
   },
   {
-    // The TypeScript module hooks: plain JavaScript, since they are what loads TypeScript.
-    files: ['scripts/**/*.mjs'],
-    ...tseslint.configs.disableTypeChecked,
-    languageOptions: {
-      parserOptions: { projectService: false },
-      globals: { process: 'readonly', URL: 'readonly' }
-    }
-  },
-  {
     // The link builder's browser script: plain JavaScript, served as it is.
     files: ['public/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       sourceType: 'script',
       parserOptions: { projectService: false },
-      globals: { document: 'readonly', fetch: 'readonly', history: 'readonly', navigator: 'readonly', setTimeout: 'readonly', URLSearchParams: 'readonly' }
+      globals: {
+        document: 'readonly',
+        fetch: 'readonly',
+        history: 'readonly',
+        navigator: 'readonly',
+        setTimeout: 'readonly',
+        URLSearchParams: 'readonly'
+      }
     }
   }
 )

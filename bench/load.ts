@@ -52,6 +52,14 @@ export async function generate (port: number, seconds: number, connections: numb
     requests: workload.mix.map(({ path, headers }) => ({ method: 'GET' as const, path, headers: { ...headers } }))
   })
   const codes: Record<string, { count?: number }> = result.statusCodeStats ?? {}
-  const good = Object.entries(codes).filter(([code]) => workload.expected.includes(Number(code))).reduce((sum, [, s]) => sum + (s.count ?? 0), 0)
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, errors: result.errors + result.timeouts + result.requests.total - good }
+  const good = Object.entries(codes)
+    .filter(([code]) => workload.expected.includes(Number(code)))
+    .reduce((sum, [, s]) => sum + (s.count ?? 0), 0)
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.requests.total - good
+  }
 }

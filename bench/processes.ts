@@ -64,19 +64,25 @@ export interface Started {
  * and error written to a file in `dir`, and measures the time from spawn to
  * its first 302 on /rooms/new.
  */
-export async function startServer (name: string, args: readonly string[], env: Readonly<Record<string, string>>, dir: string, cwd: string): Promise<Started> {
+export async function startServer (
+  name: string, args: readonly string[], env: Readonly<Record<string, string>>, dir: string, cwd: string
+): Promise<Started> {
   const port = await freePort()
   const logFile = join(dir, `${name.replace(/\W/g, '-')}-${String(port)}.log`)
   const log = openSync(logFile, 'w')
   const [command, commandArgs] = pinned(0, process.execPath, args)
   const started = performance.now()
-  const child = spawn(command, commandArgs, { cwd, env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', log, log] })
+  const child = spawn(command, commandArgs, {
+    cwd, env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', log, log]
+  })
   const answered = await poll(async () => {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${String(child.exitCode)}: see ${logFile}`)
     return (await get(port, '/rooms/new')).status === 302
   }, 15_000)
   if (!answered) throw new Error(`${name} did not redirect within 15 s: see ${logFile}`)
-  return { child, pid: child.pid as number, port, logFile, spawnedAt: started, firstRedirectMs: performance.now() - started }
+  return {
+    child, pid: child.pid as number, port, logFile, spawnedAt: started, firstRedirectMs: performance.now() - started
+  }
 }
 
 export async function stop ({ child }: Started): Promise<void> {

@@ -18,8 +18,13 @@ export interface RoomMapSample {
   readonly unlisted: readonly string[]
 }
 
-const TEAMS = ['Trading', 'Fixed Income', 'Compliance', 'Treasury', 'Equity Research', 'Risk', 'Operations', 'FX Desk', 'Legal', 'IT Service Desk']
-const PLACES = ['London', 'New York', 'Frankfurt', 'Zürich', 'São Paulo', 'Tokyo', 'Singapore', 'Hong Kong', 'Paris', 'Oslo']
+const TEAMS = [
+  'Trading', 'Fixed Income', 'Compliance', 'Treasury', 'Equity Research', 'Risk', 'Operations', 'FX Desk', 'Legal',
+  'IT Service Desk'
+]
+const PLACES = [
+  'London', 'New York', 'Frankfurt', 'Zürich', 'São Paulo', 'Tokyo', 'Singapore', 'Hong Kong', 'Paris', 'Oslo'
+]
 const NAMES = [
   (team: string, place: string, n: number) => `${team} — ${place} ${String(n)}`,
   (_team: string, place: string) => `Équipe trading — ${place}`,

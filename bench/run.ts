@@ -50,7 +50,10 @@ const SEED = 20_261_127
 const ROOT = new URL('..', import.meta.url).pathname
 const WORK = mkdtempSync(join(tmpdir(), 'pcwp-bench-'))
 
-/** A server in a scenario: its name in the tables, node's arguments, its environment beyond the scenario's, and the load it gets. */
+/**
+ * A server in a scenario: its name in the tables, node's arguments, its environment beyond the scenario's, and the
+ * load it gets.
+ */
 interface Contender {
   readonly name: string
   readonly args: readonly string[]
@@ -62,9 +65,24 @@ interface Contender {
 }
 interface Row extends Load { readonly round: number, readonly server: string, readonly cpuUs: number }
 /** The medians of a server's rounds, and its process's figures. */
-interface Summary { readonly scenario: string, readonly server: string, readonly rps: number, readonly p50: number, readonly p99: number, readonly cpuUs: number, readonly errors: number, readonly peakRssMiB: number, readonly firstRedirectMs: number }
+interface Summary {
+  readonly scenario: string
+  readonly server: string
+  readonly rps: number
+  readonly p50: number
+  readonly p99: number
+  readonly cpuUs: number
+  readonly errors: number
+  readonly peakRssMiB: number
+  readonly firstRedirectMs: number
+}
 /** A target and whether it was met (null: not measured in this run). */
-interface Target { readonly scenario: string, readonly target: string, readonly figure: string, readonly met: boolean | null }
+interface Target {
+  readonly scenario: string
+  readonly target: string
+  readonly figure: string
+  readonly met: boolean | null
+}
 
 const summaries: Summary[] = []
 const targets: Target[] = []
@@ -102,7 +120,9 @@ interface RoundHooks {
  * server first in turn (A B C, B C A, C A B), so that the drifts of a shared
  * machine hit all alike.
  */
-async function rounds (scenario: string, contenders: readonly Contender[], started: readonly Started[], hooks: RoundHooks = {}): Promise<Row[]> {
+async function rounds (
+  scenario: string, contenders: readonly Contender[], started: readonly Started[], hooks: RoundHooks = {}
+): Promise<Row[]> {
   if (!SMOKE) {
     for (const [i, server] of started.entries()) await load(server, contenders[i] as Contender, 2)
   }
@@ -115,14 +135,19 @@ async function rounds (scenario: string, contenders: readonly Contender[], start
       const server = started[i] as Started
       if (round === 1) hooks.firstLoad?.(i, server)
       const row = { round, server: contender.name, ...await load(server, contender, DURATION_S) }
-      console.log(pad([scenario, String(round), row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), fmt(row.cpuUs, 1), String(row.errors)]))
+      console.log(pad([
+        scenario, String(round), row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), fmt(row.cpuUs, 1),
+        String(row.errors)
+      ]))
       rows.push(row)
     }
   }
   return rows
 }
 
-function summarize (scenario: string, contenders: readonly Contender[], started: readonly Started[], rows: readonly Row[]): Summary[] {
+function summarize (
+  scenario: string, contenders: readonly Contender[], started: readonly Started[], rows: readonly Row[]
+): Summary[] {
   return contenders.map((contender, i) => {
     const own = rows.filter(row => row.server === contender.name)
     const server = started[i] as Started
@@ -144,7 +169,9 @@ function summarize (scenario: string, contenders: readonly Contender[], started:
 async function startAll (contenders: readonly Contender[], env: Readonly<Record<string, string>>): Promise<Started[]> {
   const started: Started[] = []
   for (const contender of contenders) {
-    started.push(await startServer(contender.name, contender.args, { ...contender.service ? env : {}, ...contender.env }, WORK, ROOT))
+    started.push(await startServer(
+      contender.name, contender.args, { ...contender.service ? env : {}, ...contender.env }, WORK, ROOT
+    ))
   }
   return started
 }
@@ -176,7 +203,9 @@ const SERVICE_ENV = {
 // ---- the service against the floor: mix, override, hanging-upstream, metrics-scrape
 async function plainScenario (name: string, contenders: readonly Contender[]): Promise<void> {
   const env: Record<string, string> = { ...SERVICE_ENV }
-  const up = name === 'override' || name === 'hanging-upstream' ? await upstream(name === 'hanging-upstream') : undefined
+  const up = name === 'override' || name === 'hanging-upstream'
+    ? await upstream(name === 'hanging-upstream')
+    : undefined
   if (up !== undefined) {
     env.PCWP_SERVERINFO_URL = up.url
     env.PCWP_SERVERINFO_TIMEOUT_MS = '60000'
@@ -185,13 +214,20 @@ async function plainScenario (name: string, contenders: readonly Contender[]): P
   if (name === 'override') {
     for (const [i, server] of started.entries()) {
       if (!(contenders[i] as Contender).service) continue
-      const applied = await poll(async () => (await get(server.port, '/rooms/new')).headers.location?.startsWith(OVERRIDE_HOST) === true, 2000)
+      const applied = await poll(
+        async () => (await get(server.port, '/rooms/new')).headers.location?.startsWith(OVERRIDE_HOST) === true,
+        2000
+      )
       if (!applied) notes.push(`override: ${(contenders[i] as Contender).name} did not use the override within 2 s`)
     }
   }
   // Prometheus scraping once a second, as a busy monitoring setup would.
   const scraper = name === 'metrics-scrape'
-    ? setInterval(() => { for (const [i, { port }] of started.entries()) if ((contenders[i] as Contender).scraped) void get(port, '/metrics') }, 1000)
+    ? setInterval(() => {
+      for (const [i, { port }] of started.entries()) {
+        if ((contenders[i] as Contender).scraped) void get(port, '/metrics')
+      }
+    }, 1000)
     : undefined
   const rows = await rounds(name, contenders, started)
   clearInterval(scraper)
@@ -205,13 +241,28 @@ async function plainScenario (name: string, contenders: readonly Contender[]): P
   const throughput = service.rps / floor.rps
   const p99 = service.p99 / floor.p99
   targets.push(
-    { scenario: name, target: 'throughput ≥ 1.0× the stack floor', figure: `${fmt(throughput, 3)}×`, met: throughput >= 1 },
+    {
+      scenario: name,
+      target: 'throughput ≥ 1.0× the stack floor',
+      figure: `${fmt(throughput, 3)}×`,
+      met: throughput >= 1
+    },
     { scenario: name, target: 'p99 ≤ 1.25× the stack floor\'s', figure: `${fmt(p99, 3)}×`, met: p99 <= 1.25 },
     { scenario: name, target: 'no errors', figure: String(service.errors), met: service.errors === 0 },
-    { scenario: name, target: 'first redirect ≤ 1 s after start', figure: `${fmt(service.firstRedirectMs, 0)} ms`, met: service.firstRedirectMs <= 1000 }
+    {
+      scenario: name,
+      target: 'first redirect ≤ 1 s after start',
+      figure: `${fmt(service.firstRedirectMs, 0)} ms`,
+      met: service.firstRedirectMs <= 1000
+    }
   )
   if (name === 'override') {
-    targets.push({ scenario: name, target: 'peak RSS ≤ 128 MiB (getserverinfo source, no room map)', figure: `${fmt(service.peakRssMiB, 1)} MiB`, met: service.peakRssMiB <= 128 })
+    targets.push({
+      scenario: name,
+      target: 'peak RSS ≤ 128 MiB (getserverinfo source, no room map)',
+      figure: `${fmt(service.peakRssMiB, 1)} MiB`,
+      met: service.peakRssMiB <= 128
+    })
   }
   notes.push(`${name}: floor/bare (information): throughput ${fmt(floor.rps / bare.rps, 3)}×, p99 ${fmt(floor.p99 / bare.p99, 3)}×, CPU per request ${fmt(floor.cpuUs / bare.cpuUs, 2)}×`)
 }
@@ -220,7 +271,12 @@ async function plainScenario (name: string, contenders: readonly Contender[]): P
 /** The part of a map target before its first placeholder: where a moved room's redirect must lead. */
 const targetPrefix = (target: string) => target.split('{')[0] as string
 
-interface MapCheck { readonly applied: boolean, readonly readyMs: number, readonly entries: number | undefined, readonly problems: readonly string[] }
+interface MapCheck {
+  readonly applied: boolean
+  readonly readyMs: number
+  readonly entries: number | undefined
+  readonly problems: readonly string[]
+}
 
 /**
  * Whether the service applies the map (its /readyz reports one), and then
@@ -231,7 +287,11 @@ async function checkRoomMap (server: Started, sample: RoomMapSample): Promise<Ma
   const ready = JSON.parse((await get(server.port, '/readyz')).body) as { roomMap?: { entries?: number } }
   if (ready.roomMap === undefined) return { applied: false, readyMs: NaN, entries: undefined, problems: [] }
   const [moved] = sample.moved as [RoomMapSample['moved'][number]]
-  const redirected = await poll(async () => (await get(server.port, `/rooms/${moved.room}`)).headers.location?.startsWith(targetPrefix(moved.target)) === true, 10_000)
+  const redirected = await poll(
+    async () => (await get(server.port, `/rooms/${moved.room}`)).headers.location
+      ?.startsWith(targetPrefix(moved.target)) === true,
+    10_000
+  )
   const readyMs = redirected ? performance.now() - server.spawnedAt : NaN
   const problems: string[] = []
   if (!redirected) problems.push(`moved room ${moved.room} never redirected to ${moved.target}`)
@@ -257,11 +317,16 @@ async function reloads (port: number): Promise<number> {
  * mix, and on the map's mix with the retired rooms answered by a fixed 410
  * page, the bytes of the service's own page for one of them.
  */
-async function floorsOnMapMix (floor: Contender, withMap: Started, sample: RoomMapSample, mapWorkload: Workload): Promise<Contender[]> {
+async function floorsOnMapMix (
+  floor: Contender, withMap: Started, sample: RoomMapSample, mapWorkload: Workload
+): Promise<Contender[]> {
   const page = join(WORK, 'retired-page.html')
   writeFileSync(page, (await get(withMap.port, `/rooms/${sample.retired[0] ?? ''}`)).body)
   const gone = sample.retired.map(room => room.toUpperCase()).join(',')
-  return [floor, { ...floor, name: 'floor+410', env: { FLOOR_GONE_ROOMS: gone, FLOOR_GONE_PAGE: page }, workload: mapWorkload }]
+  return [
+    floor,
+    { ...floor, name: 'floor+410', env: { FLOOR_GONE_ROOMS: gone, FLOOR_GONE_PAGE: page }, workload: mapWorkload }
+  ]
 }
 
 async function roomMapScenario (service: Contender, floor: Contender | undefined): Promise<void> {
@@ -276,7 +341,9 @@ async function roomMapScenario (service: Contender, floor: Contender | undefined
   const started = await startAll([service, mapped], SERVICE_ENV)
   const [plain, withMap] = started as [Started, Started]
   const check = await checkRoomMap(withMap, sample)
-  const floors = floor === undefined || !check.applied ? [] : await floorsOnMapMix(floor, withMap, sample, mapped.workload)
+  const floors = floor === undefined || !check.applied
+    ? []
+    : await floorsOnMapMix(floor, withMap, sample, mapped.workload)
   started.push(...await startAll(floors, SERVICE_ENV))
   const contenders = [service, mapped, ...floors]
   const reloadsBefore = check.applied ? await reloads(withMap.port) : 0
@@ -288,7 +355,8 @@ async function roomMapScenario (service: Contender, floor: Contender | undefined
   })
   const reloaded = check.applied && await poll(async () => await reloads(withMap.port) > reloadsBefore, 10_000)
   const alive = withMap.child.exitCode === null
-  const [withoutSummary, withSummary, ...floorSummaries] = summarize('room-map', contenders, started, rows) as [Summary, Summary, ...Summary[]]
+  const [withoutSummary, withSummary, ...floorSummaries] =
+    summarize('room-map', contenders, started, rows) as [Summary, Summary, ...Summary[]]
   await Promise.all(started.map(stop))
   summaries.push(withoutSummary, withSummary, ...floorSummaries)
   const [floorPlain, floorGone] = floorSummaries
@@ -301,7 +369,12 @@ async function roomMapScenario (service: Contender, floor: Contender | undefined
   const judged = (met: boolean) => check.applied ? met : null
   targets.push(
     { scenario: 'room-map', target: 'map applied: moved, retired and unlisted rooms answer as mapped', figure: check.applied ? (check.problems.join('; ') || `${String(check.entries ?? '?')} entries`) : 'not applied by this build', met: judged(check.problems.length === 0) },
-    { scenario: 'room-map', target: 'throughput ≥ 0.95× the plain mix\'s', figure: `${fmt(throughput, 3)}×`, met: judged(throughput >= 0.95) },
+    {
+      scenario: 'room-map',
+      target: 'throughput ≥ 0.95× the plain mix\'s',
+      figure: `${fmt(throughput, 3)}×`,
+      met: judged(throughput >= 0.95)
+    },
     { scenario: 'room-map', target: 'p99 ≤ 1.1× the plain mix\'s', figure: `${fmt(p99, 3)}×`, met: judged(p99 <= 1.1) },
     { scenario: 'room-map', target: 'map load < 2 s (first mapped redirect, less the plain service\'s first redirect)', figure: `${fmt(loadMs, 0)} ms (${fmt(check.readyMs, 0)} − ${fmt(plain.firstRedirectMs, 0)})`, met: judged(loadMs < 2000) },
     { scenario: 'room-map', target: 'peak RSS with the map and one reload ≤ 256 MiB', figure: `${fmt(withSummary.peakRssMiB, 1)} MiB${reloaded ? '' : ', reload not confirmed'}${alive ? '' : ', the service died'}`, met: judged(reloaded && alive && withSummary.peakRssMiB <= 256) }
@@ -338,7 +411,9 @@ async function reportScenario (): Promise<void> {
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
 // npm start's node arguments (`node <flags> <file>`): a flag takes its value
 // with `=`, anything else is a path from the package root.
-const nodeArgs = (text: string) => text.split(' ').filter(arg => arg !== '').map(arg => arg.startsWith('-') ? arg : join(ROOT, arg))
+const nodeArgs = (text: string) => text.split(' ')
+  .filter(arg => arg !== '')
+  .map(arg => arg.startsWith('-') ? arg : join(ROOT, arg))
 const PLAIN = workload('mix', requestMix(), [302])
 const SERVICE: Contender = {
   name: 'service',
@@ -354,7 +429,11 @@ async function bundled (name: string, source: string, scraped: boolean): Promise
   return { name, args: [file], env: {}, service: false, workload: PLAIN, scraped }
 }
 const PLAIN_CONTENDERS: readonly Contender[] = options.reference === undefined
-  ? [SERVICE, await bundled('floor', 'bench/stack-floor-server.ts', true), await bundled('bare', 'bench/bare-server.ts', false)]
+  ? [
+      SERVICE,
+      await bundled('floor', 'bench/stack-floor-server.ts', true),
+      await bundled('bare', 'bench/bare-server.ts', false)
+    ]
   : [SERVICE, { ...SERVICE, name: 'reference', args: nodeArgs(options.reference) }]
 
 console.log(`pcwp-links benchmark: node ${process.version}, ${String(availableParallelism())} CPUs (${cpus()[0]?.model ?? 'unknown CPU'}), load by ${WRK ? 'wrk' : 'autocannon'}, ${String(CONNECTIONS)} connections, ${String(ROUNDS)} round(s) of ${String(DURATION_S)} s, ${PINNED ? 'servers on CPU 0, load on CPU 1' : 'not pinned'}`)
@@ -368,14 +447,19 @@ for (const name of SCENARIOS) {
 
 const result = (met: boolean | null) => met === null ? 'n/a' : met ? 'PASS' : 'FAIL'
 if (options.markdown) {
-  console.log(`\n| scenario | server | req/s | p50 ms | p99 ms | CPU µs/req | errors | peak RSS MiB | first redirect ms |\n|---|---|--:|--:|--:|--:|--:|--:|--:|`)
+  console.log('\n| scenario | server | req/s | p50 ms | p99 ms | CPU µs/req | errors | peak RSS MiB | first redirect ms |\n|---|---|--:|--:|--:|--:|--:|--:|--:|')
   for (const s of summaries) console.log(`| ${s.scenario} | ${s.server} | ${fmt(s.rps, 0)} | ${fmt(s.p50, 3)} | ${fmt(s.p99, 3)} | ${fmt(s.cpuUs, 1)} | ${String(s.errors)} | ${fmt(s.peakRssMiB, 1)} | ${fmt(s.firstRedirectMs, 0)} |`)
-  console.log(`\n| scenario | target | figure | result |\n|---|---|---|---|`)
+  console.log('\n| scenario | target | figure | result |\n|---|---|---|---|')
   for (const t of targets) console.log(`| ${t.scenario} | ${t.target} | ${t.figure} | ${result(t.met)} |`)
   if (notes.length > 0) console.log(`\n${notes.map(note => `- ${note}`).join('\n')}`)
 } else {
   console.log(`\n${pad(['scenario', 'server', '', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'errors', 'RSS MiB', 'first ms'])}`)
-  for (const s of summaries) console.log(pad([s.scenario, s.server, 'median', fmt(s.rps, 0), fmt(s.p50, 3), fmt(s.p99, 3), fmt(s.cpuUs, 1), String(s.errors), fmt(s.peakRssMiB, 1), fmt(s.firstRedirectMs, 0)]))
+  for (const s of summaries) {
+    console.log(pad([
+      s.scenario, s.server, 'median', fmt(s.rps, 0), fmt(s.p50, 3), fmt(s.p99, 3), fmt(s.cpuUs, 1), String(s.errors),
+      fmt(s.peakRssMiB, 1), fmt(s.firstRedirectMs, 0)
+    ]))
+  }
   console.log(`\n${notes.join('\n')}\n`)
   for (const t of targets) console.log(`${result(t.met)} ${t.scenario}: ${t.target}: ${t.figure}`)
 }

@@ -22,8 +22,12 @@ const GONE_PAGE = process.env.FLOOR_GONE_PAGE === undefined ? '' : readFileSync(
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]
 
 collectDefaultMetrics()
-const answers = new Counter({ name: 'floor_redirects_total', help: 'Answers of the floor route.', labelNames: ['kind', 'zone', 'status', 'outcome'] })
-const durations = new Histogram({ name: 'floor_http_request_duration_seconds', help: 'Time to answer.', labelNames: ['route'], buckets: BUCKETS })
+const answers = new Counter({
+  name: 'floor_redirects_total', help: 'Answers of the floor route.', labelNames: ['kind', 'zone', 'status', 'outcome']
+})
+const durations = new Histogram({
+  name: 'floor_http_request_duration_seconds', help: 'Time to answer.', labelNames: ['route'], buckets: BUCKETS
+})
 
 const app = Fastify({
   loggerInstance: pino(pino.destination({ sync: false })),
@@ -58,7 +62,12 @@ function redirect (_request: FastifyRequest, reply: FastifyReply): FastifyReply 
 function goneOrRedirect (request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const url = request.url.toUpperCase()
   if (GONE_ROOMS.some(room => url.includes(room))) {
-    return reply.code(410).header('cache-control', 'no-store').header('vary', 'Accept, Accept-Language').header('content-language', 'en-US').type('text/html; charset=utf-8').send(GONE_PAGE)
+    return reply.code(410)
+      .header('cache-control', 'no-store')
+      .header('vary', 'Accept, Accept-Language')
+      .header('content-language', 'en-US')
+      .type('text/html; charset=utf-8')
+      .send(GONE_PAGE)
   }
   return redirect(request, reply)
 }

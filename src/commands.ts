@@ -4,7 +4,9 @@ import { pino } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { InvalidValue, parseBoolean } from './config-parsers.ts'
 import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from './exit-codes.ts'
-import { buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, PcwpError, type BaseUrl } from './pcwp/index.ts'
+import {
+  buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, PcwpError, type BaseUrl
+} from './pcwp/index.ts'
 import { parseRoomLink } from './pcwp/room-id.ts'
 import { checkRoomMapFile } from './roommap/check.ts'
 import { PROTOCOL_ENTRY, RoomMapError, type RoomMapEntry } from './roommap/index.ts'
@@ -93,7 +95,9 @@ type Command = Exclude<keyof typeof HELP, 'main'>
 type Values = ReturnType<typeof parseArgs>['values']
 
 const OPTIONS: Record<Command, NonNullable<ParseArgsConfig['options']>> = {
-  url: { base: { type: 'string' }, lang: { type: 'string' }, room: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  url: {
+    base: { type: 'string' }, lang: { type: 'string' }, room: { type: 'string' }, help: { type: 'boolean', short: 'h' }
+  },
   check: { help: { type: 'boolean', short: 'h' } },
   map: { help: { type: 'boolean', short: 'h' } },
   serve: { help: { type: 'boolean', short: 'h' } }
@@ -117,7 +121,9 @@ export async function runCli (argv: readonly string[], io: Io): Promise<number |
   let values: Values
   let positionals: string[]
   try {
-    ({ values, positionals } = parseArgs({ args: [...rest], options: OPTIONS[name], strict: true, allowPositionals: name === 'map' }))
+    ({ values, positionals } = parseArgs({
+      args: [...rest], options: OPTIONS[name], strict: true, allowPositionals: name === 'map'
+    }))
   } catch (error) {
     return usage(io, (error as Error).message.split('\n')[0] as string, name)
   }
@@ -194,7 +200,9 @@ async function readerUrls (values: Values, io: Io): Promise<number> {
   }
   const lines = NETWORK_ZONES.map(zone => {
     // {lang} is the page language; the CLI has no Accept-Language, so the requested clientlang stands in.
-    const answer = answerRoomLink({ room: id, zone, clientlang, pageLanguage: () => clientlang, entry, override: undefined, baseUrls: config.baseUrls })
+    const answer = answerRoomLink({
+      room: id, zone, clientlang, pageLanguage: () => clientlang, entry, override: undefined, baseUrls: config.baseUrls
+    })
     if (answer.kind === 'retired') return `${zone}: retired (410)`
     if (answer.kind === 'disabled') return `${zone}: room management disabled (503)`
     return `${zone}: ${answer.location}${answer.outcome === 'moved' ? ' (moved)' : ''}`
@@ -213,12 +221,25 @@ async function check (io: Io): Promise<number> {
   }
   // Each base URL's own path is a legacy path: asked on this service, would its link come straight back?
   const publicHost = config.publicUrl === undefined ? undefined : new URL(config.publicUrl).host
-  const loops = publicHost === undefined ? [] : NETWORK_ZONES.filter(zone => {
-    const base = config.baseUrls[zone]
-    const question = { room: SAMPLE_ROOM, zone, clientlang: config.defaultLanguage, pageLanguage: () => config.defaultLanguage, entry: PROTOCOL_ENTRY }
-    return base !== undefined &&
-      answerRoomLink({ ...question, override: undefined, baseUrls: config.baseUrls, askedAt: { host: publicHost, path: new URL(base.href).pathname } }).kind === 'loop'
-  })
+  const loops = publicHost === undefined
+    ? []
+    : NETWORK_ZONES.filter(zone => {
+      const base = config.baseUrls[zone]
+      const question = {
+        room: SAMPLE_ROOM,
+        zone,
+        clientlang: config.defaultLanguage,
+        pageLanguage: () => config.defaultLanguage,
+        entry: PROTOCOL_ENTRY
+      }
+      return base !== undefined &&
+        answerRoomLink({
+          ...question,
+          override: undefined,
+          baseUrls: config.baseUrls,
+          askedAt: { host: publicHost, path: new URL(base.href).pathname }
+        }).kind === 'loop'
+    })
   if (loops.length > 0) {
     io.err(`pcwp-links: ${loops.map(zone => `PCWP_BASE_URL_${zone.toUpperCase()}`).join(', ')}: its host is PCWP_PUBLIC_URL's, this service's own; expected the host that still reaches the room management application (a redirect there would come back here)\n`)
     return EXIT_CONFIG
@@ -228,7 +249,9 @@ async function check (io: Io): Promise<number> {
   let override: BaseUrl | undefined
   if (config.serverInfo !== undefined) {
     const { createServerInfoOverride } = await import('./serverinfo/override.ts')
-    const source = createServerInfoOverride({ config: config.serverInfo, allowHttp: config.allowHttp, logger: pino({ level: 'silent' }) })
+    const source = createServerInfoOverride({
+      config: config.serverInfo, allowHttp: config.allowHttp, logger: pino({ level: 'silent' })
+    })
     await source.refresh()
     await source.stop()
     const state = source.state()

@@ -63,7 +63,9 @@ const LOCALES_DIR_EXPECTED = 'expected an existing folder of <tag>.json page cat
 export function entry<T> (parseItem: ValueParser<T>): ValueParser<T> {
   return value => {
     const parsed = parseItem(value)
-    return parsed instanceof InvalidValue ? new InvalidValue(`${quote(value)} ${parsed.reason}`, parsed.expected) : parsed
+    return parsed instanceof InvalidValue
+      ? new InvalidValue(`${quote(value)} ${parsed.reason}`, parsed.expected)
+      : parsed
   }
 }
 
@@ -71,13 +73,19 @@ export function entry<T> (parseItem: ValueParser<T>): ValueParser<T> {
 export function list<T> (parseItem: ValueParser<T>): ValueParser<T[]> {
   return value => {
     const items = value.split(',').map(item => item.trim()).filter(item => item !== '')
-    if (items.length > LIST_ENTRIES) return new InvalidValue(`it lists ${items.length} entries`, `expected at most ${LIST_ENTRIES}`)
+    if (items.length > LIST_ENTRIES) {
+      return new InvalidValue(`it lists ${items.length} entries`, `expected at most ${LIST_ENTRIES}`)
+    }
     const parsed: T[] = []
     const bad: InvalidValue[] = []
     for (const item of items) {
       const result = parseItem(item)
       if (!(result instanceof InvalidValue)) parsed.push(result)
-      else bad.push(bad.length < LISTED_ENTRIES ? new InvalidValue(`${quote(item)} ${result.reason}`, result.expected) : result)
+      else {
+        bad.push(bad.length < LISTED_ENTRIES
+          ? new InvalidValue(`${quote(item)} ${result.reason}`, result.expected)
+          : result)
+      }
     }
     const [first] = bad
     if (first === undefined) return parsed
@@ -97,13 +105,17 @@ export function parseBoolean (value: string): boolean | InvalidValue {
 export function integer (min: number, max: number): ValueParser<number> {
   return value => {
     const number = /^\d{1,9}$/.test(value) ? Number(value) : NaN
-    if (!(number >= min && number <= max)) return new InvalidValue('is not a whole number in range', `expected a whole number from ${min} to ${max}`)
+    if (!(number >= min && number <= max)) {
+      return new InvalidValue('is not a whole number in range', `expected a whole number from ${min} to ${max}`)
+    }
     return number
   }
 }
 
 /** One of a fixed set, case-insensitively (after `convert`). */
-export function oneOf<T extends string | number> (allowed: readonly T[], convert: (value: string) => unknown = v => v.toLowerCase()): ValueParser<T> {
+export function oneOf<T extends string | number> (
+  allowed: readonly T[], convert: (value: string) => unknown = v => v.toLowerCase()
+): ValueParser<T> {
   return value => {
     const converted = convert(value)
     const match = allowed.find(option => option === converted)
@@ -113,7 +125,9 @@ export function oneOf<T extends string | number> (allowed: readonly T[], convert
 }
 
 export function parseHeaderName (value: string): string | InvalidValue {
-  if (!HEADER_NAME.test(value)) return new InvalidValue('is not an HTTP header name', 'expected a header name such as X-Network-Zone')
+  if (!HEADER_NAME.test(value)) {
+    return new InvalidValue('is not an HTTP header name', 'expected a header name such as X-Network-Zone')
+  }
   return value.toLowerCase()
 }
 
@@ -128,7 +142,9 @@ export function parseHost (value: string): string | InvalidValue {
 /** A canonical `<language>-<REGION>` (MS-OCGCWEB 2.2.1). */
 export function parseLanguage (value: string): string | InvalidValue {
   const canonical = canonicalClientLang(value)
-  if (canonical === undefined) return new InvalidValue('is not a language', 'expected <language>-<REGION> such as en-US or de-DE')
+  if (canonical === undefined) {
+    return new InvalidValue('is not a language', 'expected <language>-<REGION> such as en-US or de-DE')
+  }
   return canonical
 }
 
@@ -137,7 +153,8 @@ export function parseRange (value: string): AddressRange | InvalidValue {
     return parseAddressRange(value)
   } catch {
     // Its own message repeats the whole entry; ours quotes it, shortened and printable.
-    return new InvalidValue('is not an IP address or CIDR range', 'expected for example 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32')
+    return new InvalidValue('is not an IP address or CIDR range',
+      'expected for example 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32')
   }
 }
 
@@ -185,11 +202,17 @@ export function serverInfoUrl (allowHttp: boolean): ValueParser<URL> {
   return value => {
     const url = URL.parse(value)
     if (url === null) return new InvalidValue('is not a URL', SERVER_INFO_EXPECTED)
-    if (url.username !== '' || url.password !== '') return new InvalidValue('it carries a user name or password', SERVER_INFO_EXPECTED)
+    if (url.username !== '' || url.password !== '') {
+      return new InvalidValue('it carries a user name or password', SERVER_INFO_EXPECTED)
+    }
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
     const loopback = host === 'localhost' || parseAddress(host)?.range() === 'loopback'
-    if (url.protocol === 'http:' && !allowHttp && !loopback) return new InvalidValue(`${PLAIN_HTTP}, except to a loopback host`, ALLOW_HTTP_FIX)
-    if (url.protocol === 'https:' || url.protocol === 'http:' || (url.protocol === 'file:' && url.host === '')) return url
+    if (url.protocol === 'http:' && !allowHttp && !loopback) {
+      return new InvalidValue(`${PLAIN_HTTP}, except to a loopback host`, ALLOW_HTTP_FIX)
+    }
+    if (url.protocol === 'https:' || url.protocol === 'http:' || (url.protocol === 'file:' && url.host === '')) {
+      return url
+    }
     return new InvalidValue('is not a usable getserverinfo source', SERVER_INFO_EXPECTED)
   }
 }
@@ -212,16 +235,24 @@ export function parseRoomMapPath (value: string): string | InvalidValue {
 
 /** One PCWP_LEGACY_PATHS item, as {@link normalisePath} writes it. */
 export function parseLegacyPath (item: string): string | InvalidValue {
-  if (!item.startsWith('/')) return new InvalidValue('is not an absolute path (it must start with /)', LEGACY_PATH_EXPECTED)
+  if (!item.startsWith('/')) {
+    return new InvalidValue('is not an absolute path (it must start with /)', LEGACY_PATH_EXPECTED)
+  }
   if (/[?#]/.test(item)) return new InvalidValue('has a query or fragment', LEGACY_PATH_EXPECTED)
-  if (!ABSOLUTE_PATH.test(item)) return new InvalidValue('has characters a path cannot hold unencoded', LEGACY_PATH_EXPECTED)
+  if (!ABSOLUTE_PATH.test(item)) {
+    return new InvalidValue('has characters a path cannot hold unencoded', LEGACY_PATH_EXPECTED)
+  }
   const path = normalisePath(item)
   if (path === '') return new InvalidValue('is the root path, which the service answers itself', LEGACY_PATH_EXPECTED)
   const segments = path.split('/').slice(1)
   if (segments.includes('')) return new InvalidValue('has an empty segment (//)', LEGACY_PATH_EXPECTED)
-  if (segments.some(segment => DOT_SEGMENT.test(segment))) return new InvalidValue('has a . or .. segment', LEGACY_PATH_EXPECTED)
+  if (segments.some(segment => DOT_SEGMENT.test(segment))) {
+    return new InvalidValue('has a . or .. segment', LEGACY_PATH_EXPECTED)
+  }
   const route = serviceRouteOf(path)
-  if (route !== undefined) return new InvalidValue(`is at or under the service's own route ${route}`, LEGACY_PATH_EXPECTED)
+  if (route !== undefined) {
+    return new InvalidValue(`is at or under the service's own route ${route}`, LEGACY_PATH_EXPECTED)
+  }
   return path
 }
 
@@ -230,7 +261,9 @@ export function parseContactUrl (value: string): string | InvalidValue {
   const https = /^https:\/\/[^/?#]/i.test(value)
   const url = https || /^mailto:[^?#@]+@[^?#]/i.test(value) ? URL.parse(value) : null
   if (url === null || value.length > CONTACT_URL_LENGTH) return new InvalidValue('is not an https:// or mailto: address of at most 2048 characters', CONTACT_URL_EXPECTED)
-  if (https && (url.username !== '' || url.password !== '')) return new InvalidValue('it carries a user name or password', CONTACT_URL_EXPECTED)
+  if (https && (url.username !== '' || url.password !== '')) {
+    return new InvalidValue('it carries a user name or password', CONTACT_URL_EXPECTED)
+  }
   return url.href
 }
 
@@ -240,7 +273,10 @@ export function parseContactText (value: string): string | InvalidValue {
   return value
 }
 
-/** PCWP_LOCALES_DIR: an existing directory, as an absolute path (its catalogs are read by the page catalogs' loader). */
+/**
+ * PCWP_LOCALES_DIR: an existing directory, as an absolute path (its catalogs are read by the page catalogs'
+ * loader).
+ */
 export function parseLocalesDir (value: string): string | InvalidValue {
   const path = resolve(value)
   let stats: Stats | undefined

@@ -185,5 +185,6 @@ export function loadConfig (env: Environment): Config {
 }
 
 function dropUndefined<T extends object> (record: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as
+    { [K in keyof T]?: Exclude<T[K], undefined> }
 }

@@ -51,6 +51,12 @@ export function loggerOptions (level: string, logClient: LogClientMode = 'full')
  * asynchronous destination, so that writing the log never blocks a redirect.
  * What is still buffered is written out when the process exits.
  */
-export function createLogger (level: string, logClient: LogClientMode, destination: DestinationStream = pino.destination({ sync: false, minLength: LOG_MIN_LENGTH, periodicFlush: LOG_FLUSH_MS })): Logger {
+export function createLogger (
+  level: string,
+  logClient: LogClientMode,
+  destination: DestinationStream = pino.destination({
+    sync: false, minLength: LOG_MIN_LENGTH, periodicFlush: LOG_FLUSH_MS
+  })
+): Logger {
   return pino(loggerOptions(level, logClient), destination)
 }

@@ -119,9 +119,9 @@ export function createMetrics (redirectStatus: number): Metrics {
     labelSets: ROUTES.map(route => ({ route }))
   }, DURATION_BUCKETS)
 
-  const gauge = (name: string, help: string, read: () => number): void => {
+  const gauge = (name: string, help: string, read: () => number): Gauge => {
     // The gauge's value is whatever `read` says at scrape time.
-    new Gauge({ name, help, registers: [registry], collect () { this.set(read()) } })
+    return new Gauge({ name, help, registers: [registry], collect () { this.set(read()) } })
   }
   gauge('pcwp_serverinfo_override', '1 while a getserverinfo override is in force (MS-OCGCWEB 3.1.3), else 0.',
     () => Number(sources.override?.().inForce ?? false))

@@ -33,12 +33,16 @@ export type RoomAnswer =
   | { readonly kind: 'loop', readonly outcome: 'pcwp' | 'moved' }
 
 /** The room map decides first; a room it leaves to `pcwp` gets the zone's MS-OCGCWEB URL. */
-export function answerRoomLink (question: RoomQuestion & { readonly askedAt?: undefined }): Exclude<RoomAnswer, { kind: 'loop' }>
+export function answerRoomLink (
+  question: RoomQuestion & { readonly askedAt?: undefined }
+): Exclude<RoomAnswer, { kind: 'loop' }>
 export function answerRoomLink (question: RoomQuestion): RoomAnswer
 export function answerRoomLink (question: RoomQuestion): RoomAnswer {
   const { entry } = question
   if (entry.kind === 'retired') return entry
-  if (entry.kind === 'moved') return redirect(question, 'moved', fillTarget(entry.target, question.room, question.pageLanguage()))
+  if (entry.kind === 'moved') {
+    return redirect(question, 'moved', fillTarget(entry.target, question.room, question.pageLanguage()))
+  }
   const base = resolveBaseUrl(question.override, question.baseUrls, question.zone)
   if (base === undefined) return { kind: 'disabled' }
   return redirect(question, 'pcwp', roomManagementUrl(base, question.clientlang, question.room))
@@ -54,5 +58,6 @@ function redirect ({ askedAt }: RoomQuestion, outcome: 'pcwp' | 'moved', locatio
 function leadsBack (location: string, askedAt: { readonly host: string, readonly path: string }): boolean {
   const absolute = URL.parse(location)
   const path = (absolute ?? new URL(location, 'http://relative.invalid')).pathname
-  return (absolute === null || absolute.host === askedAt.host.toLowerCase()) && normalisePath(path) === normalisePath(askedAt.path)
+  return (absolute === null || absolute.host === askedAt.host.toLowerCase()) &&
+    normalisePath(path) === normalisePath(askedAt.path)
 }

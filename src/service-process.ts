@@ -85,11 +85,11 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   const roomMap = config.roomMap === undefined
     ? undefined
     : createRoomMapSource({
-        path: config.roomMap,
-        allowHttp: config.allowHttp,
-        logger: logger.child({ component: 'room-map' }),
-        onReload: metrics.recordMapReload
-      })
+      path: config.roomMap,
+      allowHttp: config.allowHttp,
+      logger: logger.child({ component: 'room-map' }),
+      onReload: metrics.recordMapReload
+    })
   try {
     await roomMap?.load()
   } catch (error) {
@@ -97,7 +97,14 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
     process.stderr.write(`pcwp-links: PCWP_ROOM_MAP: ${expectedError(error, RoomMapError).message}\n`)
     return EXIT_CONFIG
   }
-  const app = await createApp({ config, logger, metrics, catalogs, ...(override === undefined ? {} : { override }), ...(roomMap === undefined ? {} : { roomMap }) })
+  const app = await createApp({
+    config,
+    logger,
+    metrics,
+    catalogs,
+    ...(override === undefined ? {} : { override }),
+    ...(roomMap === undefined ? {} : { roomMap })
+  })
 
   const stopSources = async (): Promise<void> => {
     await override?.stop()
@@ -106,7 +113,11 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   // SIGHUP re-reads the room map and keeps serving (close-with-grace would shut down on it).
   const reloadOnHangup = () => { void roomMap?.reload() }
   process.on('SIGHUP', reloadOnHangup)
-  const closer = closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false, skip: ['SIGHUP'] }, async ({ signal, err }) => {
+  const closer = closeWithGrace({
+    delay: SHUTDOWN_GRACE_MS,
+    logger: false,
+    skip: ['SIGHUP']
+  }, async ({ signal, err }) => {
     // `err` is set when an uncaught error brought us here; close-with-grace then exits 1.
     if (err === undefined) logger.info({ signal }, 'shutting down: finishing in-flight requests')
     else reportFatal(logger, err, `crashed: ${err.message}`)

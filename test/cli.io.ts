@@ -14,7 +14,11 @@ import { ROOM } from './fixtures/app.ts'
 import { listeningPort } from './fixtures/service.ts'
 import { serve, startUpstream, xccosReply } from './fixtures/upstream.ts'
 
-async function cli (argv: string[], env: NodeJS.ProcessEnv = {}, stdin: NodeJS.ReadableStream = Readable.from([])): Promise<{ code: number | undefined, out: string, err: string }> {
+async function cli (
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  stdin: NodeJS.ReadableStream = Readable.from([])
+): Promise<{ code: number | undefined, out: string, err: string }> {
   let out = ''
   let err = ''
   const code = await runCli(argv, { out: text => { out += text }, err: text => { err += text }, env, stdin })
@@ -47,7 +51,8 @@ t.test('map check: a summary and exit 0 for a valid map; every error with its li
   t.equal((await cli(['map', 'check', good], { PCWP_ALLOW_HTTP: 'http://yes' })).code, EXIT_USAGE, 'PCWP_ALLOW_HTTP is validated')
   const httpMap = await mapFile(t, 'http.csv', `room,target\n${MOVED},http://plain.example/\n`)
   t.equal((await cli(['map', 'check', httpMap])).code, EXIT_DATA, 'http refused by default')
-  t.equal((await cli(['map', 'check', httpMap], { PCWP_ALLOW_HTTP: 'true' })).code, 0, 'and allowed with PCWP_ALLOW_HTTP=true')
+  t.equal((await cli(['map', 'check', httpMap], { PCWP_ALLOW_HTTP: 'true' })).code, 0,
+    'and allowed with PCWP_ALLOW_HTTP=true')
   for (const argv of [['map'], ['map', 'check'], ['map', 'list', good], ['map', 'check', good, 'extra']]) {
     t.equal((await cli(argv)).code, EXIT_USAGE, argv.join(' '))
   }
@@ -60,7 +65,9 @@ t.test('url --room without --base: what a reader in each zone gets under the env
   t.same(await cli(['url', '--room', MOVED, '--lang', 'de-de'], env), {
     code: 0, err: '', out: `internal: https://teams.example.com/channel?room=${MOVED}&lang=de-DE (moved)\nexternal: https://teams.example.com/channel?room=${MOVED}&lang=de-DE (moved)\n`
   })
-  t.same(await cli(['url', '--room', `{${RETIRED.toLowerCase()}}`], env), { code: 0, err: '', out: 'internal: retired (410)\nexternal: retired (410)\n' })
+  t.same(await cli(['url', '--room', `{${RETIRED.toLowerCase()}}`], env), {
+    code: 0, err: '', out: 'internal: retired (410)\nexternal: retired (410)\n'
+  })
   const other = '11111111-2222-4333-8444-555555555555'
   t.same(await cli(['url', '--room', `ma-chan://contoso.com/${other}`], env), {
     code: 0, err: '', out: `internal: https://pool.corp.example/rm/?clientlang=en-US&id=${other}\nexternal: room management disabled (503)\n`
@@ -70,7 +77,8 @@ t.test('url --room without --base: what a reader in each zone gets under the env
   t.equal((await cli(['url', '--room', MOVED, '--lang', 'english'], env)).code, EXIT_USAGE)
   t.equal((await cli(['url', '--lang', 'en-US'], env)).code, EXIT_USAGE)
   t.equal((await cli(['url', '--base', 'https://x.example/'], env)).code, EXIT_USAGE, '--base needs --lang')
-  t.equal((await cli(['url', '--room', MOVED], { ...env, PCWP_ALLOW_HTTP: 'yes' })).code, EXIT_CONFIG, 'a bad environment')
+  t.equal((await cli(['url', '--room', MOVED], { ...env, PCWP_ALLOW_HTTP: 'yes' })).code, EXIT_CONFIG,
+    'a bad environment')
   const broken = await mapFile(t, 'broken.csv', 'room,target\nx,y\n')
   t.equal((await cli(['url', '--room', MOVED], { ...env, PCWP_ROOM_MAP: broken })).code, EXIT_CONFIG, 'a bad map')
 })
@@ -84,7 +92,22 @@ t.test('check fails when a base URL\'s host is PCWP_PUBLIC_URL\'s: the redirect 
 })
 
 t.test('report reads access lines from standard input', async t => {
-  const line = JSON.stringify({ level: 30, time: Date.parse('2026-11-01T10:00:00Z'), reqId: 'r', method: 'GET', url: `/rooms/${MOVED}`, status: 302, ms: 1, kind: 'room', zone: 'internal', lang: 'en-US', outcome: 'pcwp', room: MOVED, client: '10.9.8.7', msg: 'request' })
+  const line = JSON.stringify({
+    level: 30,
+    time: Date.parse('2026-11-01T10:00:00Z'),
+    reqId: 'r',
+    method: 'GET',
+    url: `/rooms/${MOVED}`,
+    status: 302,
+    ms: 1,
+    kind: 'room',
+    zone: 'internal',
+    lang: 'en-US',
+    outcome: 'pcwp',
+    room: MOVED,
+    client: '10.9.8.7',
+    msg: 'request'
+  })
   const { code, out } = await cli(['report', '--format', 'json'], {}, Readable.from([`${line}\n`]))
   t.equal(code, 0)
   t.match(out, MOVED)
@@ -197,9 +220,13 @@ t.test('the installed command runs serve and stops on SIGTERM', async t => {
   })
   const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
   // The two short commands start meanwhile: each process spends most of its time starting.
-  const usage = spawn(process.execPath, [...process.execArgv, entry, 'url', '--lang', 'en-US'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const usage = spawn(process.execPath, [...process.execArgv, entry, 'url', '--lang', 'en-US'], {
+    stdio: ['ignore', 'ignore', 'pipe']
+  })
   const usageExited = new Promise(resolve => usage.once('exit', resolve))
-  const printed = spawn(process.execPath, [...process.execArgv, entry, '--version'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const printed = spawn(process.execPath, [...process.execArgv, entry, '--version'], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
   let out = ''
   printed.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
   const printedExited = new Promise(resolve => printed.once('exit', resolve))

@@ -68,7 +68,8 @@ t.test('nothing configured outside production: demo mode with the documented def
     logClient: 'full',
     warnings: []
   })
-  t.equal(loadConfig({ NODE_ENV: 'development', PCWP_BASE_URL_INTERNAL: '  ' }).demo, true, 'an empty variable counts as unset')
+  t.equal(loadConfig({ NODE_ENV: 'development', PCWP_BASE_URL_INTERNAL: '  ' }).demo, true,
+    'an empty variable counts as unset')
 })
 
 t.test('nothing configured in production is an error naming the variables; a room map alone is enough', async t => {
@@ -122,7 +123,8 @@ t.test('a full valid configuration', async t => {
   t.equal(config.baseUrls.internal?.href, BASES.PCWP_BASE_URL_INTERNAL)
   t.equal(config.baseUrls.external?.href, BASES.PCWP_BASE_URL_EXTERNAL)
   t.same(config.serverInfo, { url: new URL('https://chat.example.com/getserverinfo'), refreshMs: 60_000, timeoutMs: 500, maxStaleMs: 3_600_000 })
-  t.same(config.internalRanges.map(r => `${r.network.toString()}/${r.prefix}`), ['10.0.0.0/8', '192.168.0.0/16', '2001:db8::/32', '172.16.0.0/12'],
+  t.same(config.internalRanges.map(r => `${r.network.toString()}/${r.prefix}`),
+    ['10.0.0.0/8', '192.168.0.0/16', '2001:db8::/32', '172.16.0.0/12'],
     'IPv4-mapped ranges become IPv4 ranges')
   t.same(config.trustProxy.map(r => r.text), ['127.0.0.1', '::1'])
   t.equal(config.networkHeader, 'x-network-zone')
@@ -133,8 +135,10 @@ t.test('a full valid configuration', async t => {
   t.equal(config.rateLimitPerMinute, 600)
   t.equal(config.publicUrl, 'https://chat-links.corp.example', 'lower case, no trailing slash')
   t.equal(config.roomMap, '/etc/pcwp-links/Rooms.JSON')
-  t.same(config.legacyPaths, ['/persistentchat/rm', '/oldchat/rooms.aspx'], 'lower case, no trailing slash, de-duplicated')
-  t.same(config.legacyRoomPaths, ['/persistentchat/rm', '/oldchat/rooms.aspx'], 'the base URLs\' shared path counts once')
+  t.same(config.legacyPaths, ['/persistentchat/rm', '/oldchat/rooms.aspx'],
+    'lower case, no trailing slash, de-duplicated')
+  t.same(config.legacyRoomPaths, ['/persistentchat/rm', '/oldchat/rooms.aspx'],
+    'the base URLs\' shared path counts once')
   t.equal(config.contactUrl, 'mailto:chat-admins@corp.example?subject=Chat%20rooms', 'serialised')
   t.equal(config.contactText, 'IT service desk, extension 4711')
   t.equal(config.localesDir, localesDir)
@@ -162,7 +166,8 @@ t.test('base URLs: http needs PCWP_ALLOW_HTTP=true, and the message says so (MS-
     ['ftp://pool.corp.example/rm/', 'is not an absolute http(s) URL', https]
   ]
   for (const [href, reason, expected] of refused) {
-    t.equal(problemOf('PCWP_BASE_URL_INTERNAL', { PCWP_BASE_URL_INTERNAL: href }), `PCWP_BASE_URL_INTERNAL: ${reason}; ${expected}`, href)
+    t.equal(problemOf('PCWP_BASE_URL_INTERNAL', { PCWP_BASE_URL_INTERNAL: href }),
+      `PCWP_BASE_URL_INTERNAL: ${reason}; ${expected}`, href)
   }
   t.equal(problemOf('PCWP_BASE_URL_EXTERNAL', { PCWP_BASE_URL_EXTERNAL: 'pool.corp.example', PCWP_ALLOW_HTTP: 'true' }),
     'PCWP_BASE_URL_EXTERNAL: is not an absolute http(s) URL; expected an absolute https:// or http:// URL without credentials, such as https://chat.example.com/PersistentChat/RM/')
@@ -197,7 +202,8 @@ t.test('booleans are exactly true or false', async t => {
     t.equal(problemOf('PCWP_ALLOW_HTTP', { ...BASES, PCWP_ALLOW_HTTP: value }),
       `PCWP_ALLOW_HTTP: "${value}" is not a boolean; expected true or false, in lower case`, value)
   }
-  t.equal(loadConfig({ ...BASES, PCWP_ALLOW_HTTP: ' true ' }).allowHttp, true, 'surrounding blanks are trimmed, as for every variable')
+  t.equal(loadConfig({ ...BASES, PCWP_ALLOW_HTTP: ' true ' }).allowHttp, true,
+    'surrounding blanks are trimmed, as for every variable')
 })
 
 t.test('getserverinfo sources', async t => {
@@ -209,7 +215,9 @@ t.test('getserverinfo sources', async t => {
     'http://[::1]:9000/serverinfo',
     'file:///etc/pcwp/serverinfo.xml'
   ]
-  for (const url of accepted) t.equal(loadConfig({ PCWP_SERVERINFO_URL: url }).serverInfo?.url.href, new URL(url).href, url)
+  for (const url of accepted) {
+    t.equal(loadConfig({ PCWP_SERVERINFO_URL: url }).serverInfo?.url.href, new URL(url).href, url)
+  }
   t.equal(loadConfig({ PCWP_SERVERINFO_URL: 'http://chat.example.com/x', PCWP_ALLOW_HTTP: 'true' }).serverInfo?.url.protocol, 'http:')
   const refused: [string, string][] = [
     ['http://chat.example.com/serverinfo', 'plain http:// is refused (MS-OCGCWEB 5.1 recommends HTTPS), except to a loopback host; expected https://, or set PCWP_ALLOW_HTTP=true to allow it'],
@@ -221,13 +229,18 @@ t.test('getserverinfo sources', async t => {
     ['javascript:alert(1)', 'is not a usable getserverinfo source; expected an https:// URL, http:// to a loopback host, or file:///path, without credentials'],
     ['not a url', 'is not a URL; expected an https:// URL, http:// to a loopback host, or file:///path, without credentials']
   ]
-  for (const [url, message] of refused) t.equal(problemOf('PCWP_SERVERINFO_URL', { PCWP_SERVERINFO_URL: url }), `PCWP_SERVERINFO_URL: ${message}`, url)
+  for (const [url, message] of refused) {
+    t.equal(problemOf('PCWP_SERVERINFO_URL', { PCWP_SERVERINFO_URL: url }), `PCWP_SERVERINFO_URL: ${message}`, url)
+  }
 })
 
 t.test('PCWP_SERVERINFO_* numbers are validated even without PCWP_SERVERINFO_URL', async t => {
-  t.equal(loadConfig({ PCWP_SERVERINFO_REFRESH_S: '5', PCWP_SERVERINFO_TIMEOUT_MS: '100', PCWP_SERVERINFO_MAX_STALE_S: '0' }).serverInfo, undefined,
-    'valid numbers alone configure no source')
-  t.same(problemsOf({ PCWP_SERVERINFO_REFRESH_S: '0', PCWP_SERVERINFO_TIMEOUT_MS: '99', PCWP_SERVERINFO_MAX_STALE_S: '1d' }), [
+  t.equal(loadConfig({
+    PCWP_SERVERINFO_REFRESH_S: '5', PCWP_SERVERINFO_TIMEOUT_MS: '100', PCWP_SERVERINFO_MAX_STALE_S: '0'
+  }).serverInfo, undefined, 'valid numbers alone configure no source')
+  t.same(problemsOf({
+    PCWP_SERVERINFO_REFRESH_S: '0', PCWP_SERVERINFO_TIMEOUT_MS: '99', PCWP_SERVERINFO_MAX_STALE_S: '1d'
+  }), [
     'PCWP_SERVERINFO_REFRESH_S: "0" is not a whole number in range; expected a whole number from 1 to 86400',
     'PCWP_SERVERINFO_TIMEOUT_MS: "99" is not a whole number in range; expected a whole number from 100 to 60000',
     'PCWP_SERVERINFO_MAX_STALE_S: "1d" is not a whole number in range; expected a whole number from 0 to 31536000'
@@ -331,9 +344,12 @@ t.test('PCWP_LANGUAGES names every entry that is not a language, shortened and p
 })
 
 t.test('the default language: the first of PCWP_LANGUAGES unless named', async t => {
-  t.equal(loadConfig({ ...BASES, PCWP_LANGUAGES: 'de-DE,fr-FR' }).defaultLanguage, 'de-DE', 'a list without en-US needs no default')
-  t.equal(loadConfig({ ...BASES, PCWP_LANGUAGES: 'de-DE,fr-FR', PCWP_DEFAULT_LANGUAGE: 'fr_fr' }).defaultLanguage, 'fr-FR')
-  t.equal(loadConfig({ ...BASES, PCWP_DEFAULT_LANGUAGE: 'de-DE' }).defaultLanguage, 'de-DE', 'one of the built-in languages')
+  t.equal(loadConfig({ ...BASES, PCWP_LANGUAGES: 'de-DE,fr-FR' }).defaultLanguage, 'de-DE',
+    'a list without en-US needs no default')
+  t.equal(loadConfig({ ...BASES, PCWP_LANGUAGES: 'de-DE,fr-FR', PCWP_DEFAULT_LANGUAGE: 'fr_fr' }).defaultLanguage,
+    'fr-FR')
+  t.equal(loadConfig({ ...BASES, PCWP_DEFAULT_LANGUAGE: 'de-DE' }).defaultLanguage, 'de-DE',
+    'one of the built-in languages')
   const empty = loadConfig({ ...BASES, PCWP_LANGUAGES: ' , ,' })
   t.same(empty.languages, DEFAULT_LANGUAGES, 'a list of nothing counts as unset')
   t.equal(empty.defaultLanguage, 'en-US')
@@ -347,7 +363,10 @@ t.test('the default language: the first of PCWP_LANGUAGES unless named', async t
 })
 
 t.test('a list has at most 1000 entries', async t => {
-  t.equal(loadConfig({ ...BASES, PCWP_INTERNAL_CIDRS: Array.from({ length: 1000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`).join(',') }).internalRanges.length, 1000)
+  t.equal(loadConfig({
+    ...BASES,
+    PCWP_INTERNAL_CIDRS: Array.from({ length: 1000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`).join(',')
+  }).internalRanges.length, 1000)
   t.equal(problemOf('PCWP_INTERNAL_CIDRS', { ...BASES, PCWP_INTERNAL_CIDRS: '10.0.0.0/8,'.repeat(1001) }), 'PCWP_INTERNAL_CIDRS: it lists 1001 entries; expected at most 1000')
 })
 
@@ -368,7 +387,9 @@ t.test('PCWP_PUBLIC_URL: an http(s) origin', async t => {
     ['https://XN--ZZ.example', 'https://xn--zz.example'],
     ['https://192.0.2.7:0443', 'https://192.0.2.7']
   ]
-  for (const [value, origin] of accepted) t.equal(loadConfig({ ...BASES, PCWP_PUBLIC_URL: value }).publicUrl, origin, value)
+  for (const [value, origin] of accepted) {
+    t.equal(loadConfig({ ...BASES, PCWP_PUBLIC_URL: value }).publicUrl, origin, value)
+  }
   const expected = 'expected the service\'s own origin http(s)://host[:port] without path, query or credentials, such as https://chat-links.corp.example'
   const refused: [string, string][] = [
     ['https://chat-links.corp.example/links', 'it has a path, query or fragment'],
@@ -395,20 +416,28 @@ t.test('PCWP_PUBLIC_URL: an http(s) origin', async t => {
     ['https://', 'is not an http(s) origin'],
     ['https:///chat-links.corp.example', 'it has a path, query or fragment']
   ]
-  for (const [value, reason] of refused) t.equal(problemOf('PCWP_PUBLIC_URL', { ...BASES, PCWP_PUBLIC_URL: value }), `PCWP_PUBLIC_URL: ${reason}; ${expected}`, value)
+  for (const [value, reason] of refused) {
+    t.equal(problemOf('PCWP_PUBLIC_URL', { ...BASES, PCWP_PUBLIC_URL: value }),
+      `PCWP_PUBLIC_URL: ${reason}; ${expected}`, value)
+  }
 })
 
 t.test('PCWP_ROOM_MAP: a .csv or .json file', async t => {
-  for (const path of ['rooms.csv', '/etc/pcwp-links/rooms.CSV', 'C:\\pcwp\\rooms.Json']) t.equal(loadConfig({ PCWP_ROOM_MAP: path }).roomMap, path, path)
+  for (const path of ['rooms.csv', '/etc/pcwp-links/rooms.CSV', 'C:\\pcwp\\rooms.Json']) {
+    t.equal(loadConfig({ PCWP_ROOM_MAP: path }).roomMap, path, path)
+  }
   for (const path of ['/etc/pcwp-links/rooms.txt', '/etc/pcwp-links/rooms.csv.bak', '/etc/pcwp-links/']) {
     t.equal(problemOf('PCWP_ROOM_MAP', { PCWP_ROOM_MAP: path }), 'PCWP_ROOM_MAP: does not name a .csv or .json file; expected a path such as /etc/pcwp-links/rooms.csv', path)
   }
 })
 
 t.test('PCWP_LEGACY_PATHS: absolute paths outside the service\'s own routes', async t => {
-  t.same(SERVICE_ROUTE_PREFIXES, ['/rooms', '/links', '/healthz', '/readyz', '/metrics', '/openapi.json', '/robots.txt', '/favicon.ico', '/demo'])
+  t.same(SERVICE_ROUTE_PREFIXES, [
+    '/rooms', '/links', '/healthz', '/readyz', '/metrics', '/openapi.json', '/robots.txt', '/favicon.ico', '/demo'
+  ])
   const config = loadConfig({ ...BASES, PCWP_LEGACY_PATHS: "/RM/, /roomsold, /linksx/a, /a/%2E%2Ex, /x/~a-b_c.d!$&'()*+;=:@%41" })
-  t.same(config.legacyPaths, ['/rm', '/roomsold', '/linksx/a', '/a/%2e%2ex', "/x/~a-b_c.d!$&'()*+;=:@%41"], 'only whole route segments collide')
+  t.same(config.legacyPaths, ['/rm', '/roomsold', '/linksx/a', '/a/%2e%2ex', "/x/~a-b_c.d!$&'()*+;=:@%41"],
+    'only whole route segments collide')
   const expected = 'expected absolute paths such as /PersistentChat/RM/, outside the service\'s own routes (/rooms, /links, /healthz, /readyz, /metrics, /openapi.json, /robots.txt, /favicon.ico, /demo)'
   const refused: [string, string][] = [
     ['PersistentChat/RM/', 'is not an absolute path (it must start with /)'],
@@ -425,7 +454,10 @@ t.test('PCWP_LEGACY_PATHS: absolute paths outside the service\'s own routes', as
     ['/a/%2E%2e', 'has a . or .. segment'],
     ['/a/%2e/b', 'has a . or .. segment']
   ]
-  for (const [path, reason] of refused) t.equal(problemOf('PCWP_LEGACY_PATHS', { ...BASES, PCWP_LEGACY_PATHS: path }), `PCWP_LEGACY_PATHS: "${path}" ${reason}; ${expected}`, path)
+  for (const [path, reason] of refused) {
+    t.equal(problemOf('PCWP_LEGACY_PATHS', { ...BASES, PCWP_LEGACY_PATHS: path }),
+      `PCWP_LEGACY_PATHS: "${path}" ${reason}; ${expected}`, path)
+  }
   for (const route of SERVICE_ROUTE_PREFIXES) {
     for (const path of [route, `${route.toUpperCase()}/`, `${route}/old/rm`]) {
       t.equal(problemOf('PCWP_LEGACY_PATHS', { ...BASES, PCWP_LEGACY_PATHS: `/rm,${path}` }),
@@ -442,9 +474,11 @@ t.test('legacyRoomPaths: the base URLs\' paths and PCWP_LEGACY_PATHS', async t =
     PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/',
     PCWP_LEGACY_PATHS: '/persistentchat/rm/default.aspx,/OldRM'
   })
-  t.same(config.legacyRoomPaths, ['/persistentchat/rm/default.aspx', '/oldrm'], 'a base at its host\'s root adds no path; duplicates count once')
+  t.same(config.legacyRoomPaths, ['/persistentchat/rm/default.aspx', '/oldrm'],
+    'a base at its host\'s root adds no path; duplicates count once')
   t.same(loadConfig({ PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/RM' }).legacyRoomPaths, ['/rm'])
-  t.same(loadConfig({ PCWP_ROOM_MAP: 'rooms.csv', PCWP_LEGACY_PATHS: '/rm/' }).legacyRoomPaths, ['/rm'], 'a room map alone still answers legacy links')
+  t.same(loadConfig({ PCWP_ROOM_MAP: 'rooms.csv', PCWP_LEGACY_PATHS: '/rm/' }).legacyRoomPaths, ['/rm'],
+    'a room map alone still answers legacy links')
   for (const name of ['PCWP_BASE_URL_INTERNAL', 'PCWP_BASE_URL_EXTERNAL']) {
     for (const [href, route] of [['https://rm.corp.example/rooms/', '/rooms'], ['https://rm.corp.example/Demo/RM/?x=1', '/demo'], ['https://rm.corp.example/links', '/links']] as const) {
       t.equal(problemOf(name, { [name]: href }),
@@ -466,7 +500,9 @@ t.test('PCWP_CONTACT_URL and PCWP_CONTACT_TEXT', async t => {
     ['MAILTO:chat-admins@corp.example?subject=Room%20moved', 'mailto:chat-admins@corp.example?subject=Room%20moved'],
     [`https://intranet.corp.example/${'a'.repeat(2048 - 30)}`, `https://intranet.corp.example/${'a'.repeat(2048 - 30)}`]
   ]
-  for (const [value, url] of accepted) t.equal(loadConfig({ ...BASES, PCWP_CONTACT_URL: value }).contactUrl, url, value.slice(0, 60))
+  for (const [value, url] of accepted) {
+    t.equal(loadConfig({ ...BASES, PCWP_CONTACT_URL: value }).contactUrl, url, value.slice(0, 60))
+  }
   const expected = 'expected an https:// URL without credentials or a mailto: address, such as https://intranet.corp.example/chat-help or mailto:chat-admins@corp.example'
   const refused: [string, string][] = [
     ['http://intranet.corp.example/help', 'is not an https:// or mailto: address of at most 2048 characters'],
@@ -478,14 +514,20 @@ t.test('PCWP_CONTACT_URL and PCWP_CONTACT_TEXT', async t => {
     [`https://intranet.corp.example/${'a'.repeat(2048)}`, 'is not an https:// or mailto: address of at most 2048 characters'],
     ['https://help:s3cret@intranet.corp.example/', 'it carries a user name or password']
   ]
-  for (const [value, reason] of refused) t.equal(problemOf('PCWP_CONTACT_URL', { ...BASES, PCWP_CONTACT_URL: value }), `PCWP_CONTACT_URL: ${reason}; ${expected}`, value.slice(0, 60))
+  for (const [value, reason] of refused) {
+    t.equal(problemOf('PCWP_CONTACT_URL', { ...BASES, PCWP_CONTACT_URL: value }),
+      `PCWP_CONTACT_URL: ${reason}; ${expected}`, value.slice(0, 60))
+  }
 
   const textOnly = loadConfig({ ...BASES, PCWP_CONTACT_TEXT: 'Ask the IT service desk — ☎ 4711, or عربى' })
   t.equal(textOnly.contactText, 'Ask the IT service desk — ☎ 4711, or عربى', 'text without a URL is fine')
   t.equal(textOnly.contactUrl, undefined)
-  t.equal(loadConfig({ ...BASES, PCWP_CONTACT_TEXT: '😀'.repeat(200) }).contactText, '😀'.repeat(200), '200 characters, counted as characters')
+  t.equal(loadConfig({ ...BASES, PCWP_CONTACT_TEXT: '😀'.repeat(200) }).contactText, '😀'.repeat(200),
+    '200 characters, counted as characters')
   t.equal(problemOf('PCWP_CONTACT_TEXT', { ...BASES, PCWP_CONTACT_TEXT: 'x'.repeat(201) }), 'PCWP_CONTACT_TEXT: it is too long; expected plain text of at most 200 characters')
-  for (const text of ['call\r\nus', 'call\tus', 'call\u0000us', 'call\u2028us', 'call \u202eus', 'call \u2066us', 'call \ud800 us']) {
+  for (const text of [
+    'call\r\nus', 'call\tus', 'call\u0000us', 'call\u2028us', 'call \u202eus', 'call \u2066us', 'call \ud800 us'
+  ]) {
     t.equal(problemOf('PCWP_CONTACT_TEXT', { ...BASES, PCWP_CONTACT_TEXT: text }),
       'PCWP_CONTACT_TEXT: it contains control characters (line breaks, tabs, bidi overrides); expected one line of plain text', escapeAll(text))
   }
@@ -497,25 +539,40 @@ t.test('PCWP_LOCALES_DIR: an existing directory', async t => {
   const relative = loadConfig({ ...BASES, PCWP_LOCALES_DIR: '.' }).localesDir
   t.equal(relative, resolve('.'), 'a relative path is made absolute once, at start-up')
   const expected = 'expected an existing folder of <tag>.json page catalogs, such as /etc/pcwp-links/locales'
-  t.equal(problemOf('PCWP_LOCALES_DIR', { ...BASES, PCWP_LOCALES_DIR: join(dir, 'missing') }), `PCWP_LOCALES_DIR: does not exist; ${expected}`)
-  t.equal(problemOf('PCWP_LOCALES_DIR', { ...BASES, PCWP_LOCALES_DIR: join(dir, 'file.json') }), `PCWP_LOCALES_DIR: is not a directory; ${expected}`)
-  t.equal(problemOf('PCWP_LOCALES_DIR', { ...BASES, PCWP_LOCALES_DIR: `${dir}\u0000x` }), `PCWP_LOCALES_DIR: cannot be read; ${expected}`)
+  t.equal(problemOf('PCWP_LOCALES_DIR', { ...BASES, PCWP_LOCALES_DIR: join(dir, 'missing') }),
+    `PCWP_LOCALES_DIR: does not exist; ${expected}`)
+  t.equal(problemOf('PCWP_LOCALES_DIR', { ...BASES, PCWP_LOCALES_DIR: join(dir, 'file.json') }),
+    `PCWP_LOCALES_DIR: is not a directory; ${expected}`)
+  t.equal(problemOf('PCWP_LOCALES_DIR', { ...BASES, PCWP_LOCALES_DIR: `${dir}\u0000x` }),
+    `PCWP_LOCALES_DIR: cannot be read; ${expected}`)
 })
 
 t.test('PCWP_LOG_CLIENT', async t => {
-  for (const value of ['full', 'truncated', 'none', 'None']) t.equal(loadConfig({ ...BASES, PCWP_LOG_CLIENT: value }).logClient, value.toLowerCase(), value)
+  for (const value of ['full', 'truncated', 'none', 'None']) {
+    t.equal(loadConfig({ ...BASES, PCWP_LOG_CLIENT: value }).logClient, value.toLowerCase(), value)
+  }
   t.equal(problemOf('PCWP_LOG_CLIENT', { ...BASES, PCWP_LOG_CLIENT: 'anonymised' }), 'PCWP_LOG_CLIENT: "anonymised" is not a known value; expected one of full, truncated, none')
 })
 
 t.test('unknown PCWP_ variables are warned about, printably', async t => {
-  const config = loadConfig({ ...BASES, PCWP_BASE_URL_INTERNL: 'x', PCWP_LANGUAGE: 'de-DE', OTHER: '1', 'PCWP_X\r\nY': '1', [`PCWP_${'X'.repeat(60)}`]: '1' })
+  const config = loadConfig({
+    ...BASES,
+    PCWP_BASE_URL_INTERNL: 'x',
+    PCWP_LANGUAGE: 'de-DE',
+    OTHER: '1',
+    'PCWP_X\r\nY': '1',
+    [`PCWP_${'X'.repeat(60)}`]: '1'
+  })
   t.same(config.warnings, [
     'PCWP_BASE_URL_INTERNL is not a pcwp-links setting and is ignored (a typo?)',
     'PCWP_LANGUAGE is not a pcwp-links setting and is ignored (a typo?)',
     '"PCWP_XY" is not a pcwp-links setting and is ignored (a typo?)',
     `"PCWP_${'X'.repeat(35)}…" is not a pcwp-links setting and is ignored (a typo?)`
   ])
-  for (const name of ['PCWP_PUBLIC_URL', 'PCWP_ROOM_MAP', 'PCWP_LEGACY_PATHS', 'PCWP_CONTACT_URL', 'PCWP_CONTACT_TEXT', 'PCWP_LOCALES_DIR', 'PCWP_LOG_CLIENT']) {
+  for (const name of [
+    'PCWP_PUBLIC_URL', 'PCWP_ROOM_MAP', 'PCWP_LEGACY_PATHS', 'PCWP_CONTACT_URL', 'PCWP_CONTACT_TEXT',
+    'PCWP_LOCALES_DIR', 'PCWP_LOG_CLIENT'
+  ]) {
     t.ok(CONFIG_VARIABLES.includes(name), `${name} is a setting`)
   }
 })
@@ -524,28 +581,42 @@ t.test('hostile values: every variable is accepted or refused with a ConfigError
   const payloads = new Set<string>(['\r\n', 'a\r\nb', '\u0000', 'https://x.example/\u0000', 'x'.repeat(1 << 20), '/a'.repeat(50_000),
     `${'en-US,'.repeat(20_000)}x`, `${'en-US,'.repeat(999)}x`, `${'x,'.repeat(20_000)}x`, '\ud800', '\u202e\u2066', '%0d%0aX: y', 'https://a\r\n.example', '/rm\r\n'])
   for (const line of hostileLines()) payloads.add(line)
-  // Every variable gets the payload at once (each is read on its own), and again behind a valid start, to reach past the first check.
+  // Every variable gets the payload at once (each is read on its own), and again behind a valid start, to reach
+  // past the first check.
   const prefixes: Record<string, string> = {
-    PCWP_BASE_URL_INTERNAL: 'https://x.example/', PCWP_BASE_URL_EXTERNAL: 'http://x.example/', PCWP_SERVERINFO_URL: 'file:///',
-    PCWP_PUBLIC_URL: 'https://', PCWP_CONTACT_URL: 'https://x.example/', PCWP_LEGACY_PATHS: '/', PCWP_LANGUAGES: 'en-US,',
-    PCWP_INTERNAL_CIDRS: '10.0.0.0/8,', PCWP_ROOM_MAP: '/etc/', PCWP_LOCALES_DIR: '/tmp/'
+    PCWP_BASE_URL_INTERNAL: 'https://x.example/',
+    PCWP_BASE_URL_EXTERNAL: 'http://x.example/',
+    PCWP_SERVERINFO_URL: 'file:///',
+    PCWP_PUBLIC_URL: 'https://',
+    PCWP_CONTACT_URL: 'https://x.example/',
+    PCWP_LEGACY_PATHS: '/',
+    PCWP_LANGUAGES: 'en-US,',
+    PCWP_INTERNAL_CIDRS: '10.0.0.0/8,',
+    PCWP_ROOM_MAP: '/etc/',
+    PCWP_LOCALES_DIR: '/tmp/'
   }
   const unprintable: string[] = []
   const thrown: string[] = []
   const accepted: string[] = []
   for (const payload of payloads) {
     for (const prefixed of [false, true]) {
-      const env = Object.fromEntries(CONFIG_VARIABLES.map(name => [name, `${prefixed ? prefixes[name] ?? '' : ''}${payload}`]))
+      const env = Object.fromEntries(CONFIG_VARIABLES.map(name => [
+        name, `${prefixed ? prefixes[name] ?? '' : ''}${payload}`
+      ]))
       try {
         const config = loadConfig(env)
         accepted.push(payload)
-        for (const line of config.warnings) if (UNPRINTABLE.test(line)) unprintable.push(JSON.stringify(line.slice(0, 80)))
+        for (const line of config.warnings) {
+          if (UNPRINTABLE.test(line)) unprintable.push(JSON.stringify(line.slice(0, 80)))
+        }
       } catch (error) {
         if (!(error instanceof ConfigError)) {
           thrown.push(`${JSON.stringify(payload.slice(0, 40))}: ${String(error)}`)
           continue
         }
-        for (const line of error.problems) if (UNPRINTABLE.test(line)) unprintable.push(JSON.stringify(line.slice(0, 80)))
+        for (const line of error.problems) {
+          if (UNPRINTABLE.test(line)) unprintable.push(JSON.stringify(line.slice(0, 80)))
+        }
       }
     }
   }

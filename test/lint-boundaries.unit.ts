@@ -39,7 +39,9 @@ async function lintAll (): Promise<Record<keyof typeof TEXTS, Message[]>> {
     { cwd: ROOT, timeout: 60_000 })
   linting.child.stdin?.end(JSON.stringify(Object.values(TEXTS)))
   const results = JSON.parse((await linting).stdout) as Message[][]
-  return Object.fromEntries(Object.keys(TEXTS).map((name, i) => [name, results[i] ?? []])) as Record<keyof typeof TEXTS, Message[]>
+  return Object.fromEntries(
+    Object.keys(TEXTS).map((name, i) => [name, results[i] ?? []])
+  ) as Record<keyof typeof TEXTS, Message[]>
 }
 
 const linted = await lintAll()

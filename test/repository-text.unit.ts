@@ -42,7 +42,9 @@ interface Located extends Finding {
 }
 
 /** Every match of `pattern` (a global regular expression) in `text`, with its line. */
-function matches (text: string, pattern: RegExp, what: (match: RegExpExecArray) => string = match => match[0]): Finding[] {
+function matches (
+  text: string, pattern: RegExp, what: (match: RegExpExecArray) => string = match => match[0]
+): Finding[] {
   return Array.from(text.matchAll(pattern), match => ({ line: lineOf(text, match.index), text: what(match) }))
 }
 
@@ -133,7 +135,9 @@ function repositoryFiles (): string[] {
 function walk (folder: string): string[] {
   return readdirSync(new URL(folder, ROOT), { withFileTypes: true })
     .filter(entry => !NOT_SOURCE.has(entry.name))
-    .flatMap(entry => entry.isDirectory() ? walk(`${folder}${entry.name}/`) : entry.isFile() ? [`${folder}${entry.name}`] : [])
+    .flatMap(entry => entry.isDirectory()
+      ? walk(`${folder}${entry.name}/`)
+      : entry.isFile() ? [`${folder}${entry.name}`] : [])
     .sort()
 }
 
@@ -156,8 +160,10 @@ function repositoryTexts (): Map<string, string> {
   return texts
 }
 
-const locate = (path: string, findings: readonly Finding[]): Located[] => findings.map(finding => ({ path, ...finding }))
-const listed = (found: readonly Located[]): string[] => found.map(({ path, line, text }) => `${path}:${String(line)}: ${text}`)
+const locate = (path: string, findings: readonly Finding[]): Located[] =>
+  findings.map(finding => ({ path, ...finding }))
+const listed = (found: readonly Located[]): string[] =>
+  found.map(({ path, line, text }) => `${path}:${String(line)}: ${text}`)
 
 const TEXTS = repositoryTexts()
 
@@ -173,7 +179,8 @@ t.test(`the old protocol name appears nowhere, in any case (the protocol is ${PR
     { line: 1, text: OLD_NAME.toLowerCase() },
     { line: 2, text: OLD_NAME }
   ], 'the scanner finds the old name in any case, on its line')
-  t.same(oldNameFindings(`${PROTOCOL} and pcwp-links, PCWP_ROOM_MAP`), [], 'the published name and the project\'s own PCWP words pass')
+  t.same(oldNameFindings(`${PROTOCOL} and pcwp-links, PCWP_ROOM_MAP`), [],
+    'the published name and the project\'s own PCWP words pass')
   const found = [...TEXTS].flatMap(([path, text]) => locate(path, oldNameFindings(text)))
   t.same(listed(found), [], 'no file names the protocol by the old name')
 })
@@ -206,7 +213,8 @@ t.test(`every ${PROTOCOL} section cited is listed in ${DESIGN_RECORD}'s "section
     'a link definition or the name alone cites no section')
 
   const sample = sectionsTable('# Doc\n\n## Spec sections cited\n\n| section | title |\n|---|---|\n| 2.2 | Message Syntax |\n| 4 | Protocol Examples |\n\n## Next\n\n| 9 | not this table |\n')
-  t.same([...sample], [['2.2', 'Message Syntax'], ['4', 'Protocol Examples']], 'the table parser reads the rows under the heading only')
+  t.same([...sample], [['2.2', 'Message Syntax'], ['4', 'Protocol Examples']],
+    'the table parser reads the rows under the heading only')
   t.same(sectionsTable('# Doc\n\n| 2.2 | Message Syntax |\n').size, 0, 'and nothing without the heading')
   const uncited = citedSections(`${PROTOCOL} 2.2 and 9.9`).filter(({ text }) => !sample.has(text))
   t.same(uncited, [{ line: 1, text: '9.9' }], 'a section missing from the table is found')
@@ -216,7 +224,8 @@ t.test(`every ${PROTOCOL} section cited is listed in ${DESIGN_RECORD}'s "section
   t.ok([...table.values()].every(title => title !== ''), 'each with its title')
   const citations = [...TEXTS].flatMap(([path, text]) => locate(path, citedSections(text)))
   t.ok(citations.length > 50, `the scan finds the citations (${String(citations.length)})`)
-  t.same(listed(citations.filter(({ text }) => !table.has(text))), [], 'no file cites a section the table does not list')
+  t.same(listed(citations.filter(({ text }) => !table.has(text))), [],
+    'no file cites a section the table does not list')
   const citedElsewhere = new Set(citations.filter(({ path }) => path !== DESIGN_RECORD).map(({ text }) => text))
   t.same([...table.keys()].filter(section => !citedElsewhere.has(section)), [],
     'and the table lists only sections that code, tests or other documents cite')
@@ -235,5 +244,6 @@ t.test(`every section of ${DESIGN_RECORD} cited by name is one of its headings`,
     [{ line: 1, text: 'Architecture' }], 'a name that is no heading is found')
   const cited = [...TEXTS].flatMap(([path, text]) => locate(path, recordSectionsCited(text)))
   t.ok(cited.length > 30, `the scan finds the citations (${String(cited.length)})`)
-  t.same(listed(cited.filter(({ text }) => !record.has(text))), [], 'no file cites a section the design record does not have')
+  t.same(listed(cited.filter(({ text }) => !record.has(text))), [],
+    'no file cites a section the design record does not have')
 })

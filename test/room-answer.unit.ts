@@ -51,21 +51,30 @@ t.test('the room map decides first: moved with {id} and {lang} filled, retired w
   t.equal(asked, 1, 'the page language is asked for a moved room')
   answerRoomLink(question({ pageLanguage }))
   t.equal(asked, 1, 'and only then')
-  t.same(answerRoomLink(question({ entry: await entryFor('retired') })), { kind: 'retired', name: 'Atlas', note: 'Ask IT' })
+  t.same(answerRoomLink(question({ entry: await entryFor('retired') })),
+    { kind: 'retired', name: 'Atlas', note: 'Ask IT' })
   t.same(answerRoomLink(question({ entry: RETIRED_ENTRY })), { kind: 'retired' })
 })
 
 t.test('an answer that would lead back to where it was asked is a loop; anywhere else is a redirect', async t => {
   const here = { host: 'pool.corp.example', path: '/rm/' }
   t.same(answerRoomLink(question({ askedAt: here })), { kind: 'loop', outcome: 'pcwp' })
-  t.same(answerRoomLink(question({ askedAt: { host: 'POOL.corp.example', path: '/RM' } })), { kind: 'loop', outcome: 'pcwp' },
-    'host and path in any case, a trailing slash aside')
-  t.same(answerRoomLink(question({ askedAt: { host: 'pool.corp.example:8443', path: '/rm/' } })).kind, 'redirect', 'another port')
-  t.same(answerRoomLink(question({ askedAt: { host: 'pool.corp.example', path: '/rm/x' } })).kind, 'redirect', 'another path')
-  t.same(answerRoomLink(question({ askedAt: { host: 'links.example.com', path: '/rm/' } })).kind, 'redirect', 'another host')
+  t.same(answerRoomLink(question({ askedAt: { host: 'POOL.corp.example', path: '/RM' } })),
+    { kind: 'loop', outcome: 'pcwp' }, 'host and path in any case, a trailing slash aside')
+  t.same(answerRoomLink(question({ askedAt: { host: 'pool.corp.example:8443', path: '/rm/' } })).kind, 'redirect',
+    'another port')
+  t.same(answerRoomLink(question({ askedAt: { host: 'pool.corp.example', path: '/rm/x' } })).kind, 'redirect',
+    'another path')
+  t.same(answerRoomLink(question({ askedAt: { host: 'links.example.com', path: '/rm/' } })).kind, 'redirect',
+    'another host')
   const demo = { internal: splitBaseUrl('/demo/rm/') }
-  t.same(answerRoomLink(question({ baseUrls: demo, askedAt: { host: 'links.example.com', path: '/demo/rm' } })).kind, 'loop', 'a relative base is on the host asked')
-  t.same(answerRoomLink(question({ baseUrls: demo, askedAt: { host: 'links.example.com', path: `/rooms/${ROOM}` } })).kind, 'redirect')
+  t.same(answerRoomLink(question({
+    baseUrls: demo, askedAt: { host: 'links.example.com', path: '/demo/rm' }
+  })).kind, 'loop', 'a relative base is on the host asked')
+  t.same(answerRoomLink(question({
+    baseUrls: demo, askedAt: { host: 'links.example.com', path: `/rooms/${ROOM}` }
+  })).kind, 'redirect')
   const moved = await entryFor('https://pool.corp.example/rm/')
-  t.same(answerRoomLink(question({ entry: moved, askedAt: here })), { kind: 'loop', outcome: 'moved' }, 'a moved room too')
+  t.same(answerRoomLink(question({ entry: moved, askedAt: here })), { kind: 'loop', outcome: 'moved' },
+    'a moved room too')
 })

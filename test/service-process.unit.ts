@@ -20,8 +20,10 @@ t.test('known codes in plain words; anything else as the error says it', async t
 })
 
 t.test('the failure line names host and port, an IPv6 host in brackets', async t => {
-  t.equal(listenFailureReason('127.0.0.1', 8080, failure('EADDRINUSE')), 'cannot listen on 127.0.0.1:8080: address already in use')
-  t.equal(listenFailureReason('::1', 8080, failure('EADDRINUSE')), 'cannot listen on [::1]:8080: address already in use')
+  t.equal(listenFailureReason('127.0.0.1', 8080, failure('EADDRINUSE')),
+    'cannot listen on 127.0.0.1:8080: address already in use')
+  t.equal(listenFailureReason('::1', 8080, failure('EADDRINUSE')),
+    'cannot listen on [::1]:8080: address already in use')
   t.equal(listenFailureReason('no-such-host.invalid', 0, failure('ENOTFOUND')), 'cannot listen on no-such-host.invalid:0: host name not found')
 })
 

@@ -64,7 +64,8 @@ t.test('every test file named in the documentation, configuration and comments e
   }
   t.ok(named.size > 20, `the scan finds the references (${String(named.size)} test files named)`)
   t.ok(named.get('test/runners/io.ts')?.includes('package.json'), 'package.json is read: its tap include names test/runners/io.ts')
-  const missing = [...named].filter(([path]) => !existsSync(new URL(path, ROOT))).map(([path, where]) => `${path}, named in ${[...new Set(where)].join(', ')}`)
+  const missing = [...named].filter(([path]) => !existsSync(new URL(path, ROOT)))
+    .map(([path, where]) => `${path}, named in ${[...new Set(where)].join(', ')}`)
   t.same(missing, [], 'no name points at a file that is not there')
 })
 
@@ -78,9 +79,11 @@ t.test('every test the documentation quotes is in the file it names', async t =>
       Array.from(titles.matchAll(/"([^"]*)"/g), ([, quote = '']) => ({ document, path, quote }))))
   const fromSecurity = cited.filter(({ document }) => document === 'SECURITY.md').length
   t.ok(fromSecurity > 10, `the scan finds SECURITY.md's quotes (${String(fromSecurity)} of ${String(cited.length)})`)
-  t.same(quotes('rejections say what is expected and never echo the input', 'rejections … never echo the input'), true, 'a quote may leave words out')
+  t.same(quotes('rejections say what is expected and never echo the input', 'rejections … never echo the input'),
+    true, 'a quote may leave words out')
   t.same(quotes('never echo the input', 'echo … never'), false, 'but keeps the order of the words it quotes')
-  const missing = cited.filter(({ path, quote }) => !existsSync(new URL(path, ROOT)) || !testTitles(path).some(title => quotes(title, quote)))
+  const missing = cited.filter(({ path, quote }) =>
+    !existsSync(new URL(path, ROOT)) || !testTitles(path).some(title => quotes(title, quote)))
   t.same(missing, [], 'no quote names a test that is not there')
 })
 

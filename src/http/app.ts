@@ -1,4 +1,6 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginCallback, type RawServerDefault } from 'fastify'
+import Fastify, {
+  LogController, type FastifyInstance, type FastifyPluginCallback, type RawServerDefault
+} from 'fastify'
 import helmet from '@fastify/helmet'
 import fp from 'fastify-plugin'
 import { Type } from '@sinclair/typebox'
@@ -104,7 +106,11 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics, cat
       // Only an origin the administrator stated: a request's own Host is no address to publish.
       ...(config.publicUrl === undefined ? {} : { servers: [{ url: config.publicUrl }] }),
       info: { title: 'pcwp-links', version: VERSION, description: 'Persistent Chat Web Protocol (MS-OCGCWEB) room links: redirects to the room management application.' },
-      tags: [{ name: 'rooms', description: 'Room links (MS-OCGCWEB 2.2)' }, { name: 'operations', description: 'Health, readiness and metrics' }, { name: 'pages', description: 'Pages for people and their assets' }]
+      tags: [
+        { name: 'rooms', description: 'Room links (MS-OCGCWEB 2.2)' },
+        { name: 'operations', description: 'Health, readiness and metrics' },
+        { name: 'pages', description: 'Pages for people and their assets' }
+      ]
     }
   })
   if (config.rateLimitPerMinute !== undefined) {
@@ -165,7 +171,12 @@ export async function createApp ({
   metrics.observe({
     ...(override === undefined
       ? {}
-      : { override: () => { const state = override.state(); return { inForce: state.url !== null, ageSeconds: state.ageSeconds ?? 0, refused: state.refused } } }),
+      : {
+          override: () => {
+            const state = override.state()
+            return { inForce: state.url !== null, ageSeconds: state.ageSeconds ?? 0, refused: state.refused }
+          }
+        }),
     ...(roomMap === undefined
       ? {}
       : { roomMap: () => ({ entries: roomMap.current().size, lastReloadSuccessful: roomMap.lastReloadSuccessful() }) })

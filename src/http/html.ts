@@ -37,7 +37,8 @@ ${body}
 // public/links.css has the same rule for /links.
 const INLINE_STYLE = `<style>
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1b1b1b;background:#f6f6f6}
-main{max-width:42rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.15)}
+main{max-width:42rem;margin:3rem auto;padding:2rem;background:#fff;` +
+`border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.15)}
 h1{font-size:1.5rem;margin-top:0}code{background:#eee;padding:0 .25em;border-radius:3px;word-break:break-all}
 a{color:#0b5cad}.warn{background:#fff4ce;border-left:4px solid #c19c00;padding:.5rem 1rem}
 dt{font-weight:600}dd{margin:0 0 .75rem 0}

@@ -19,8 +19,17 @@ declare module 'fastify' {
  * which for a disabled zone says which.
  */
 export type Problem =
-  | { readonly status: number, readonly code: Exclude<ProblemCode, 'PCWP_ROOM_RETIRED' | 'PCWP_ROOM_MANAGEMENT_DISABLED'>, readonly message: string }
-  | { readonly status: 503, readonly code: 'PCWP_ROOM_MANAGEMENT_DISABLED', readonly message: string, readonly zone: NetworkZone }
+  | {
+    readonly status: number
+    readonly code: Exclude<ProblemCode, 'PCWP_ROOM_RETIRED' | 'PCWP_ROOM_MANAGEMENT_DISABLED'>
+    readonly message: string
+  }
+  | {
+    readonly status: 503
+    readonly code: 'PCWP_ROOM_MANAGEMENT_DISABLED'
+    readonly message: string
+    readonly zone: NetworkZone
+  }
 
 /** A retired room's answer (the room map's `retired`): 410 Gone. */
 export interface Retirement {
@@ -44,13 +53,21 @@ function prefersJson (request: FastifyRequest): boolean {
 }
 
 /** Sends a page in the reader's language, or a JSON body; sets what every error answer carries. */
-function answer (request: FastifyRequest, reply: FastifyReply, status: number, json: () => Record<string, string>, page: (lang: string) => { title: string, body: string }): FastifyReply {
+function answer (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  json: () => Record<string, string>,
+  page: (lang: string) => { title: string, body: string }
+): FastifyReply {
   reply.code(status).headers(PROBLEM_HEADERS)
   if (prefersJson(request)) return reply.type('application/json; charset=utf-8').send(json())
   const { pageLanguage, contactLine } = request.server
   const lang = pageLanguage(request)
   const { title, body } = page(lang)
-  return reply.header('content-language', lang).type('text/html; charset=utf-8').send(htmlPage(title, `${body}\n${contactLine(lang)}`, { lang }))
+  return reply.header('content-language', lang)
+    .type('text/html; charset=utf-8')
+    .send(htmlPage(title, `${body}\n${contactLine(lang)}`, { lang }))
 }
 
 /**
@@ -83,7 +100,9 @@ export function sendRetired (request: FastifyRequest, reply: FastifyReply, { nam
     ...(note === undefined ? {} : { note }),
     ...(contact === undefined ? {} : { contact })
   }), lang => ({
-    title: name === undefined ? catalogs.text(lang, 'retired.title') : catalogs.text(lang, 'retired.titleNamed', { name }),
+    title: name === undefined
+      ? catalogs.text(lang, 'retired.title')
+      : catalogs.text(lang, 'retired.titleNamed', { name }),
     body: `<p>${catalogs.html(lang, 'retired.body')}</p>${note === undefined ? '' : `\n<p>${catalogs.html(lang, 'retired.note', { note: escapeHtml(note) })}</p>`}`
   }))
 }

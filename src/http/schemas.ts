@@ -9,7 +9,9 @@ import { PROBLEM_CODES } from '../problem-codes.ts'
 const problemBody = Type.Object({
   error: Type.String({ enum: [...PROBLEM_CODES], description: 'A stable error code.' }),
   message: Type.String({ description: 'What went wrong and what is expected, for a person.' }),
-  name: Type.Optional(Type.String({ description: 'PCWP_ROOM_RETIRED: the room\'s name, when the room map gives one.' })),
+  name: Type.Optional(Type.String({
+    description: 'PCWP_ROOM_RETIRED: the room\'s name, when the room map gives one.'
+  })),
   note: Type.Optional(Type.String({ description: 'PCWP_ROOM_RETIRED: the room map\'s note for readers.' })),
   contact: Type.Optional(Type.String({ description: 'PCWP_ROOM_RETIRED: who to ask (PCWP_CONTACT_URL, else PCWP_CONTACT_TEXT).' }))
 })
@@ -55,7 +57,11 @@ export function roomSchemas (status: RedirectStatus) {
       summary: 'Open the room management application to create a room (MS-OCGCWEB 2.2.1).',
       tags: ['rooms'],
       querystring: Type.Object({ lang: Type.Optional(langQuery) }),
-      response: { [status]: redirect('Redirect to BASE + clientlang, or to where the room map\'s new row says.'), 410: roomErrors[410], 503: roomErrors[503] }
+      response: {
+        [status]: redirect('Redirect to BASE + clientlang, or to where the room map\'s new row says.'),
+        410: roomErrors[410],
+        503: roomErrors[503]
+      }
     },
     room: {
       summary: 'Open the room management application on a room (MS-OCGCWEB 2.2.2).',
@@ -67,7 +73,9 @@ export function roomSchemas (status: RedirectStatus) {
     roomPath: {
       summary: 'A room named by an unencoded room URI in the path, /rooms/ma-chan://<domain>/<GUID> (MS-OCGCWEB 2.2.2).',
       tags: ['rooms'],
-      params: Type.Object({ '*': Type.String({ description: 'The rest of the path: a room URI as mail programs leave it.' }) }),
+      params: Type.Object({
+        '*': Type.String({ description: 'The rest of the path: a room URI as mail programs leave it.' })
+      }),
       querystring: Type.Object({ lang: Type.Optional(langQuery) }),
       response: { [status]: redirect('Redirect to where the room map or MS-OCGCWEB says.'), ...roomErrors }
     },
@@ -83,7 +91,10 @@ export function roomSchemas (status: RedirectStatus) {
   }
 }
 
-/** A query parameter taken as given: once (a string) or repeated (an array, which code reads as absent); never refused. */
+/**
+ * A query parameter taken as given: once (a string) or repeated (an array, which code reads as absent); never
+ * refused.
+ */
 export const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
 
 /** A room management application's own link (MS-OCGCWEB 2.2), answered on a legacy path. */
@@ -92,7 +103,9 @@ export function legacySchema (status: RedirectStatus) {
     summary: 'A room management application link (BASE?clientlang=…&id=…) sent here after a migration: a room link with id, a create link without.',
     tags: ['rooms'],
     querystring: Type.Object({
-      id: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'The room GUID; trailing mail punctuation is dropped.' })),
+      id: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], {
+        description: 'The room GUID; trailing mail punctuation is dropped.'
+      })),
       clientlang: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Used only when neither lang nor Accept-Language names a supported language.' })),
       lang: queryValue
     }),
@@ -108,7 +121,11 @@ export function legacySchema (status: RedirectStatus) {
 
 /** A page or asset: its summary and content type. */
 export function pageSchema (summary: string, type: string, body: TSchema = Type.String()) {
-  return { summary, tags: ['pages'], response: { 200: { description: summary, content: { [type]: { schema: body } } } as unknown as TSchema } }
+  return {
+    summary,
+    tags: ['pages'],
+    response: { 200: { description: summary, content: { [type]: { schema: body } } } as unknown as TSchema }
+  }
 }
 
 export const methodNotAllowedSchema = {

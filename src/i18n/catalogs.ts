@@ -79,7 +79,9 @@ export function loadCatalogs ({ builtInDir, overrideDir }: CatalogSources): Cata
   }
   // Reported only when nothing else is wrong: an en-US.json that failed to load has said so already.
   if (!catalogs.has(FALLBACK_LANGUAGE) && problems.length === 0) {
-    problems.push(`${join(builtInDir, `${FALLBACK_LANGUAGE}.json`)}: missing: every page falls back to ${FALLBACK_LANGUAGE}`)
+    problems.push(
+      `${join(builtInDir, `${FALLBACK_LANGUAGE}.json`)}: missing: every page falls back to ${FALLBACK_LANGUAGE}`
+    )
   }
   if (overrideDir !== undefined) {
     for (const file of readCatalogDir(overrideDir, problems)) {
@@ -98,8 +100,12 @@ export function loadCatalogs ({ builtInDir, overrideDir }: CatalogSources): Cata
     // A catalog is complete once loaded: its first file had every key.
     return catalog.get(key) as Template
   }
-  const fill = (parts: Template, values: readonly [Readonly<Record<string, string>>?], escape: (text: string) => string): string =>
-    parts.map((part, i) => i % 2 === 0 ? escape(part) : (values[0] as Readonly<Record<string, string>>)[part] as string).join('')
+  const fill = (
+    parts: Template, values: readonly [Readonly<Record<string, string>>?], escape: (text: string) => string
+  ): string =>
+    parts
+      .map((part, i) => i % 2 === 0 ? escape(part) : (values[0] as Readonly<Record<string, string>>)[part] as string)
+      .join('')
   const verbatim = (text: string): string => text
 
   return {
@@ -161,7 +167,9 @@ function parseCatalog (path: string, problems: string[]): Readonly<Record<string
  * The valid messages of a file as templates; each invalid one adds a problem.
  * `complete`: the file is its language's first catalog and needs every key.
  */
-function checkedMessages ({ path, entries }: CatalogFile, problems: string[], complete: boolean): Map<MessageKey, Template> {
+function checkedMessages (
+  { path, entries }: CatalogFile, problems: string[], complete: boolean
+): Map<MessageKey, Template> {
   const messages = new Map<MessageKey, Template>()
   for (const [key, value] of Object.entries(entries)) {
     if (!isMessageKey(key)) {

@@ -27,7 +27,9 @@ export interface LanguagePolicy {
  * parameter; `fallback` (a legacy link's own clientlang) counts only when
  * neither it nor Accept-Language names a supported language.
  */
-export type LanguageNegotiator = (explicit: string | undefined, acceptLanguage: string | undefined, fallback?: string) => string
+export type LanguageNegotiator = (
+  explicit: string | undefined, acceptLanguage: string | undefined, fallback?: string
+) => string
 
 // Bounds on the work one header can cause (RFC 9110 sets none).
 const MAX_HEADER_LENGTH = 4096
@@ -88,7 +90,8 @@ interface Candidate {
  */
 export function createLanguageNegotiator (policy: LanguagePolicy): LanguageNegotiator {
   const matchRange = createRangeMatcher(policy)
-  const matchExplicit = (value: string | undefined) => value === undefined || !LANGUAGE_RANGE.test(value) ? undefined : matchRange(value)
+  const matchExplicit = (value: string | undefined) =>
+    value === undefined || !LANGUAGE_RANGE.test(value) ? undefined : matchRange(value)
 
   // What an Accept-Language value matched; null: nothing supported.
   const negotiate = boundedMemo((acceptLanguage: string): string | null => {

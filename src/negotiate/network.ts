@@ -32,6 +32,8 @@ export function decideZone (policy: ZonePolicy, request: ZoneRequest): ZoneDecis
     const zone = request.trustedZoneHeader.trim().toLowerCase()
     if (zone === 'internal' || zone === 'external') return { zone, decidedBy: 'header' }
   }
-  if (request.client !== undefined && policy.isInternal(request.client)) return { zone: 'internal', decidedBy: 'address' }
+  if (request.client !== undefined && policy.isInternal(request.client)) {
+    return { zone: 'internal', decidedBy: 'address' }
+  }
   return { zone: policy.defaultZone, decidedBy: 'default' }
 }

@@ -31,7 +31,9 @@ export function publicOrigin (input: PublicOriginInput): PublicOrigin {
   const forwardedProto = input.trustedPeer ? firstEntry(input.forwardedProto) : undefined
   const [hostSource, host] = forwardedHost === undefined ? ['Host', input.host] : ['X-Forwarded-Host', forwardedHost]
   if (host === undefined || host === '') return { origin: '', rejected: 'the request names no host' }
-  return checkedOrigin(forwardedProto ?? 'http', host, forwardedProto === undefined ? 'the scheme' : 'X-Forwarded-Proto', hostSource)
+  return checkedOrigin(
+    forwardedProto ?? 'http', host, forwardedProto === undefined ? 'the scheme' : 'X-Forwarded-Proto', hostSource
+  )
 }
 
 /** The first entry of a comma list header, trimmed; undefined when there is none. */

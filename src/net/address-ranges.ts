@@ -52,7 +52,8 @@ export function parseAddress (text: string): Address | undefined {
  */
 export function createAddressMatcher (ranges: readonly AddressRange[]): AddressMatcher {
   if (ranges.length === 0) return () => false
-  const ipv4 = ranges.flatMap(({ network, prefix }) => network instanceof ipaddr.IPv4 ? [ipv4Range(network, prefix)] : [])
+  const ipv4 = ranges.flatMap(({ network, prefix }) =>
+    network instanceof ipaddr.IPv4 ? [ipv4Range(network, prefix)] : [])
   const ipv6 = ranges.filter(range => range.network instanceof ipaddr.IPv6)
   const inIpv4 = (value: number) => ipv4.some(([base, mask]) => ((value & mask) >>> 0) === base)
   return address => {
@@ -81,7 +82,10 @@ const MAPPED_PREFIX = '::ffff:'
  * octets of at most 255, no leading zeros.
  */
 function ipv4Value (text: string): number {
-  const start = text.length > MAPPED_PREFIX.length && text.slice(0, MAPPED_PREFIX.length).toLowerCase() === MAPPED_PREFIX ? MAPPED_PREFIX.length : 0
+  const start =
+    text.length > MAPPED_PREFIX.length && text.slice(0, MAPPED_PREFIX.length).toLowerCase() === MAPPED_PREFIX
+      ? MAPPED_PREFIX.length
+      : 0
   let value = 0
   let octet = 0
   let digits = 0

@@ -19,6 +19,10 @@ export type ProvisionedBaseUrls = Readonly<Partial<Record<NetworkZone, BaseUrl>>
  * means room management is disabled for this reader: there is deliberately
  * no fallback to the other zone's URL, which may not be reachable from here.
  */
-export function resolveBaseUrl (override: BaseUrl | undefined, provisioned: ProvisionedBaseUrls, zone: NetworkZone): BaseUrl | undefined {
+export function resolveBaseUrl (
+  override: BaseUrl | undefined,
+  provisioned: ProvisionedBaseUrls,
+  zone: NetworkZone
+): BaseUrl | undefined {
   return override ?? provisioned[zone]
 }

@@ -33,7 +33,9 @@ export function buildRoomUrl (base: BaseUrl | string, clientlang: string, roomId
  * this directly instead of validating both again.
  */
 export function roomManagementUrl ({ head, fragment }: BaseUrl, clientlang: string, id: string | undefined): string {
-  return id === undefined ? `${head}clientlang=${clientlang}${fragment}` : `${head}clientlang=${clientlang}&id=${id}${fragment}`
+  return id === undefined
+    ? `${head}clientlang=${clientlang}${fragment}`
+    : `${head}clientlang=${clientlang}&id=${id}${fragment}`
 }
 
 function asBaseUrl (base: BaseUrl | string): BaseUrl {

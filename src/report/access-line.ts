@@ -47,7 +47,8 @@ export function parseAccessLine (line: string): AccessLine | undefined {
     return undefined
   }
   const { time, kind, status, outcome, zone, room } = fields
-  if (typeof time !== 'number' || !(Math.abs(time) <= MAX_TIME) || typeof kind !== 'string' || !isHttpStatus(status)) return undefined
+  if (typeof time !== 'number' || !(Math.abs(time) <= MAX_TIME) ||
+    typeof kind !== 'string' || !isHttpStatus(status)) return undefined
   const access: { -readonly [K in keyof AccessLine]: AccessLine[K] } = { time, kind, status }
   if (!ROOM_LINK_KINDS.has(kind) || !OUTCOMES.includes(outcome as Outcome)) return access
   access.outcome = outcome as Outcome

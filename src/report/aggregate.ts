@@ -108,5 +108,9 @@ function mostClicked (rooms: ReadonlyMap<string, RoomCount>): [string, RoomCount
 }
 
 function mappedRooms (rooms: ReadonlyMap<string, RoomCount>): MappedRoom[] {
-  return mostClicked(rooms).map(([room, count]) => ({ room, clicks: count.clicks, lastSeen: new Date(count.last).toISOString() }))
+  return mostClicked(rooms).map(([room, count]) => ({
+    room,
+    clicks: count.clicks,
+    lastSeen: new Date(count.last).toISOString()
+  }))
 }

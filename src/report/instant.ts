@@ -12,13 +12,15 @@ export function parseInstant (text: string, option: string): Date {
   const invalid = new ReportUsageError('REPORT_DATE_INVALID',
     `${option} needs an ISO 8601 date or time, for example 2026-03-01, 2026-03-01T08:00 (UTC) or 2026-03-01T08:00+01:00`)
   if (match === null) throw invalid
-  const [year, month, day, hour, minute, second] = (match.slice(1, 7) as (string | undefined)[]).map(part => Number(part ?? '0')) as [number, number, number, number, number, number]
+  const [year, month, day, hour, minute, second] = (match.slice(1, 7) as (string | undefined)[])
+    .map(part => Number(part ?? '0')) as [number, number, number, number, number, number]
   const millisecond = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3))
   const offset = offsetMinutes(match[8])
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millisecond)
   const check = new Date(local)
   // Date.UTC rolls 2026-02-30 over to March: a value that does not come back unchanged did not exist.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59 || Number.isNaN(offset)) throw invalid
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day ||
+    hour > 23 || minute > 59 || second > 59 || Number.isNaN(offset)) throw invalid
   return new Date(local - offset * 60_000)
 }
 

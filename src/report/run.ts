@@ -53,7 +53,9 @@ export async function runReport (argv: readonly string[], io: ReportIo): Promise
         if (result.status === 'rejected') throw result.reason
         return result.value ?? io.stdin
       })
-      for (const [index, input] of inputs.entries()) await readLines(input, files[index] === '-' ? 'standard input' : files[index] as string, report)
+      for (const [index, input] of inputs.entries()) {
+        await readLines(input, files[index] === '-' ? 'standard input' : files[index] as string, report)
+      }
     } finally {
       // A file left open when another fails is closed now, not by the garbage collector (an error since Node 26).
       for (const result of opened) if (result.status === 'fulfilled') result.value?.destroy()
@@ -67,11 +69,19 @@ export async function runReport (argv: readonly string[], io: ReportIo): Promise
   }
 }
 
-function parseOptions (argv: readonly string[]): { values: { since?: string, until?: string, format?: string, help?: boolean }, positionals: string[] } {
+function parseOptions (argv: readonly string[]): {
+  values: { since?: string, until?: string, format?: string, help?: boolean }
+  positionals: string[]
+} {
   try {
     return parseArgs({
       args: [...argv],
-      options: { since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string', default: 'table' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        since: { type: 'string' },
+        until: { type: 'string' },
+        format: { type: 'string', default: 'table' },
+        help: { type: 'boolean', short: 'h' }
+      },
       strict: true,
       allowPositionals: true
     })
@@ -114,14 +124,18 @@ async function openInput (file: string): Promise<Readable> {
 
 function unreadable (file: string, error: unknown): ReportUsageError {
   const { code, message } = error as NodeJS.ErrnoException
-  const reason = code?.startsWith('Z_') === true ? 'not a valid gzip file (corrupt or cut short)' : message.split(',')[0] as string
+  const reason = code?.startsWith('Z_') === true
+    ? 'not a valid gzip file (corrupt or cut short)'
+    : message.split(',')[0] as string
   return new ReportUsageError('REPORT_FILE_UNREADABLE', `cannot read ${file}: ${reason}`)
 }
 
 async function readLines (input: NodeJS.ReadableStream, name: string, report: ReportBuilder): Promise<void> {
   const lines = createInterface({ input, crlfDelay: Infinity })
   // readline hands on the input's errors (a read error; a truncated or corrupt gzip file).
-  const failed = new Promise<never>((_resolve, reject) => lines.once('error', error => { reject(unreadable(name, error)) }))
+  const failed = new Promise<never>((_resolve, reject) => lines.once('error', error => {
+    reject(unreadable(name, error))
+  }))
   lines.on('line', report.add)
   await Promise.race([new Promise<void>(resolve => lines.once('close', resolve)), failed])
 }

@@ -29,7 +29,10 @@ export interface FetcherOptions {
  */
 export function createServerInfoFetcher (url: URL, timeoutMs: number, options: FetcherOptions = {}): ServerInfoFetcher {
   if (url.protocol === 'file:') {
-    return { fetch: async () => bounded(timeoutMs, signal => readReplyFile(url, signal)), close: async () => { /* nothing to close */ } }
+    return {
+      fetch: async () => bounded(timeoutMs, signal => readReplyFile(url, signal)),
+      close: async () => { /* nothing to close */ }
+    }
   }
   // The Agent's timers watch each phase and the size cap the body; the
   // request's signal bounds the whole fetch, which a slow drip of bytes
@@ -42,7 +45,10 @@ export function createServerInfoFetcher (url: URL, timeoutMs: number, options: F
   })
   const closing = new AbortController()
   return {
-    fetch: async () => bounded(timeoutMs, signal => fetchReply(url, dispatcher, AbortSignal.any([signal, closing.signal]))),
+    fetch: async () => bounded(
+      timeoutMs,
+      signal => fetchReply(url, dispatcher, AbortSignal.any([signal, closing.signal]))
+    ),
     // Stopping twice (a signal during shutdown) closes once.
     close: async () => {
       if (closing.signal.aborted) return
@@ -53,7 +59,10 @@ export function createServerInfoFetcher (url: URL, timeoutMs: number, options: F
 }
 
 /** One fetch under the time limit, as a whole; every failure becomes a ServerInfoError. */
-async function bounded (timeoutMs: number, fetch: (signal: AbortSignal) => Promise<ServerInfoReply>): Promise<ServerInfoReply> {
+async function bounded (
+  timeoutMs: number,
+  fetch: (signal: AbortSignal) => Promise<ServerInfoReply>
+): Promise<ServerInfoReply> {
   const timeout = AbortSignal.timeout(timeoutMs)
   try {
     return await fetch(timeout)

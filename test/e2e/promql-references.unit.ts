@@ -114,6 +114,7 @@ t.test('an expression that does not parse throws, naming the place', async t => 
 })
 
 t.test('grafanaQuery replaces the interval variables as Grafana does before it sends a query', async t => {
+  // eslint-disable-next-line no-template-curly-in-string -- Grafana's ${…} form, not a template
   t.equal(grafanaQuery('rate(a{i=~"$instance"}[$__rate_interval]) + rate(b[${__interval}]) + c[$__range]'),
     'rate(a{i=~"$instance"}[5m]) + rate(b[5m]) + c[5m]', 'variables in strings are values, left as they are')
   t.equal(grafanaQuery('a[$__interval_ms]'), 'a[$__interval_ms]', 'others are left for the parser to refuse')
@@ -193,6 +194,7 @@ interface Dashboard {
   readonly templating: { list: { name: string, type: string, query: unknown, datasource?: unknown }[] }
 }
 
+// eslint-disable-next-line no-template-curly-in-string -- Grafana's ${…} form, not a template
 const DATASOURCE = { type: 'prometheus', uid: '${DS_PROMETHEUS}' }
 
 /** /metrics of a real service on a loopback port, configured with nothing but base URLs: every metric exists anyway. */

@@ -42,7 +42,9 @@ t.test('a flood of unique Accept-Language values keeps memory bounded (every cac
   await flood(2500, 3000)
   const after = heapMiB()
   t.ok(after - before < 1.5, `heap grew ${(after - before).toFixed(1)} MiB over 3,000 more unique values`)
-  const res = await service.inject({ url: '/rooms/new', remoteAddress: '203.0.113.9', headers: { 'accept-language': 'fr-CA' } })
+  const res = await service.inject({
+    url: '/rooms/new', remoteAddress: '203.0.113.9', headers: { 'accept-language': 'fr-CA' }
+  })
   t.equal(res.headers.location, `${EXTERNAL_BASE}&clientlang=fr-FR`, 'and answers stay right')
 })
 
@@ -52,7 +54,9 @@ t.test('redirects never fail while the getserverinfo upstream flips between good
   const upstream = await startUpstream(behaviours[0] as Parameters<typeof startUpstream>[0])
   t.teardown(upstream.close)
   let flip = 0
-  const flipper = setInterval(() => { upstream.behave(behaviours[++flip % behaviours.length] as Parameters<typeof startUpstream>[0]) }, 25)
+  const flipper = setInterval(() => {
+    upstream.behave(behaviours[++flip % behaviours.length] as Parameters<typeof startUpstream>[0])
+  }, 25)
   t.teardown(() => { clearInterval(flipper) })
   const { logger } = memoryLogger()
   const override = createServerInfoOverride({
@@ -78,7 +82,11 @@ t.test('redirects never fail while the getserverinfo upstream flips between good
   const enough = () => upstream.requests.length > 10 && Date.now() > started + 1000
   await Promise.all(Array.from({ length: 16 }, async (_, worker) => {
     for (let i = 0; i < 3000 && !enough() && Date.now() < deadline; i++) {
-      const res = await pool.request({ method: 'GET', path: `/rooms/${ROOM}`, headers: { 'x-forwarded-for': worker % 2 === 0 ? '10.1.1.1' : '203.0.113.9' } })
+      const res = await pool.request({
+        method: 'GET',
+        path: `/rooms/${ROOM}`,
+        headers: { 'x-forwarded-for': worker % 2 === 0 ? '10.1.1.1' : '203.0.113.9' }
+      })
       await res.body.dump()
       const location = String(res.headers.location)
       const base = bases.find(b => location.startsWith(b))
@@ -98,21 +106,23 @@ t.test('SIGTERM in the middle of a load run: in-flight requests complete, the pr
   t.teardown(() => pool.close())
   const outcomes = new Map<string, number>()
   const count = (key: string) => outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
-  let stopping = false
+  const run = { stopping: false }
   const load = Promise.all(Array.from({ length: 8 }, async () => {
-    for (let i = 0; i < 2000 && !(stopping && i > 0 && (outcomes.get('error') ?? 0) > 0); i++) {
+    for (let i = 0; i < 2000 && !(run.stopping && i > 0 && (outcomes.get('error') ?? 0) > 0); i++) {
       try {
-        const res = await pool.request({ method: 'GET', path: `/rooms/${ROOM}`, headers: { 'x-forwarded-for': '10.1.1.1' } })
+        const res = await pool.request({
+          method: 'GET', path: `/rooms/${ROOM}`, headers: { 'x-forwarded-for': '10.1.1.1' }
+        })
         await res.body.dump()
         count(String(res.statusCode))
       } catch {
         count('error') // connection refused or closed once the server stopped
-        if (stopping) return
+        if (run.stopping) return
       }
     }
   }))
   await waitFor(() => (outcomes.get('302') ?? 0) > 50, { what: '50 redirects under load' })
-  stopping = true
+  run.stopping = true
   const started = Date.now()
   const code = await service.stop()
   const elapsed = Date.now() - started

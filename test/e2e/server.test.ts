@@ -1,4 +1,5 @@
-// The real service over real sockets on loopback: zones, proxies, IPv6, start-up errors, SIGHUP and SIGTERM, one process per configuration.
+// The real service over real sockets on loopback: zones, proxies, IPv6, start-up errors, SIGHUP and SIGTERM,
+// one process per configuration.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -53,16 +54,26 @@ t.test('the standard configuration over real sockets', async t => {
   await t.test('redirects, zones, proxies and IPv6 (a room without a row, the provisioned URLs while the upstream hangs)', async t => {
     const path = `/rooms/${ROOM.toLowerCase()}`
     const cases: [string, Parameters<typeof get>[2], string][] = [
-      ['an internal desk, IPv4-mapped on the dual-stack socket', { localAddress: '127.0.0.4', headers: { 'accept-language': 'de-AT' } }, internal('de-DE')],
-      ['an outside client', { localAddress: '127.0.0.2', headers: { 'accept-language': 'fr-CA,fr;q=0.8' } }, external('fr-FR')],
-      ['an outside client forging X-Forwarded-For', { localAddress: '127.0.0.2', headers: { 'x-forwarded-for': '10.1.1.1' } }, external('en-US')],
-      ['an outside client forging the zone header', { localAddress: '127.0.0.2', headers: { 'x-network-zone': 'internal' } }, external('en-US')],
-      ['the proxy forwarding an internal client', { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '10.1.1.1' } }, internal('en-US')],
+      ['an internal desk, IPv4-mapped on the dual-stack socket',
+        { localAddress: '127.0.0.4', headers: { 'accept-language': 'de-AT' } }, internal('de-DE')],
+      ['an outside client',
+        { localAddress: '127.0.0.2', headers: { 'accept-language': 'fr-CA,fr;q=0.8' } }, external('fr-FR')],
+      ['an outside client forging X-Forwarded-For',
+        { localAddress: '127.0.0.2', headers: { 'x-forwarded-for': '10.1.1.1' } }, external('en-US')],
+      ['an outside client forging the zone header',
+        { localAddress: '127.0.0.2', headers: { 'x-network-zone': 'internal' } }, external('en-US')],
+      ['the proxy forwarding an internal client',
+        { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '10.1.1.1' } }, internal('en-US')],
       // The left part of X-Forwarded-For is the client's to forge: only the proxy's own entry counts.
-      ['the proxy forwarding an outside client', { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '10.9.9.9, 203.0.113.7' } }, external('en-US')],
-      ['the proxy saying internal', { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.7', 'x-network-zone': 'internal' } }, internal('en-US')],
-      ['the proxy over IPv6 ::1', { host: '::1', headers: { 'x-forwarded-for': '10.2.2.2', 'accept-language': 'ja' } }, internal('ja-JP')],
-      ['the proxy over IPv6 saying external', { host: '::1', headers: { 'x-forwarded-for': '10.2.2.2', 'x-network-zone': 'external' } }, external('en-US')]
+      ['the proxy forwarding an outside client',
+        { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '10.9.9.9, 203.0.113.7' } }, external('en-US')],
+      ['the proxy saying internal',
+        { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.7', 'x-network-zone': 'internal' } },
+        internal('en-US')],
+      ['the proxy over IPv6 ::1',
+        { host: '::1', headers: { 'x-forwarded-for': '10.2.2.2', 'accept-language': 'ja' } }, internal('ja-JP')],
+      ['the proxy over IPv6 saying external',
+        { host: '::1', headers: { 'x-forwarded-for': '10.2.2.2', 'x-network-zone': 'external' } }, external('en-US')]
     ]
     for (const [label, options, location] of cases) {
       const res = await get(port, path, options)
@@ -85,12 +96,19 @@ t.test('the standard configuration over real sockets', async t => {
     t.ok(await service.waitForLog(entry => entry.url === '/rooms/new?lang=last'), 'every request is logged')
     t.notOk(service.logs.some(entry => entry.url === '/healthz'), 'probes are not logged at info')
     const line = service.logs.find(entry => entry.msg === 'request' && entry.kind === 'room')
-    t.match(line, { level: 30, method: 'GET', status: 302, kind: 'room', zone: 'internal', lang: 'de-DE', reqId: String }, 'one concise line per request')
-    t.equal(service.logs.filter(entry => entry.msg === 'incoming request' || entry.msg === 'request completed').length, 0, "no fastify request/response pairs")
+    t.match(line, {
+      level: 30, method: 'GET', status: 302, kind: 'room', zone: 'internal', lang: 'de-DE', reqId: String
+    }, 'one concise line per request')
+    t.equal(
+      service.logs.filter(entry => entry.msg === 'incoming request' || entry.msg === 'request completed').length,
+      0,
+      'no fastify request/response pairs'
+    )
   })
 
   await t.test('unknown PCWP_ variables are warned about at start-up', async t => {
-    t.ok(await service.waitForLog(entry => entry.level === 40 && String(entry.msg).includes('PCWP_BASE_URL_INTERNL is not a pcwp-links setting')))
+    t.ok(await service.waitForLog(entry => entry.level === 40 &&
+      String(entry.msg).includes('PCWP_BASE_URL_INTERNL is not a pcwp-links setting')))
   })
 
   await t.test('SIGHUP re-reads the room map and the service keeps serving', async t => {
@@ -110,7 +128,8 @@ t.test('the standard configuration over real sockets', async t => {
   await t.test('SIGTERM: the process exits 0 without waiting for the hanging fetch', async t => {
     t.equal(upstream.requests.length, 1, 'the first getserverinfo fetch is still unanswered')
     t.equal(await service.stop(), 0)
-    t.ok(service.logs.some(entry => entry.msg === 'shutting down: finishing in-flight requests' && entry.signal === 'SIGTERM'))
+    t.ok(service.logs.some(entry => entry.msg === 'shutting down: finishing in-flight requests' &&
+      entry.signal === 'SIGTERM'))
   })
 })
 
@@ -121,7 +140,8 @@ t.test('demo mode over a real socket, announced loudly', async t => {
   t.equal(res.headers.location, `/demo/rm/?clientlang=en-US&id=${ROOM}`)
   const page = await get(service.port, res.headers.location as string)
   t.match(page.body, /Room management \(demo\)/)
-  t.ok(await service.waitForLog(entry => entry.level === 40 && String(entry.msg).startsWith('DEMO MODE')), 'a warning says demo mode is on')
+  t.ok(await service.waitForLog(entry => entry.level === 40 && String(entry.msg).startsWith('DEMO MODE')),
+    'a warning says demo mode is on')
 })
 
 t.test('bad configuration stops start-up with one line per variable', async t => {
@@ -149,7 +169,8 @@ t.test('getserverinfo override over real sockets: used for every zone once known
     const res = await get(service.port, `/rooms/${ROOM}`, { localAddress })
     t.equal(res.headers.location, `https://chatadmin.contoso.com/rooms/?clientlang=en-US&id=${ROOM}`, localAddress)
   }
-  t.ok(await service.waitForLog(entry => entry.msg === 'getserverinfo: override set' && entry.component === 'serverinfo'))
+  t.ok(await service.waitForLog(entry => entry.msg === 'getserverinfo: override set' &&
+    entry.component === 'serverinfo'))
 })
 
 // The other refusals before listening (production without base URLs, page
@@ -164,14 +185,20 @@ t.test('a start-up failure is seen: a fatal JSON line on stdout and a plain line
   t.equal(exited.code, EXIT_START_FAILED, 'port in use')
   const reason = `cannot listen on 127.0.0.1:${port}: address already in use`
   t.equal(exited.stderr, `pcwp-links: ${reason}\n`, 'one plain line on stderr')
-  const fatal = exited.stdout.split('\n').filter(line => line !== '').map(line => JSON.parse(line) as Record<string, unknown>).find(entry => entry.level === 60)
+  const fatal = exited.stdout.split('\n')
+    .filter(line => line !== '')
+    .map(line => JSON.parse(line) as Record<string, unknown>)
+    .find(entry => entry.level === 60)
   t.match(fatal, { msg: reason, err: { code: 'EADDRINUSE' } }, 'the JSON fatal line, flushed before exit')
 })
 
 t.test('a crash after start is seen the same way: a fatal line and a plain line, exit 1', async t => {
   const preload = fileURLToPath(new URL('../fixtures/crash-after-listening.ts', import.meta.url))
-  const exited = await runServiceToExit({ ...ENV, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' }, undefined, ['--import', preload])
+  const exited = await runServiceToExit(
+    { ...ENV, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' }, undefined, ['--import', preload]
+  )
   t.equal(exited.code, EXIT_START_FAILED)
   t.equal(exited.stderr, 'pcwp-links: crashed: a deliberate crash for the test\n')
-  t.ok(exited.stdout.split('\n').some(line => line.includes('"level":60') && line.includes('crashed: a deliberate crash for the test')), 'the JSON fatal line')
+  t.ok(exited.stdout.split('\n').some(line => line.includes('"level":60') &&
+    line.includes('crashed: a deliberate crash for the test')), 'the JSON fatal line')
 })

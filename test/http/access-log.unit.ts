@@ -18,29 +18,43 @@ async function logged (level = 'info', env: Readonly<Record<string, string>> = S
   return { service, logs }
 }
 
-const KINDS = ['create', 'room', 'legacy', 'links', 'asset', 'health', 'metrics', 'openapi', 'demo', 'not_found', 'other']
+const KINDS = [
+  'create', 'room', 'legacy', 'links', 'asset', 'health', 'metrics', 'openapi', 'demo', 'not_found', 'other'
+]
 
 t.test('every line has the schema\'s fields; room links add zone, lang, outcome, room and client; errors their code', async t => {
   const { service, logs } = await logged('debug')
   t.teardown(() => service.close())
-  const requests = [`/rooms/${ROOM}`, '/rooms/new', '/rooms/nope', '/links', '/links/links.css', '/healthz', '/readyz', '/metrics', '/openapi.json', '/elsewhere', '/robots.txt']
-  for (const url of requests) await service.inject({ url, remoteAddress: '10.1.1.1', headers: { 'accept-language': 'de-AT' } })
+  const requests = [
+    `/rooms/${ROOM}`, '/rooms/new', '/rooms/nope', '/links', '/links/links.css', '/healthz', '/readyz', '/metrics',
+    '/openapi.json', '/elsewhere', '/robots.txt'
+  ]
+  for (const url of requests) {
+    await service.inject({ url, remoteAddress: '10.1.1.1', headers: { 'accept-language': 'de-AT' } })
+  }
   t.equal(logs.length, requests.length, 'one line per request')
   for (const line of logs) {
-    t.match(line, { reqId: String, method: 'GET', url: String, status: Number, ms: Number, msg: 'request', time: Number }, String(line.url))
+    t.match(line, {
+      reqId: String, method: 'GET', url: String, status: Number, ms: Number, msg: 'request', time: Number
+    }, String(line.url))
     t.ok(KINDS.includes(line.kind as string), `${String(line.url)}: kind ${String(line.kind)}`)
     t.equal('code' in line, (line.status as number) >= 400, `${String(line.url)}: code exactly on errors`)
   }
-  t.match(logs[0], { kind: 'room', status: 302, zone: 'internal', lang: 'de-DE', outcome: 'pcwp', room: ROOM, client: '10.1.1.1' })
+  t.match(logs[0], {
+    kind: 'room', status: 302, zone: 'internal', lang: 'de-DE', outcome: 'pcwp', room: ROOM, client: '10.1.1.1'
+  })
   t.match(logs[1], { kind: 'create', zone: 'internal', outcome: 'pcwp', client: '10.1.1.1' })
   t.notOk('room' in (logs[1] as LogEntry), 'a create link names no room')
   t.match(logs[2], { kind: 'room', status: 400, code: 'PCWP_ROOM_ID_INVALID' })
   t.notOk('zone' in (logs[2] as LogEntry), 'a link that named no room decided no zone')
   t.same(logs.slice(3).map(line => [line.kind, line.level]), [
-    ['links', 30], ['asset', 30], ['health', 20], ['health', 20], ['metrics', 20], ['openapi', 30], ['not_found', 30], ['asset', 30]
+    ['links', 30], ['asset', 30], ['health', 20], ['health', 20], ['metrics', 20], ['openapi', 30], ['not_found', 30],
+    ['asset', 30]
   ], 'kinds, with probes and scrapes at debug')
   t.equal(logs[9]?.code, 'NOT_FOUND')
-  for (const line of logs.slice(3)) t.notOk('client' in line || 'zone' in line, `${String(line.url)}: no room-link fields`)
+  for (const line of logs.slice(3)) {
+    t.notOk('client' in line || 'zone' in line, `${String(line.url)}: no room-link fields`)
+  }
 })
 
 t.test('a request fastify refuses before routing is logged once, as other, with its code', async t => {
@@ -99,11 +113,19 @@ t.test('an error nobody expected is logged with its request, headers redacted, a
   const { service, logs } = await logged()
   t.teardown(() => service.close())
   service.get('/boom', () => { throw new Error('internal detail') })
-  const res = await service.inject({ url: '/boom', headers: { authorization: 'Bearer secret-token', cookie: 'session=secret-cookie', 'x-trace': 'kept' } })
+  const res = await service.inject({
+    url: '/boom', headers: { authorization: 'Bearer secret-token', cookie: 'session=secret-cookie', 'x-trace': 'kept' }
+  })
   t.equal(res.statusCode, 500)
   t.notMatch(res.body, /internal detail/)
   t.match(logs, [
-    { level: 50, msg: 'unhandled error', reqId: String, err: { message: 'internal detail' }, req: { headers: { authorization: '[Redacted]', cookie: '[Redacted]', 'x-trace': 'kept' } } },
+    {
+      level: 50,
+      msg: 'unhandled error',
+      reqId: String,
+      err: { message: 'internal detail' },
+      req: { headers: { authorization: '[Redacted]', cookie: '[Redacted]', 'x-trace': 'kept' } }
+    },
     { level: 30, msg: 'request', url: '/boom', status: 500, code: 'INTERNAL_ERROR', kind: 'other' }
   ])
   t.equal(logs.length, 2, 'answered once, logged once')
@@ -111,14 +133,19 @@ t.test('an error nobody expected is logged with its request, headers redacted, a
 })
 
 t.test('redaction is the logger options\' doing: without them the same line carries the secrets', async t => {
-  const line = { req: { headers: { authorization: 'Bearer secret-token', cookie: 'a=b' } }, res: { headers: { 'set-cookie': 'c=d' } } }
+  const line = {
+    req: { headers: { authorization: 'Bearer secret-token', cookie: 'a=b' } }, res: { headers: { 'set-cookie': 'c=d' } }
+  }
   const write = (options: pino.LoggerOptions): Record<string, unknown> => {
     let text = ''
     pino(options, { write: (chunk: string) => { text = chunk } }).info(line, 'x')
     return JSON.parse(text) as Record<string, unknown>
   }
   t.match(write({}), line, 'plain pino writes them')
-  t.match(write(loggerOptions('info')), { req: { headers: { authorization: '[Redacted]', cookie: '[Redacted]' } }, res: { headers: { 'set-cookie': '[Redacted]' } } })
+  t.match(write(loggerOptions('info')), {
+    req: { headers: { authorization: '[Redacted]', cookie: '[Redacted]' } },
+    res: { headers: { 'set-cookie': '[Redacted]' } }
+  })
 })
 
 t.test('an answer from the error handler is logged once', async t => {
@@ -142,13 +169,16 @@ t.test('PCWP_LOG_CLIENT: the address in full, truncated to its network, or absen
     t.teardown(() => service.close())
     await service.inject({ url: `/rooms/${ROOM}`, remoteAddress: address })
     t.equal(logs[0]?.client, expected, `${mode} ${address}`)
-    t.equal('client' in (logs[0] as LogEntry), expected !== undefined, `${mode}: the field is there only when an address is logged`)
+    t.equal('client' in (logs[0] as LogEntry), expected !== undefined,
+      `${mode}: the field is there only when an address is logged`)
   }
   for (const [mode, kept] of [['full', true], ['truncated', false], ['none', false]] as const) {
     const { service, logs } = await logged('info', { ...STANDARD_ENV, PCWP_LOG_CLIENT: mode })
     t.teardown(() => service.close())
     service.get('/boom', () => { throw new Error('x') })
-    await service.inject({ url: '/boom', headers: { 'x-forwarded-for': '198.51.100.7', forwarded: 'for=198.51.100.7' } })
+    await service.inject({
+      url: '/boom', headers: { 'x-forwarded-for': '198.51.100.7', forwarded: 'for=198.51.100.7' }
+    })
     const text = JSON.stringify(logs[0])
     t.equal(text.includes('198.51.100.7'), kept, `${mode}: forwarding headers ${kept ? 'kept' : 'redacted'} on lines that log headers`)
   }

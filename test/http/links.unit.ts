@@ -8,7 +8,10 @@ const URI = `ma-chan://contoso.com/${ROOM.toLowerCase()}`
 t.test('a room URI becomes a link, a snippet and a preview for each zone (server-rendered)', async t => {
   const service = await app({ PCWP_BASE_URL_INTERNAL: INTERNAL_BASE })
   t.teardown(() => service.close())
-  const res = await service.inject({ url: `/links?room=${encodeURIComponent(URI)}`, headers: { host: 'chat-links.corp.example', 'accept-language': 'en-GB' } })
+  const res = await service.inject({
+    url: `/links?room=${encodeURIComponent(URI)}`,
+    headers: { host: 'chat-links.corp.example', 'accept-language': 'en-GB' }
+  })
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /^text\/html/)
   t.match(res.headers['content-security-policy'], /default-src 'none'; script-src 'self'; style-src 'self'/)
@@ -25,9 +28,16 @@ t.test('a room URI becomes a link, a snippet and a preview for each zone (server
 
 t.test('JSON for the script; a new-room link; the override in the preview', async t => {
   const override = parseBaseUrl('https://override.example.com/rm/')
-  const service = await app(STANDARD_ENV, { current: () => override, state: () => ({ source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false }) })
+  const service = await app(STANDARD_ENV, {
+    current: () => override,
+    state: () => ({
+      source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false
+    })
+  })
   t.teardown(() => service.close())
-  const json = await service.inject({ url: '/links?new=1&lang=de', headers: { host: 'links.example:8443', accept: 'application/json' } })
+  const json = await service.inject({
+    url: '/links?new=1&lang=de', headers: { host: 'links.example:8443', accept: 'application/json' }
+  })
   t.same(json.json(), {
     link: 'http://links.example:8443/rooms/new',
     snippet: '<a href="http://links.example:8443/rooms/new">Chatraum erstellen</a>',
@@ -73,7 +83,7 @@ t.test('invalid input: an inline message; hostile input is escaped; an unfit Hos
   t.match(invalid.body, 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"')
   const ok = await service.inject({ url: `/links?room=${ROOM}`, headers: { host: 'evil.example"><x' } })
   t.match(ok.body, `value="/rooms/${ROOM}"`, 'a Host that is not a host name is not printed')
-  const repeated = await service.inject(`/links?room=a&room=b&lang=x&lang=y`)
+  const repeated = await service.inject('/links?room=a&room=b&lang=x&lang=y')
   t.equal(repeated.statusCode, 200, 'repeated parameters count as absent')
   t.match(repeated.body, '<section id="result" aria-live="polite" hidden>')
 })

@@ -21,7 +21,13 @@ async function documented (env: Record<string, string>) {
   const app = Fastify()
   app.addHook('onRoute', route => { routes.push(route) })
   const settings = config(env)
-  await app.register(service, { config: settings, override: undefined, metrics: createMetrics(settings.redirectStatus), catalogs: loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR }), roomMap: undefined })
+  await app.register(service, {
+    config: settings,
+    override: undefined,
+    metrics: createMetrics(settings.redirectStatus),
+    catalogs: loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR }),
+    roomMap: undefined
+  })
   const doc = (await app.inject('/openapi.json')).json<OpenApi>()
   await app.close()
   return { routes, doc }
@@ -49,7 +55,9 @@ for (const [name, env] of Object.entries(CONFIGS)) {
       }
       for (const method of [route.method].flat()) {
         if (method === 'HEAD') continue
-        if (doc.paths[openApiPath(route.url)]?.[method.toLowerCase()] === undefined) missing.push(`${method} ${route.url}`)
+        if (doc.paths[openApiPath(route.url)]?.[method.toLowerCase()] === undefined) {
+          missing.push(`${method} ${route.url}`)
+        }
       }
     }
     t.same(missing, [], 'no route missing from the document')

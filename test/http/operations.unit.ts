@@ -170,7 +170,10 @@ t.test('/openapi.json documents every route with its statuses and headers', asyn
   t.equal(res.statusCode, 200)
   const doc = res.json()
   t.match(doc, { openapi: String, info: { title: 'pcwp-links', version: String } })
-  t.same(Object.keys(doc.paths).sort(), ['/healthz', '/links', '/links/links.css', '/links/links.js', '/metrics', '/openapi.json', '/persistentchat/rm', '/readyz', '/robots.txt', '/rooms', '/rooms/new', '/rooms/{*}', '/rooms/{room}'])
+  t.same(Object.keys(doc.paths).sort(), [
+    '/healthz', '/links', '/links/links.css', '/links/links.js', '/metrics', '/openapi.json', '/persistentchat/rm',
+    '/readyz', '/robots.txt', '/rooms', '/rooms/new', '/rooms/{*}', '/rooms/{room}'
+  ])
   const room = doc.paths['/rooms/{room}'].get
   t.same(Object.keys(room.responses).sort(), ['302', '400', '410', '503'])
   t.same(Object.keys(room.responses['302'].headers).sort(), ['cache-control', 'location', 'vary'])
@@ -187,9 +190,13 @@ t.test('/openapi.json documents every route with its statuses and headers', asyn
 t.test('readyz answers through its response schema without losing fields', async t => {
   const override: OverrideSource = {
     current: () => undefined,
-    state: () => ({ source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x', refused: false })
+    state: () => ({
+      source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x', refused: false
+    })
   }
   const service = await createApp({ config: config(), override })
   t.teardown(() => service.close())
-  t.same((await service.inject('/readyz')).json().override, { source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x', refused: false })
+  t.same((await service.inject('/readyz')).json().override, {
+    source: 's', url: null, ageSeconds: null, lastFetchAt: '2026-11-27T00:00:00.000Z', lastError: 'x', refused: false
+  })
 })

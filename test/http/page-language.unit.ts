@@ -22,7 +22,9 @@ t.test('every HTML page says the language of its text, in every built-in languag
   for (const language of LANGUAGES) {
     for (const { setup, path, status, lang: only } of HTML_PAGES) {
       const what = `${setup} ${path} for ${language}`
-      const res = await services[setup].inject({ url: path, headers: { 'accept-language': language, accept: BROWSER_ACCEPT } })
+      const res = await services[setup].inject({
+        url: path, headers: { 'accept-language': language, accept: BROWSER_ACCEPT }
+      })
       t.equal(res.statusCode, status, `${what}: ${String(status)}`)
       const lang = /<html lang="([^"]*)">/.exec(res.body)?.[1] ?? ''
       const heading = (/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(res.body)?.[1] ?? '').replace(/<[^>]*>/g, '')

@@ -1,4 +1,5 @@
-// The room map in the room routes (docs/design.md "Room map", "Room links"): moved, retired, unlisted, new, legacy links.
+// The room map in the room routes (docs/design.md "Room map", "Room links"): moved, retired, unlisted, new,
+// legacy links.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,7 +33,9 @@ ${KEPT},pcwp,,
 t.test('a moved room redirects to its target, placeholders filled; never cached; counted as moved', async t => {
   const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP) })
   t.teardown(() => service.close())
-  const res = await service.inject({ url: `/rooms/${MOVED.toLowerCase()}`, remoteAddress: INTERNAL, headers: { 'accept-language': 'ja' } })
+  const res = await service.inject({
+    url: `/rooms/${MOVED.toLowerCase()}`, remoteAddress: INTERNAL, headers: { 'accept-language': 'ja' }
+  })
   t.equal(res.statusCode, 302)
   t.equal(res.headers.location, `https://teams.example.com/l/channel?room=${MOVED}&lang=ja-JP`)
   t.equal(res.headers['cache-control'], 'no-store')
@@ -44,11 +47,18 @@ t.test('a moved room redirects to its target, placeholders filled; never cached;
 })
 
 t.test('a retired room is 410 Gone: a page in the reader\'s language with name, note and contact, or JSON', async t => {
-  const env = { ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP), PCWP_CONTACT_URL: 'mailto:chat-admins@corp.example', PCWP_CONTACT_TEXT: 'Chat team' }
+  const env = {
+    ...STANDARD_ENV,
+    PCWP_ROOM_MAP: await mapFile(t, MAP),
+    PCWP_CONTACT_URL: 'mailto:chat-admins@corp.example',
+    PCWP_CONTACT_TEXT: 'Chat team'
+  }
   const service = await app(env)
   t.teardown(() => service.close())
   for (const [lang, heading] of [['de-DE', 'Chatraum'], ['ja-JP', 'チャット'], ['en-US', 'retired']] as const) {
-    const page = await service.inject({ url: `/rooms/${RETIRED}`, remoteAddress: EXTERNAL, headers: { 'accept-language': lang } })
+    const page = await service.inject({
+      url: `/rooms/${RETIRED}`, remoteAddress: EXTERNAL, headers: { 'accept-language': lang }
+    })
     t.equal(page.statusCode, 410, lang)
     t.equal(page.headers['content-language'], lang)
     t.equal(page.headers['cache-control'], 'no-store')
@@ -70,7 +80,8 @@ t.test('a retired room is 410 Gone: a page in the reader\'s language with name, 
     contact: 'mailto:chat-admins@corp.example'
   })
   const error = await service.inject({ url: '/rooms/nope', headers: { 'accept-language': 'de' } })
-  t.match(error.body, '<a href="mailto:chat-admins@corp.example">Chat team</a>', 'the contact line is on the other error pages too')
+  t.match(error.body, '<a href="mailto:chat-admins@corp.example">Chat team</a>',
+    'the contact line is on the other error pages too')
   const metrics = await service.inject('/metrics')
   t.match(metrics.body, /pcwp_redirects_total\{kind="room",zone="external",status="410",outcome="retired"\} 4\n/)
   t.match(metrics.body, /pcwp_rejections_total\{reason="pcwp_room_id_invalid"\} 1\n/, 'retired rooms are not rejections')
@@ -82,9 +93,12 @@ t.test('a room without a row, or with pcwp, answers exactly as without a map', a
   t.teardown(() => plain.close())
   t.teardown(() => mapped.close())
   for (const url of [`/rooms/${ROOM}`, `/rooms/${KEPT}`, '/rooms/new', `/rooms/${ROOM}?lang=de`]) {
-    const [a, b] = await Promise.all([plain, mapped].map(async service => service.inject({ url, remoteAddress: INTERNAL, headers: { 'accept-language': 'fr' } })))
+    const [a, b] = await Promise.all([plain, mapped].map(async service => service.inject({
+      url, remoteAddress: INTERNAL, headers: { 'accept-language': 'fr' }
+    })))
     t.equal(b?.statusCode, a?.statusCode, url)
-    t.same(Object.keys(b?.headers ?? {}).filter(name => name !== 'date'), Object.keys(a?.headers ?? {}).filter(name => name !== 'date'), url)
+    t.same(Object.keys(b?.headers ?? {}).filter(name => name !== 'date'),
+      Object.keys(a?.headers ?? {}).filter(name => name !== 'date'), url)
     t.equal(b?.headers.location, a?.headers.location, url)
   }
 })
@@ -94,7 +108,8 @@ t.test('the * and new rows: everything else retired, room creation moved', async
   const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, text) })
   t.teardown(() => service.close())
   t.equal((await service.inject(`/rooms/${ROOM}`)).statusCode, 410, 'an unlisted room under * retired')
-  t.equal((await service.inject({ url: `/rooms/${KEPT}`, remoteAddress: INTERNAL })).headers.location, `${INTERNAL_BASE}?clientlang=en-US&id=${KEPT}`, '"* retired except these rooms"')
+  t.equal((await service.inject({ url: `/rooms/${KEPT}`, remoteAddress: INTERNAL })).headers.location,
+    `${INTERNAL_BASE}?clientlang=en-US&id=${KEPT}`, '"* retired except these rooms"')
   t.equal((await service.inject({ url: '/rooms/new', headers: { 'accept-language': 'zh-TW' } })).headers.location, 'https://teams.example.com/create?lang=zh-TW')
   const bare = await service.inject({ url: `/rooms/${ROOM}`, headers: { accept: 'application/json' } })
   t.same(bare.json(), { error: 'PCWP_ROOM_RETIRED', message: 'This chat room has been retired; its link can no longer be opened.' }, 'no name, note or contact when none is known')
@@ -105,12 +120,16 @@ t.test('the shipped example map loads, and /readyz shows it', async t => {
   t.teardown(() => service.close())
   const ready = (await service.inject('/readyz')).json<{ roomMap: Record<string, unknown> }>()
   t.match(ready.roomMap, { entries: 5, source: EXAMPLE_MAP, lastError: null, loadedAt: String })
-  t.equal((await service.inject({ url: '/rooms/9D8E7F60-5A4B-4C3D-9E2F-1A0B9C8D7E6F', headers: { 'accept-language': 'de' } })).statusCode, 410)
+  t.equal((await service.inject({
+    url: '/rooms/9D8E7F60-5A4B-4C3D-9E2F-1A0B9C8D7E6F', headers: { 'accept-language': 'de' }
+  })).statusCode, 410)
 })
 
 t.test('a broken edit keeps the last good map; /readyz says why; gauges and counters follow', async t => {
   const path = await mapFile(t, MAP)
-  const source = createRoomMapSource({ path, allowHttp: false, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } })
+  const source = createRoomMapSource({
+    path, allowHttp: false, logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+  })
   await source.load()
   const service = await createApp({ config: config({ ...STANDARD_ENV, PCWP_ROOM_MAP: path }), roomMap: source })
   t.teardown(() => service.close())
@@ -128,7 +147,9 @@ t.test('a broken edit keeps the last good map; /readyz says why; gauges and coun
 
 t.test('requests are answered while a large map reloads, from the map in force until the new one is complete', async t => {
   const path = await mapFile(t, MAP)
-  const source = createRoomMapSource({ path, allowHttp: false, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } })
+  const source = createRoomMapSource({
+    path, allowHttp: false, logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+  })
   await source.load()
   const service = await createApp({ config: config({ ...STANDARD_ENV, PCWP_ROOM_MAP: path }), roomMap: source })
   t.teardown(() => service.close())
@@ -141,7 +162,8 @@ t.test('requests are answered while a large map reloads, from the map in force u
   while (!reload.done) {
     if (Date.now() > deadline) throw new Error(`the reload did not finish within ${String(DEFAULT_WAIT_MS)} ms`)
     during.push((await service.inject(`/rooms/${RETIRED}`)).statusCode)
-    // inject answers in microtasks alone, which would starve the event loop: a client's next request comes in a later turn.
+    // inject answers in microtasks alone, which would starve the event loop: a client's next request comes in a
+    // later turn.
     await new Promise(resolve => setImmediate(resolve))
   }
   t.equal(await reloading, true)
@@ -159,8 +181,10 @@ t.test('the room management application\'s own links on the legacy paths', async
   const cases: [string, Record<string, string>, number, string | undefined][] = [
     [`/PersistentChat/RM/?clientlang=en-US&id=${ROOM}`, {}, 302, `${EXTERNAL_BASE}&clientlang=en-US&id=${ROOM}`],
     [`/persistentchat/rm?id=${ROOM.toLowerCase()}).&clientlang=de-DE&foo=bar`, {}, 302, `${EXTERNAL_BASE}&clientlang=de-DE&id=${ROOM}`],
-    [`/PersistentChat/RM/?clientlang=de-DE&id=${ROOM}`, { 'accept-language': 'fr' }, 302, `${EXTERNAL_BASE}&clientlang=fr-FR&id=${ROOM}`],
-    [`/PersistentChat/RM/?clientlang=de-DE&id=${ROOM}&lang=ja`, {}, 302, `${EXTERNAL_BASE}&clientlang=ja-JP&id=${ROOM}`],
+    [`/PersistentChat/RM/?clientlang=de-DE&id=${ROOM}`, { 'accept-language': 'fr' }, 302,
+      `${EXTERNAL_BASE}&clientlang=fr-FR&id=${ROOM}`],
+    [`/PersistentChat/RM/?clientlang=de-DE&id=${ROOM}&lang=ja`, {}, 302,
+      `${EXTERNAL_BASE}&clientlang=ja-JP&id=${ROOM}`],
     ['/PersistentChat/RM/?clientlang=it-IT', {}, 302, `${EXTERNAL_BASE}&clientlang=it-IT`],
     [`/chat/old/?id=${MOVED}`, {}, 302, `https://teams.example.com/l/channel?room=${MOVED}&lang=en-US`],
     [`/CHAT/OLD?id=${RETIRED}`, {}, 410, undefined],
@@ -171,7 +195,9 @@ t.test('the room management application\'s own links on the legacy paths', async
     t.equal(res.statusCode, status, url)
     t.equal(res.headers.location, location, url)
   }
-  const line = await service.inject({ method: 'POST', url: '/PersistentChat/RM/', headers: { accept: 'application/json' } })
+  const line = await service.inject({
+    method: 'POST', url: '/PersistentChat/RM/', headers: { accept: 'application/json' }
+  })
   t.equal(line.statusCode, 405)
   t.equal(line.headers.allow, 'GET, HEAD')
 })
@@ -179,32 +205,53 @@ t.test('the room management application\'s own links on the legacy paths', async
 t.test('a legacy link that would redirect to itself is PCWP_REDIRECT_LOOP, not a loop', async t => {
   const service = await app({ ...STANDARD_ENV, PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/PersistentChat/RM/' })
   t.teardown(() => service.close())
-  const res = await service.inject({ url: `/PersistentChat/RM/?clientlang=en-US&id=${ROOM}`, remoteAddress: EXTERNAL, headers: { host: 'chat.example.com', accept: 'application/json' } })
+  const res = await service.inject({
+    url: `/PersistentChat/RM/?clientlang=en-US&id=${ROOM}`,
+    remoteAddress: EXTERNAL,
+    headers: { host: 'chat.example.com', accept: 'application/json' }
+  })
   t.equal(res.statusCode, 500)
   t.equal(res.json().error, 'PCWP_REDIRECT_LOOP')
   t.notOk(res.headers.location)
-  const elsewhere = await service.inject({ url: `/PersistentChat/RM/?clientlang=en-US&id=${ROOM}`, remoteAddress: EXTERNAL, headers: { host: 'chat-links.corp.example' } })
+  const elsewhere = await service.inject({
+    url: `/PersistentChat/RM/?clientlang=en-US&id=${ROOM}`,
+    remoteAddress: EXTERNAL,
+    headers: { host: 'chat-links.corp.example' }
+  })
   t.equal(elsewhere.statusCode, 302, 'asked on another host: a redirect')
 })
 
 t.test('demo mode serves no legacy path', async t => {
   const service = await app({})
   t.teardown(() => service.close())
-  t.equal((await service.inject(`/demo/rm/?clientlang=en-US&id=${ROOM}`)).statusCode, 200, 'the demo application itself')
+  t.equal((await service.inject(`/demo/rm/?clientlang=en-US&id=${ROOM}`)).statusCode, 200,
+    'the demo application itself')
   t.equal((await service.inject(`/PersistentChat/RM/?id=${ROOM}`)).statusCode, 404)
 })
 
 t.test('/links shows what the room map says of the entered room, and where each zone\'s readers are sent', async t => {
   const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: await mapFile(t, MAP) })
   t.teardown(() => service.close())
-  const json = async (room: string) => (await service.inject({ url: `/links?room=${encodeURIComponent(room)}`, headers: { accept: 'application/json', 'accept-language': 'de' } }))
-    .json<{ status: unknown, preview: unknown }>()
+  const json = async (room: string) => (await service.inject({
+    url: `/links?room=${encodeURIComponent(room)}`, headers: { accept: 'application/json', 'accept-language': 'de' }
+  })).json<{ status: unknown, preview: unknown }>()
   const target = `https://teams.example.com/l/channel?room=${MOVED}&lang=de-DE`
-  t.same(await json(MOVED), { ...await json(MOVED), status: { kind: 'moved', text: `Umgezogen nach ${target}` }, preview: { internal: target, external: target } },
-    'a moved room: its new home, from both zones, as the redirect sends readers')
-  t.match(await json(RETIRED), { status: { kind: 'retired' }, preview: { internal: null, external: null } }, 'a retired room: nowhere')
-  t.match(await json(KEPT), { status: { kind: 'pcwp' }, preview: { internal: `${INTERNAL_BASE}?clientlang=de-DE&id=${KEPT}`, external: `${EXTERNAL_BASE}&clientlang=de-DE&id=${KEPT}` } })
+  t.same(await json(MOVED), {
+    ...await json(MOVED),
+    status: { kind: 'moved', text: `Umgezogen nach ${target}` },
+    preview: { internal: target, external: target }
+  }, 'a moved room: its new home, from both zones, as the redirect sends readers')
+  t.match(await json(RETIRED), { status: { kind: 'retired' }, preview: { internal: null, external: null } },
+    'a retired room: nowhere')
+  t.match(await json(KEPT), {
+    status: { kind: 'pcwp' },
+    preview: {
+      internal: `${INTERNAL_BASE}?clientlang=de-DE&id=${KEPT}`,
+      external: `${EXTERNAL_BASE}&clientlang=de-DE&id=${KEPT}`
+    }
+  })
   const page = await service.inject({ url: `/links?room=${RETIRED}`, headers: { 'accept-language': 'en' } })
   t.match(page.body, '<span id="status">Retired</span>')
-  t.match(page.body, '<dd id="preview-internal" class="disabled">Retired</dd>', 'the preview says why, not "no base URL"')
+  t.match(page.body, '<dd id="preview-internal" class="disabled">Retired</dd>',
+    'the preview says why, not "no base URL"')
 })

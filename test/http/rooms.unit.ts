@@ -10,7 +10,9 @@ const EXTERNAL = '203.0.113.9'
 t.test('create a room: MS-OCGCWEB 2.2.1', async t => {
   const service = await app()
   t.teardown(() => service.close())
-  const res = await service.inject({ url: '/rooms/new', remoteAddress: INTERNAL, headers: { 'accept-language': 'de-DE,de;q=0.9' } })
+  const res = await service.inject({
+    url: '/rooms/new', remoteAddress: INTERNAL, headers: { 'accept-language': 'de-DE,de;q=0.9' }
+  })
   t.equal(res.statusCode, 302)
   t.equal(res.headers.location, `${INTERNAL_BASE}?clientlang=de-DE`)
   t.equal(res.headers['cache-control'], 'no-store')
@@ -82,7 +84,8 @@ t.test('zone: trusted proxy header, forwarded address, peer address, default (MS
   ]
   for (const [remoteAddress, headers, base] of cases) {
     const res = await service.inject({ url: '/rooms/new', headers, remoteAddress })
-    t.equal(res.headers.location, `${base}${base.includes('?') ? '&' : '?'}clientlang=en-US`, `${remoteAddress} ${JSON.stringify(headers)}`)
+    t.equal(res.headers.location, `${base}${base.includes('?') ? '&' : '?'}clientlang=en-US`,
+      `${remoteAddress} ${JSON.stringify(headers)}`)
   }
 })
 
@@ -117,7 +120,9 @@ t.test('a bad room is a 400, as a page or as JSON, echoing nothing', async t => 
   const missing = await service.inject({ url: '/rooms', headers: { accept: 'application/json' } })
   t.equal(missing.statusCode, 400)
   t.equal(missing.json().error, 'PCWP_ROOM_URI_MISSING')
-  const repeated = await service.inject({ url: `/rooms?uri=${ROOM}&uri=${ROOM}`, headers: { accept: 'application/json' } })
+  const repeated = await service.inject({
+    url: `/rooms?uri=${ROOM}&uri=${ROOM}`, headers: { accept: 'application/json' }
+  })
   t.equal(repeated.json().error, 'PCWP_ROOM_URI_MISSING', 'a repeated uri parameter names no single room')
   const browser = await service.inject({ url: '/rooms/x', headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } })
   t.match(browser.headers['content-type'], /^text\/html/, 'a browser gets the page')
@@ -130,7 +135,9 @@ t.test('no base URL for the zone: 503, room management disabled, no fallback (MS
   t.teardown(() => service.close())
   const inside = await service.inject({ url: '/rooms/new', remoteAddress: INTERNAL })
   t.equal(inside.statusCode, 302)
-  const outside = await service.inject({ url: `/rooms/${ROOM}`, remoteAddress: EXTERNAL, headers: { accept: 'application/json' } })
+  const outside = await service.inject({
+    url: `/rooms/${ROOM}`, remoteAddress: EXTERNAL, headers: { accept: 'application/json' }
+  })
   t.equal(outside.statusCode, 503)
   t.equal(outside.headers.location, undefined)
   t.equal(outside.headers['cache-control'], 'no-store')
@@ -146,7 +153,9 @@ t.test('the getserverinfo override wins for every zone (MS-OCGCWEB 3.1.3)', asyn
   let current = parseBaseUrl('https://override.example.com/rm/')
   const override: OverrideSource = {
     current: () => current,
-    state: () => ({ source: 'test', url: current.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false })
+    state: () => ({
+      source: 'test', url: current.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false
+    })
   }
   const service = await app({ PCWP_BASE_URL_INTERNAL: INTERNAL_BASE, PCWP_INTERNAL_CIDRS: '10.0.0.0/8' }, override)
   t.teardown(() => service.close())
@@ -176,7 +185,12 @@ t.test('every method but GET and HEAD on a room link: 405 with Allow, page or JS
   const service = await app()
   t.teardown(() => service.close())
   for (const [method, url] of [['POST', '/rooms/new'], ['DELETE', `/rooms/${ROOM}`], ['PUT', '/rooms'], ['PATCH', `/rooms/ma-chan://contoso.com/${ROOM}`], ['OPTIONS', '/rooms/new']] as const) {
-    const res = await service.inject({ method, url, headers: { accept: 'application/json', 'content-type': 'application/x-anything' }, payload: 'ignored body' })
+    const res = await service.inject({
+      method,
+      url,
+      headers: { accept: 'application/json', 'content-type': 'application/x-anything' },
+      payload: 'ignored body'
+    })
     t.equal(res.statusCode, 405, `${method} ${url}`)
     t.equal(res.headers.allow, 'GET, HEAD')
     t.equal(res.json().error, 'PCWP_METHOD_NOT_ALLOWED')
@@ -204,14 +218,15 @@ t.test('links as they exist in the wild: unencoded room URIs, braced GUIDs insid
   }
 })
 
-t.test('a room longer than any room URI gets the protocol core\'s code, from the route schema or the core itself', async t => {
-  const service = await app()
-  t.teardown(() => service.close())
-  const long = await service.inject({ url: `/rooms/${'a'.repeat(330)}`, headers: { accept: 'application/json' } })
-  t.equal(long.statusCode, 400)
-  t.equal(long.json().error, 'PCWP_ROOM_ID_INVALID')
-  const huge = await service.inject({ url: `/rooms/${'a'.repeat(3000)}`, headers: { accept: 'application/json' } })
-  t.equal(huge.statusCode, 400, 'beyond the router\'s parameter bound the wildcard route takes it')
-  t.equal(huge.json().error, 'PCWP_ROOM_ID_INVALID')
-  t.notOk(huge.headers.location)
-})
+t.test('a room longer than any room URI gets the protocol core\'s code, from the route schema or the core itself',
+  async t => {
+    const service = await app()
+    t.teardown(() => service.close())
+    const long = await service.inject({ url: `/rooms/${'a'.repeat(330)}`, headers: { accept: 'application/json' } })
+    t.equal(long.statusCode, 400)
+    t.equal(long.json().error, 'PCWP_ROOM_ID_INVALID')
+    const huge = await service.inject({ url: `/rooms/${'a'.repeat(3000)}`, headers: { accept: 'application/json' } })
+    t.equal(huge.statusCode, 400, 'beyond the router\'s parameter bound the wildcard route takes it')
+    t.equal(huge.json().error, 'PCWP_ROOM_ID_INVALID')
+    t.notOk(huge.headers.location)
+  })

@@ -5,7 +5,8 @@ import t, { type Test } from 'tap'
 import { app, EXTERNAL_BASE, INTERNAL_BASE, ROOM } from '../fixtures/app.ts'
 
 const BASES = [INTERNAL_BASE, EXTERNAL_BASE]
-const onBase = (location: string | string[] | undefined) => location === undefined || BASES.some(base => typeof location === 'string' && location.startsWith(base))
+const onBase = (location: string | string[] | undefined) => location === undefined ||
+  BASES.some(base => typeof location === 'string' && location.startsWith(base))
 
 t.test('open-redirect payloads never move the Location off the configured bases', async t => {
   const service = await app()
@@ -23,7 +24,8 @@ t.test('open-redirect payloads never move the Location off the configured bases'
   ]
   const headerSets: Record<string, string>[] = [
     {}, { host: 'evil.example' }, { 'x-forwarded-host': 'evil.example' }, { 'x-forwarded-proto': 'javascript' },
-    { 'x-original-url': '//evil.example' }, { 'x-rewrite-url': '//evil.example' }, { forwarded: 'host=evil.example;proto=https' }
+    { 'x-original-url': '//evil.example' }, { 'x-rewrite-url': '//evil.example' },
+    { forwarded: 'host=evil.example;proto=https' }
   ]
   for (const url of urls) {
     for (const headers of headerSets) {
@@ -38,12 +40,20 @@ t.test('open-redirect payloads never move the Location off the configured bases'
 t.test('hundreds of Accept-Language ranges and malformed X-Forwarded-For', async t => {
   const service = await app()
   t.teardown(() => service.close())
-  const ranges = Array.from({ length: 500 }, (_, i) => `x${String(i % 26)}-y;q=0.${String(i % 9 + 1)}`).join(',') + ',de-DE;q=0.001'
-  const res = await service.inject({ url: '/rooms/new', headers: { 'accept-language': ranges }, remoteAddress: '203.0.113.9' })
+  const ranges = Array.from({ length: 500 }, (_, i) => `x${String(i % 26)}-y;q=0.${String(i % 9 + 1)}`).join(',') +
+    ',de-DE;q=0.001'
+  const res = await service.inject({
+    url: '/rooms/new', headers: { 'accept-language': ranges }, remoteAddress: '203.0.113.9'
+  })
   t.equal(res.statusCode, 302)
   t.equal(res.headers.location, `${EXTERNAL_BASE}&clientlang=en-US`, 'ranges past the first 64 are not read')
-  for (const xff of ['', ',,,', 'a,,b', '999.1.1.1', '10.0.0.1:80', '[::1]', `${'10.0.0.1, '.repeat(1500)}10.0.0.2`, 'unknown', '10.0.0.1\t', '-1']) {
-    const forwarded = await service.inject({ url: '/rooms/new', headers: { 'x-forwarded-for': xff }, remoteAddress: '127.0.0.1' })
+  for (const xff of [
+    '', ',,,', 'a,,b', '999.1.1.1', '10.0.0.1:80', '[::1]', `${'10.0.0.1, '.repeat(1500)}10.0.0.2`, 'unknown',
+    '10.0.0.1\t', '-1'
+  ]) {
+    const forwarded = await service.inject({
+      url: '/rooms/new', headers: { 'x-forwarded-for': xff }, remoteAddress: '127.0.0.1'
+    })
     t.equal(forwarded.statusCode, 302, JSON.stringify(xff.slice(0, 30)))
     t.ok(onBase(forwarded.headers.location))
   }
@@ -75,7 +85,7 @@ async function rawServer (t: Test): Promise<RawServer> {
 
 t.test('raw socket: CRLF and NUL injection, oversized headers, smuggling shapes', async t => {
   const server = await rawServer(t)
-  const crlfInPath = await server.send(`GET /rooms/new%0d%0aSet-Cookie:%20x=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`)
+  const crlfInPath = await server.send('GET /rooms/new%0d%0aSet-Cookie:%20x=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
   t.match(crlfInPath, /^HTTP\/1\.1 40[04]/, 'an encoded CRLF in the path is just a bad room')
   t.notMatch(crlfInPath, /\r\nSet-Cookie/i, 'and never becomes a header')
   const rawCrlf = await server.send('GET /rooms/new\r\nSet-Cookie: x=1 HTTP/1.1\r\nHost: a\r\n\r\n')
@@ -106,5 +116,4 @@ t.test('many idle connections do not stop the service', async t => {
   await Promise.all(idle.map(async socket => new Promise(resolve => socket.once('connect', resolve))))
   const answer = await server.send('GET /rooms/new HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
   t.match(answer, /^HTTP\/1\.1 302/, 'a real request is answered while 300 connections sit idle')
-
 })

@@ -15,9 +15,11 @@ const HOSTILE = ['//evil.example', 'https://evil.example/', '\\\\evil.example', 
   '<script>alert(1)</script>', 'ma-chan://evil.example/61E092C7-89BB-4DC4-A3F5-8C23FA940FAB/../x', '{61e092c7-89bb-4dc4-a3f5-8c23fa940fab}',
   'ma-chan://contoso.com/61e092c7-89bb-4dc4-a3f5-8c23fa940fab', '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB', 'new', '*', 'de-DE;q=0.5, zh-HK', 'ｅｖｉｌ．ｅｘａｍｐｌｅ', '\tnew']
 // Header values must be valid HTTP field values (the parser refuses the rest before the app sees them).
-const fieldValue = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 60 }), fc.string({ unit: 'binary-ascii', maxLength: 60 }))
+const fieldValue = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 60 }),
+  fc.string({ unit: 'binary-ascii', maxLength: 60 }))
   .map(v => v.replace(/[\r\n\0]/g, ' ').replace(/[^\t\x20-\x7e]/g, '?'))
-const pathPart = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 }))
+const pathPart = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 80 }),
+  fc.string({ unit: 'binary', maxLength: 40 }))
 const peer = fc.constantFrom('127.0.0.1', '::1', '10.9.8.7', '203.0.113.9', '::ffff:10.1.2.3', '2001:db8::1')
 
 const request = fc.record({
@@ -51,10 +53,14 @@ t.test(`invariants hold for ${RUNS} generated requests (seed ${SEED})`, async t 
     if (res.statusCode >= 500) throw new Error(`status ${res.statusCode}`)
     const location = res.headers.location
     if (location !== undefined) {
-      if (typeof location !== 'string' || !BASES.some(base => location.startsWith(base))) throw new Error(`Location outside the bases: ${JSON.stringify(location)}`)
+      if (typeof location !== 'string' || !BASES.some(base => location.startsWith(base))) {
+        throw new Error(`Location outside the bases: ${JSON.stringify(location)}`)
+      }
       const params = new URL(location).searchParams
       const clientlang = params.get('clientlang') ?? ''
-      if (!CLIENTLANG.test(clientlang) || !DEFAULT_LANGUAGES.includes(clientlang)) throw new Error(`bad clientlang ${clientlang}`)
+      if (!CLIENTLANG.test(clientlang) || !DEFAULT_LANGUAGES.includes(clientlang)) {
+        throw new Error(`bad clientlang ${clientlang}`)
+      }
       const id = params.get('id')
       if (id !== null && !GUID.test(id)) throw new Error(`bad id ${id}`)
     }
@@ -86,7 +92,12 @@ t.test(`an untrusted peer's X-Forwarded-For and zone header never change the ans
 t.test('the same holds with a getserverinfo override in force', async t => {
   const { parseBaseUrl } = await import('../../src/pcwp/index.ts')
   const override = parseBaseUrl('https://override.example.com/rm/#top')
-  const service = await app(STANDARD_ENV, { current: () => override, state: () => ({ source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false }) })
+  const service = await app(STANDARD_ENV, {
+    current: () => override,
+    state: () => ({
+      source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false
+    })
+  })
   t.teardown(() => service.close())
   await t.resolves(fc.assert(fc.asyncProperty(request, async r => {
     const res = await service.inject({ url: url(r), headers: r.headers, remoteAddress: r.peer })

@@ -23,8 +23,11 @@ for (const [name, env] of Object.entries(CONFIGS)) {
     const app = Fastify()
     app.addHook('onRoute', (route: RouteOptions) => { urls.push(route.url) })
     await app.register(service, {
-      config: settings, override: undefined, metrics: createMetrics(settings.redirectStatus),
-      catalogs: loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR }), roomMap: undefined
+      config: settings,
+      override: undefined,
+      metrics: createMetrics(settings.redirectStatus),
+      catalogs: loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR }),
+      roomMap: undefined
     })
     await app.ready()
     await app.close()

@@ -1,4 +1,5 @@
-// A client that dribbles its headers, sends none, or idles on keep-alive is dropped (docs/design.md "Other surfaces": within 30 s).
+// A client that dribbles its headers, sends none, or idles on keep-alive is dropped
+// (docs/design.md "Other surfaces": within 30 s).
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import t, { type Test } from 'tap'
 import { createApp, DEFAULT_TIMEOUTS, type Timeouts } from '../../src/http/app.ts'

@@ -38,14 +38,18 @@ t.test('/readyz shows which zones can be served', async t => {
 })
 
 t.test('/readyz with an override source: unready until the override is known when nothing is provisioned', async t => {
-  let current: ReturnType<OverrideSource['current']> = undefined
-  const state = () => ({ source: 'https://chat.example.com/getserverinfo', url: current?.href ?? null, ageSeconds: null, lastFetchAt: null, lastError: 'connect ECONNREFUSED', refused: false })
-  const service = await app({ PCWP_SERVERINFO_URL: 'https://chat.example.com/getserverinfo' }, { current: () => current, state })
+  const override: { current: ReturnType<OverrideSource['current']> } = { current: undefined }
+  const state = () => ({ source: 'https://chat.example.com/getserverinfo', url: override.current?.href ?? null, ageSeconds: null, lastFetchAt: null, lastError: 'connect ECONNREFUSED', refused: false })
+  const service = await app({ PCWP_SERVERINFO_URL: 'https://chat.example.com/getserverinfo' }, { current: () => override.current, state })
   t.teardown(() => service.close())
   const before = await service.inject('/readyz')
   t.equal(before.statusCode, 503)
-  t.match(before.json(), { status: 'unready', zones: { internal: 'disabled', external: 'disabled' }, override: { lastError: 'connect ECONNREFUSED' } })
-  current = parseBaseUrl('https://override.example.com/rm/')
+  t.match(before.json(), {
+    status: 'unready',
+    zones: { internal: 'disabled', external: 'disabled' },
+    override: { lastError: 'connect ECONNREFUSED' }
+  })
+  override.current = parseBaseUrl('https://override.example.com/rm/')
   const after = await service.inject('/readyz')
   t.equal(after.statusCode, 200)
   t.match(after.json(), { status: 'ready', zones: { internal: 'override', external: 'override' }, override: { url: 'https://override.example.com/rm/' } })
@@ -112,13 +116,23 @@ t.test('security headers: @fastify/helmet on pages, its redirect subset on redir
   t.match(String(csp), /default-src 'self'/)
   const redirect = await service.inject('/rooms/new')
   t.equal(redirect.statusCode, 302)
-  t.same(Object.fromEntries(Object.entries(redirect.headers).filter(([name]) => name in PAGE_SECURITY_HEADERS || name === 'content-security-policy')), {
-    'strict-transport-security': page.headers['strict-transport-security'],
+  t.same(
+    Object.fromEntries(Object.entries(redirect.headers)
+      .filter(([name]) => name in PAGE_SECURITY_HEADERS || name === 'content-security-policy')),
+    {
+      'strict-transport-security': page.headers['strict-transport-security'],
+      'referrer-policy': 'no-referrer',
+      'cross-origin-resource-policy': 'same-origin',
+      'x-content-type-options': 'nosniff'
+    },
+    'a redirect carries exactly HSTS, Referrer-Policy, CORP and nosniff'
+  )
+  t.same(REDIRECT_SECURITY_HEADERS, {
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
     'referrer-policy': 'no-referrer',
     'cross-origin-resource-policy': 'same-origin',
     'x-content-type-options': 'nosniff'
-  }, 'a redirect carries exactly HSTS, Referrer-Policy, CORP and nosniff')
-  t.same(REDIRECT_SECURITY_HEADERS, { 'strict-transport-security': 'max-age=31536000; includeSubDomains', 'referrer-policy': 'no-referrer', 'cross-origin-resource-policy': 'same-origin', 'x-content-type-options': 'nosniff' })
+  })
   for (const url of ['/rooms/nope', '/nowhere', '/rooms/%E0%A4%A']) {
     const problem = await service.inject(url)
     t.ok(problem.statusCode >= 400, url)

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { BUILT_IN_LOCALES_DIR, CatalogError, loadCatalogs, MESSAGE_KEYS, type CatalogSources } from '../../src/i18n/index.ts'
+import {
+  BUILT_IN_LOCALES_DIR, CatalogError, loadCatalogs, MESSAGE_KEYS, type CatalogSources
+} from '../../src/i18n/index.ts'
 import { MESSAGES } from '../../src/i18n/messages.ts'
 
 const LANGUAGES = ['en-US', 'de-DE', 'es-ES', 'fr-FR', 'it-IT', 'ja-JP', 'nl-NL', 'pt-BR', 'zh-CN', 'zh-TW']
@@ -44,9 +46,11 @@ t.test('the built-in catalogs: ten languages, each with every key and the same p
 
 t.test('text fills placeholders verbatim; html escapes the catalog text but not the values', async t => {
   const catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR })
-  t.equal(catalogs.text('en-US', 'retired.titleNamed', { name: 'R&D <team>' }), 'The chat room “R&D <team>” has been retired')
+  t.equal(catalogs.text('en-US', 'retired.titleNamed', { name: 'R&D <team>' }),
+    'The chat room “R&D <team>” has been retired')
   t.equal(catalogs.text('de-DE', 'links.status.moved', { target: 'https://x.example/a' }), 'Umgezogen nach https://x.example/a')
-  t.equal(catalogs.html('en-US', 'error.code', { code: '<code>NOT_FOUND</code>' }), 'Error code: <code>NOT_FOUND</code>')
+  t.equal(catalogs.html('en-US', 'error.code', { code: '<code>NOT_FOUND</code>' }),
+    'Error code: <code>NOT_FOUND</code>')
   t.equal(catalogs.html('en-US', 'error.NOT_FOUND.message'), 'There is no page here. Room links look like /rooms/&lt;room GUID&gt; or /rooms/new.')
   t.equal(catalogs.text('en-US', 'error.NOT_FOUND.message'), EN['error.NOT_FOUND.message'])
   t.throws(() => catalogs.text('da-DK', 'links.title'), { name: 'RangeError', message: /^No page catalog for da-DK: expected one of en-US, de-DE, /u })
@@ -70,13 +74,18 @@ t.test('page language negotiation over the catalogs, en-US by default', async t 
     ['nl-NL', 'de', 'nl-NL'],
     ['da-DK', 'it', 'it-IT']
   ]
-  for (const [explicit, header, expected] of cases) t.equal(negotiator(explicit, header), expected, `${String(explicit)} / ${String(header)}`)
+  for (const [explicit, header, expected] of cases) {
+    t.equal(negotiator(explicit, header), expected, `${String(explicit)} / ${String(header)}`)
+  }
 })
 
 t.test('an override file replaces the keys it has, key by key', async t => {
   const overrideDir = t.testdir({
     // An editor's byte order mark is accepted; hidden entries (a ConfigMap's ..data) are skipped.
-    'de-de.json': '\uFEFF' + JSON.stringify({ 'links.title': 'Links zu Chaträumen', 'links.status.moved': 'Jetzt unter {target}' }),
+    'de-de.json': '\uFEFF' + JSON.stringify({
+      'links.title': 'Links zu Chaträumen',
+      'links.status.moved': 'Jetzt unter {target}'
+    }),
     '..data': { 'de-DE.json': 'not looked at' },
     '.gitkeep': ''
   })
@@ -92,7 +101,8 @@ t.test('a new language in the override directory, with every key', async t => {
   const danish = { ...EN, 'links.title': 'Links til chatrum', 'links.status.moved': '{target} (flyttet) → {target}' }
   const overrideDir = t.testdir({ 'da_dk.json': JSON.stringify(danish) })
   const catalogs = loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir })
-  t.same(catalogs.languages, ['en-US', 'da-DK', ...LANGUAGES.slice(1)], 'canonical tag, in alphabetical order after en-US')
+  t.same(catalogs.languages, ['en-US', 'da-DK', ...LANGUAGES.slice(1)],
+    'canonical tag, in alphabetical order after en-US')
   t.equal(catalogs.text('da-DK', 'links.title'), 'Links til chatrum')
   t.equal(catalogs.text('da-DK', 'links.status.moved', { target: 'T' }), 'T (flyttet) → T', 'a placeholder may repeat')
   t.equal(catalogs.negotiator(undefined, 'da, de;q=0.8'), 'da-DK')
@@ -167,7 +177,8 @@ t.test('the error lists every problem in its message', async t => {
 
 t.test('directories: a missing one, and built-ins without en-US', async t => {
   const missing = join(t.testdir({}), 'nowhere')
-  t.same(problemsOf(t, { builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: missing }), [`${missing}: cannot read the catalog directory (ENOENT)`])
+  t.same(problemsOf(t, { builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: missing }),
+    [`${missing}: cannot read the catalog directory (ENOENT)`])
   const builtInDir = t.testdir({ 'de-DE.json': JSON.stringify(builtIn('de-DE')) })
   t.same(problemsOf(t, { builtInDir }), [`${join(builtInDir, 'en-US.json')}: missing: every page falls back to en-US`])
   const broken = t.testdir({ 'en-US.json': '{' })

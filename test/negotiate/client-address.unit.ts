@@ -10,10 +10,14 @@ const isTrustedProxy = createAddressMatcher(['127.0.0.1', '10.0.0.0/8', 'fd00::/
 const resolve = (forwarded: string | undefined, xForwardedFor: string | undefined, peer = '127.0.0.1') =>
   resolveClientAddress({ peer, forwarded, xForwardedFor }, isTrustedProxy)
 
-type Case = [forwarded: string | undefined, xForwardedFor: string | undefined, expected: string | undefined, why: string]
+type Case = [
+  forwarded: string | undefined, xForwardedFor: string | undefined, expected: string | undefined, why: string
+]
 
 function check (t: Test, cases: readonly Case[]): void {
-  for (const [forwarded, xForwardedFor, expected, why] of cases) t.equal(resolve(forwarded, xForwardedFor), expected, why)
+  for (const [forwarded, xForwardedFor, expected, why] of cases) {
+    t.equal(resolve(forwarded, xForwardedFor), expected, why)
+  }
 }
 
 t.test('an untrusted peer is the client: its headers are never read', async t => {
@@ -74,17 +78,20 @@ t.test('what is not an address ends the walk with no address', async t => {
 t.test('RFC 7239 Forwarded (sections 4, 6 and 7)', async t => {
   check(t, [
     ['for="_gazonk"', undefined, undefined, '4: an obfuscated identifier'],
-    ['For="[2001:db8:cafe::17]:4711"', undefined, '2001:db8:cafe::17', '4: case-insensitive name, quoted IPv6 with a port'],
+    ['For="[2001:db8:cafe::17]:4711"', undefined, '2001:db8:cafe::17',
+      '4: case-insensitive name, quoted IPv6 with a port'],
     ['for=192.0.2.60;proto=http;by=203.0.113.43', undefined, '192.0.2.60', '4: several pairs'],
     ['for=192.0.2.43, for=198.51.100.17', undefined, '198.51.100.17', '4: two proxies, the rightmost untrusted'],
     ['for=192.0.2.43, for=10.0.0.17', undefined, '192.0.2.43', 'a trusted hop is skipped'],
     ['for=192.0.2.43,for="[2001:db8:cafe::17]",for=unknown', undefined, undefined, '7.1: unknown ends the walk'],
-    ['for=192.0.2.43, for="[2001:db8:cafe::17]"', undefined, '2001:db8:cafe::17', '7.4: converted from X-Forwarded-For'],
+    ['for=192.0.2.43, for="[2001:db8:cafe::17]"', undefined, '2001:db8:cafe::17',
+      '7.4: converted from X-Forwarded-For'],
     ['for="192.0.2.43:47011"', undefined, '192.0.2.43', '6: IPv4 with a port'],
     ['for="[2001:db8:cafe::17]:_abc"', undefined, '2001:db8:cafe::17', '6: an obfuscated port'],
     ['for=_SEVKISEK', undefined, undefined, '6.3: obfuscated'],
     ['for="unknown:1234"', undefined, undefined, 'unknown with a port'],
-    ['for=192.0.2.60;proto=https;host="example.com, evil"', undefined, '192.0.2.60', 'a comma inside a quoted value does not split'],
+    ['for=192.0.2.60;proto=https;host="example.com, evil"', undefined, '192.0.2.60',
+      'a comma inside a quoted value does not split'],
     ['for="a\\",b", for=198.51.100.17', undefined, '198.51.100.17', 'an escaped quote stays inside the string'],
     ['for="a\\\\", for=198.51.100.17', undefined, '198.51.100.17', 'an escaped backslash before the closing quote'],
     [' for=198.51.100.17 ; proto=http ', undefined, '198.51.100.17', 'white space around pairs'],
@@ -113,8 +120,10 @@ t.test('Forwarded wins over X-Forwarded-For, never merged', async t => {
 
 t.test('the walk is bounded: at most 32 hops from the right', async t => {
   const trusted = Array.from({ length: 40 }, (_, i) => `10.0.0.${i + 1}`)
-  t.equal(resolve(undefined, ['198.51.100.4', ...trusted].join(',')), '10.0.0.9', '32 trusted hops: the 32nd from the right')
-  t.equal(resolve(undefined, ['198.51.100.4', ...trusted.slice(0, 31)].join(',')), '198.51.100.4', '31 trusted hops and the client')
+  t.equal(resolve(undefined, ['198.51.100.4', ...trusted].join(',')), '10.0.0.9',
+    '32 trusted hops: the 32nd from the right')
+  t.equal(resolve(undefined, ['198.51.100.4', ...trusted.slice(0, 31)].join(',')), '198.51.100.4',
+    '31 trusted hops and the client')
   t.equal(resolve(trusted.map(a => `for=${a}`).join(','), undefined), '10.0.0.9', 'Forwarded too')
   t.equal(resolve(undefined, `${'10.0.0.1,'.repeat(100_000)}10.0.0.2`), '10.0.0.1', 'a huge chain')
   t.equal(resolve(`for="${'x,'.repeat(100_000)}"`, undefined), undefined, 'a huge quoted value')
@@ -126,7 +135,8 @@ t.test('hostile corpus: never throws, never returns anything but an address', { 
   const lines = hostileLines()
   t.ok(lines.length > 1000, `${lines.length} lines`)
   const results = lines.flatMap(line => [
-    resolve(undefined, line), resolve(line, undefined), resolve(`for=${line}`, undefined), resolve(`for="${line}"`, undefined),
+    resolve(undefined, line), resolve(line, undefined),
+    resolve(`for=${line}`, undefined), resolve(`for="${line}"`, undefined),
     resolve(undefined, `${line}, 10.0.0.1`), resolve(undefined, undefined, line)
   ])
   const bad = results.filter(result => result !== undefined && isIP(result) === 0)
@@ -136,25 +146,32 @@ t.test('hostile corpus: never throws, never returns anything but an address', { 
 })
 
 t.test('property: the rightmost untrusted hop, the same through both headers', async t => {
-  const address = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('10.0.0.1', '10.200.3.4', 'fd00::9', '::ffff:10.0.0.7'))
+  const address = fc.oneof(fc.ipV4(), fc.ipV6(),
+    fc.constantFrom('10.0.0.1', '10.200.3.4', 'fd00::9', '::ffff:10.0.0.7'))
   const hop = fc.record({ address, port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }) })
   const canonical = (text: string) => parseAddress(text)?.toString() as string
   fc.assert(fc.property(fc.array(hop, { minLength: 1, maxLength: 40 }), hops => {
     const model = hops.map(h => canonical(h.address)).reverse().slice(0, 32)
     const expected = model.find(a => !isTrustedProxy(a)) ?? model[model.length - 1]
-    const written = hops.map(({ address, port }) => port === undefined ? address : isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`)
+    const written = hops.map(({ address, port }) =>
+      port === undefined ? address : isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`)
     const forwarded = written.map(node => `for="${node}"`).join(', ')
     return resolve(undefined, written.join(', ')) === expected && resolve(forwarded, 'junk') === expected
   }))
-  t.equal(resolve('for="[::ffff:10.0.0.7]:80"', undefined), '10.0.0.7', 'a mapped address in brackets, as the property writes it')
+  t.equal(resolve('for="[::ffff:10.0.0.7]:80"', undefined), '10.0.0.7',
+    'a mapped address in brackets, as the property writes it')
 })
 
 t.test('property: any header text gives an address or nothing', async t => {
   const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }),
-    fc.array(fc.constantFrom('for=', '"', '\\', ',', ';', '[', ']', ':', '_', '10.0.0.1', '198.51.100.4', 'fd00::1', ' ', 'unknown')).map(parts => parts.join('')))
-  fc.assert(fc.property(fc.option(text, { nil: undefined }), fc.option(text, { nil: undefined }), (forwarded, xForwardedFor) => {
-    const result = resolve(forwarded, xForwardedFor)
-    return result === undefined || isIP(result) !== 0
-  }), { numRuns: 2000 })
+    fc.array(fc.constantFrom(
+      'for=', '"', '\\', ',', ';', '[', ']', ':', '_', '10.0.0.1', '198.51.100.4', 'fd00::1', ' ', 'unknown'
+    )).map(parts => parts.join('')))
+  fc.assert(fc.property(
+    fc.option(text, { nil: undefined }), fc.option(text, { nil: undefined }), (forwarded, xForwardedFor) => {
+      const result = resolve(forwarded, xForwardedFor)
+      return result === undefined || isIP(result) !== 0
+    }
+  ), { numRuns: 2000 })
   t.equal(resolve('for=[', undefined), undefined)
 })

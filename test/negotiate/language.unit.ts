@@ -7,7 +7,7 @@ t.test('Accept-Language parsing (RFC 9110 12.5.4, 12.4.2)', async t => {
     ['en;q=0.7, en-gb;q=0.8, da', ['da', 'en-gb', 'en']],
     ['de-AT,de;q=0.9,en-US;q=0.8,en;q=0.7', ['de-AT', 'de', 'en-US', 'en']],
     ['fr;q=0.5, de;q=0.5, it', ['it', 'fr', 'de']],
-    ['en, de;q=0', ['en'], ],
+    ['en, de;q=0', ['en'],],
     ['de;q=0.000, *;q=0.1', ['*']],
     ['*', ['*']],
     ['en;Q=0.5, fr', ['fr', 'en']],
@@ -84,7 +84,10 @@ t.test('an explicit lang parameter wins; an invalid one is ignored', async t => 
 })
 
 t.test('a configured list and default', async t => {
-  const negotiate = createLanguageNegotiator({ supported: ['de-DE', 'de-AT', 'fr-CA', 'fr-FR'], defaultLanguage: 'fr-FR' })
+  const negotiate = createLanguageNegotiator({
+    supported: ['de-DE', 'de-AT', 'fr-CA', 'fr-FR'],
+    defaultLanguage: 'fr-FR'
+  })
   t.equal(negotiate(undefined, 'de-AT'), 'de-AT', 'exact match first')
   t.equal(negotiate(undefined, 'de-CH'), 'de-DE', "the language's likely region")
   t.equal(negotiate(undefined, 'de'), 'de-DE')

@@ -23,14 +23,18 @@ t.test('zone decisions (docs/design.md "Client address and network zone", MS-OCG
     ['203.0.113.9', 'internal, external', 'external', 'default']
   ]
   for (const [client, trustedZoneHeader, zone, decidedBy] of cases) {
-    t.same(decideZone(policy, { client, trustedZoneHeader }), { zone, decidedBy }, `${String(client)} ${JSON.stringify(trustedZoneHeader)}`)
+    t.same(decideZone(policy, { client, trustedZoneHeader }), { zone, decidedBy },
+      `${String(client)} ${JSON.stringify(trustedZoneHeader)}`)
   }
 })
 
 t.test('the default zone', async t => {
   const internalDefault: ZonePolicy = { ...policy, defaultZone: 'internal' }
-  t.same(decideZone(internalDefault, { client: '203.0.113.9', trustedZoneHeader: undefined }), { zone: 'internal', decidedBy: 'default' })
-  t.same(decideZone(internalDefault, { client: undefined, trustedZoneHeader: 'dmz' }), { zone: 'internal', decidedBy: 'default' },
+  t.same(decideZone(internalDefault, { client: '203.0.113.9', trustedZoneHeader: undefined }),
+    { zone: 'internal', decidedBy: 'default' })
+  t.same(decideZone(internalDefault, { client: undefined, trustedZoneHeader: 'dmz' }),
+    { zone: 'internal', decidedBy: 'default' },
     'an undisclosed client and an unknown header value leave it to the default')
-  t.same(decideZone(internalDefault, { client: '203.0.113.9', trustedZoneHeader: 'external' }), { zone: 'external', decidedBy: 'header' })
+  t.same(decideZone(internalDefault, { client: '203.0.113.9', trustedZoneHeader: 'external' }),
+    { zone: 'external', decidedBy: 'header' })
 })

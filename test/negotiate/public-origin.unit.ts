@@ -5,7 +5,14 @@ import { publicOrigin, type PublicOriginInput } from '../../src/negotiate/public
 import { hostileLines, HOSTILE_CORPUS } from '../fixtures/hostile-corpus.ts'
 
 const request = (fields: Partial<PublicOriginInput>): PublicOriginInput =>
-  ({ configured: undefined, trustedPeer: false, host: undefined, forwardedHost: undefined, forwardedProto: undefined, ...fields })
+  ({
+    configured: undefined,
+    trustedPeer: false,
+    host: undefined,
+    forwardedHost: undefined,
+    forwardedProto: undefined,
+    ...fields
+  })
 const origin = (fields: Partial<PublicOriginInput>) => publicOrigin(request(fields)).origin
 
 t.test('where the origin comes from (docs/design.md "Other surfaces")', async t => {
@@ -37,12 +44,17 @@ t.test('unfit values give relative links and say why', async t => {
   t.same(publicOrigin(request({ trustedPeer: true, forwardedHost: 'evil.example@a.example' })),
     { origin: '', rejected: 'X-Forwarded-Host "evil.example@a.example" is not a host name or IP address with an optional port' })
   t.same(publicOrigin(request({ host: 'a b' })), { origin: '', rejected: 'Host "a b" is not a host name or IP address with an optional port' })
-  t.match(publicOrigin(request({ host: 'x'.repeat(1000) })), { origin: '', rejected: `Host "${'x'.repeat(100)}…" is not` }, 'quoted briefly')
+  t.match(publicOrigin(request({ host: 'x'.repeat(1000) })),
+    { origin: '', rejected: `Host "${'x'.repeat(100)}…" is not` }, 'quoted briefly')
   const hosts = [
-    'a.example:0', 'a.example:65536', 'a.example:', 'a.example:80:80', 'a.example:http', ':80', 'a..example', '.a.example',
-    'a.example.', '-a.example', 'a-.example', `${'a'.repeat(64)}.example`, `${'a.'.repeat(127)}example`, 'a.example/', 'a.example/x',
-    'a.example\\x', 'a.example?x', 'a.example#x', 'a"b', "a'b", 'a<b', 'a.example\r\nSet-Cookie: x=1', 'a\tb', 'ä.example',
-    '1.2.3', '127.1', '0x7f.0.0.1', '010.1.2.3', '2130706433', 'a.0x1f', 'a.123', '1.2.3.256', '[::1', '[1.2.3.4]', '[fe80::1%25eth0]',
+    'a.example:0', 'a.example:65536', 'a.example:', 'a.example:80:80',
+    'a.example:http', ':80', 'a..example', '.a.example',
+    'a.example.', '-a.example', 'a-.example', `${'a'.repeat(64)}.example`,
+    `${'a.'.repeat(127)}example`, 'a.example/', 'a.example/x',
+    'a.example\\x', 'a.example?x', 'a.example#x', 'a"b', "a'b",
+    'a<b', 'a.example\r\nSet-Cookie: x=1', 'a\tb', 'ä.example',
+    '1.2.3', '127.1', '0x7f.0.0.1', '010.1.2.3', '2130706433', 'a.0x1f',
+    'a.123', '1.2.3.256', '[::1', '[1.2.3.4]', '[fe80::1%25eth0]',
     '[::1]x', '[v1.x]', '::1', '*', '%61.example'
   ]
   for (const host of hosts) t.equal(origin({ host }), '', JSON.stringify(host))
@@ -63,7 +75,9 @@ t.test('PCWP_PUBLIC_URL and the request\'s Host are judged by one rule (src/net/
   for (const authority of authorities) {
     t.equal(configured(authority), origin({ host: authority }), authority)
   }
-  const piece = fc.constantFrom('a', 'Example', '.', ':', '80', '0', '[', ']', '::1', '@', ' ', '%', '_', 'xn--', '0x7f')
+  const piece = fc.constantFrom(
+    'a', 'Example', '.', ':', '80', '0', '[', ']', '::1', '@', ' ', '%', '_', 'xn--', '0x7f'
+  )
   const authority = fc.oneof(fc.string(), fc.array(piece, { maxLength: 10 }).map(parts => parts.join('')))
     .filter(text => !/[/?#]/.test(text))
   fc.assert(fc.property(authority, text => configured(text) === origin({ host: text })), { numRuns: 3000 })
@@ -76,11 +90,15 @@ const safe = (result: string) => result === '' || (SAFE_ORIGIN.test(result) && n
 
 t.test('hostile values through every input: relative links, or an origin that is only an origin', async t => {
   const generated = [
-    'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'vbscript:x', 'HTTPS:', 'http://a.example',
-    'good.example@evil.example', 'good.example%40evil.example', 'good.example\\@evil.example', 'evil.example#@good.example',
+    'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>',
+    'file:///etc/passwd', 'vbscript:x', 'HTTPS:', 'http://a.example',
+    'good.example@evil.example', 'good.example%40evil.example',
+    'good.example\\@evil.example', 'evil.example#@good.example',
     'evil.example?@good.example', 'good.example:80@evil.example', 'a.example\r\nLocation: https://evil.example', 'a.example%0d%0ax',
-    '"><script>alert(1)</script>', "a.example'onmouseover='x", 'a.example/../evil', '//evil.example', 'ｅｖｉｌ.example', 'evil。example',
-    'a.example\u0000', 'a.example\u2028', 'а.example', '[::1]:80@evil', '1.1.1.1:80/', 'localhost:+80', 'localhost:8_0', 'https, http'
+    '"><script>alert(1)</script>', "a.example'onmouseover='x",
+    'a.example/../evil', '//evil.example', 'ｅｖｉｌ.example', 'evil。example',
+    'a.example\u0000', 'a.example\u2028', 'а.example', '[::1]:80@evil',
+    '1.1.1.1:80/', 'localhost:+80', 'localhost:8_0', 'https, http'
   ]
   const values = [...generated, ...hostileLines()]
   t.ok(values.length > 2000 || HOSTILE_CORPUS === undefined, `${values.length} values`)
@@ -89,19 +107,26 @@ t.test('hostile values through every input: relative links, or an origin that is
   for (const value of values) {
     const fromInputs = [
       origin({ host: value }), origin({ trustedPeer: true, forwardedHost: value }),
-      origin({ trustedPeer: true, forwardedHost: 'a.example', forwardedProto: value }), origin({ trustedPeer: true, host: value, forwardedProto: value })
+      origin({ trustedPeer: true, forwardedHost: 'a.example', forwardedProto: value }),
+      origin({ trustedPeer: true, host: value, forwardedProto: value })
     ]
-    for (const [i, result] of fromInputs.entries()) if (!safe(result)) unsafe.push(`input ${i} ${JSON.stringify(value)}: ${result}`)
+    for (const [i, result] of fromInputs.entries()) {
+      if (!safe(result)) unsafe.push(`input ${i} ${JSON.stringify(value)}: ${result}`)
+    }
     results.push(...fromInputs)
     const configured = parsePublicUrl(value)
-    if (!(configured instanceof InvalidValue || (safe(configured) && configured !== ''))) unsafe.push(`PCWP_PUBLIC_URL ${JSON.stringify(value)}: ${configured}`)
+    if (!(configured instanceof InvalidValue || (safe(configured) && configured !== ''))) {
+      unsafe.push(`PCWP_PUBLIC_URL ${JSON.stringify(value)}: ${configured}`)
+    }
   }
   t.same(unsafe, [], 'nothing but relative links or an origin')
   t.ok(results.includes('') && results.includes('http://a.example'), 'both outcomes occur (the oracle is exercised)')
 })
 
 t.test('property: any text gives relative links or an origin that is only an origin', async t => {
-  const piece = fc.constantFrom('a', 'example', '.', ':', '80', '@', '/', '\\', '[', ']', '::1', '%', ' ', '\r\n', '"', 'http', 'https', '0x7f', '1')
+  const piece = fc.constantFrom(
+    'a', 'example', '.', ':', '80', '@', '/', '\\', '[', ']', '::1', '%', ' ', '\r\n', '"', 'http', 'https', '0x7f', '1'
+  )
   const text = fc.oneof(fc.string(), fc.array(piece, { maxLength: 12 }).map(parts => parts.join('')))
   fc.assert(fc.property(fc.boolean(), text, text, text, (trustedPeer, host, forwardedHost, forwardedProto) => {
     const result = publicOrigin(request({ trustedPeer, host, forwardedHost, forwardedProto })).origin

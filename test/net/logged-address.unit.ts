@@ -30,7 +30,8 @@ t.test('truncated writes an IPv4-mapped IPv6 address as its IPv4 /24', async t =
 
 t.test('truncated keeps an IPv6 /48 in compressed form', async t => {
   t.equal(logClientAddress('2001:db8:abcd:12:3456:789a:bcde:f012', 'truncated'), '2001:db8:abcd::/48')
-  t.equal(logClientAddress('2001:0DB8:ABCD:0012::1', 'truncated'), '2001:db8:abcd::/48', 'lower case, leading zeros gone')
+  t.equal(logClientAddress('2001:0DB8:ABCD:0012::1', 'truncated'), '2001:db8:abcd::/48',
+    'lower case, leading zeros gone')
   t.equal(logClientAddress('2001:db8::1', 'truncated'), '2001:db8::/48')
   t.equal(logClientAddress('::1', 'truncated'), '::/48')
   t.equal(logClientAddress('fe80::1', 'truncated'), 'fe80::/48')

@@ -45,7 +45,8 @@ t.test('every rejection is a BaseUrlError with a stable code', async t => {
   ]
   for (const [href, code, allowHttp] of cases) {
     const label = JSON.stringify(href)
-    t.throws(() => parseBaseUrl(href, allowHttp === undefined ? {} : { allowHttp }), { name: 'BaseUrlError', code }, label)
+    t.throws(() => parseBaseUrl(href, allowHttp === undefined ? {} : { allowHttp }),
+      { name: 'BaseUrlError', code }, label)
   }
 })
 

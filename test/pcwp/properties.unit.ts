@@ -6,7 +6,8 @@ import { buildCreateRoomUrl, buildRoomUrl, parseBaseUrl, parseRoomId } from '../
 const SEED = 20261127
 const params = { seed: SEED, numRuns: 2000 }
 
-const hex = (n: number) => fc.string({ unit: fc.constantFrom(...Array.from('0123456789abcdefABCDEF')), minLength: n, maxLength: n })
+const hex = (n: number) =>
+  fc.string({ unit: fc.constantFrom(...Array.from('0123456789abcdefABCDEF')), minLength: n, maxLength: n })
 const guid = fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map(parts => parts.join('-'))
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/)
 // The last label is alphabetic: WHATWG URL parsing reads a numeric one as IPv4.

@@ -57,6 +57,8 @@ t.test('rejections say what is expected and never echo the input', async t => {
     const label = JSON.stringify(input.slice(0, 60))
     const error = t.throws(() => parseRoomId(input), { code, message: /GUID/ }, `${label}: ${code}, the message says what is expected`)
     t.type(error, RoomIdError, `${label} is a RoomIdError`)
-    if (input.length > 12) t.notOk(error instanceof Error && error.message.includes(input), `${label}: the message does not echo the input`)
+    if (input.length > 12) {
+      t.notOk(error instanceof Error && error.message.includes(input), `${label}: the message does not echo the input`)
+    }
   }
 })

@@ -52,7 +52,8 @@ t.test('what is not a room link throws the same codes as parseRoomId', async t =
 })
 
 t.test('parseRoomLink agrees with parseRoomId wherever parseRoomId accepts', async t => {
-  const hex = (n: number) => fc.string({ unit: fc.constantFrom(...Array.from('0123456789abcdefABCDEF')), minLength: n, maxLength: n })
+  const hex = (n: number) =>
+    fc.string({ unit: fc.constantFrom(...Array.from('0123456789abcdefABCDEF')), minLength: n, maxLength: n })
   const guid = fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map(parts => parts.join('-'))
   const spelled = fc.oneof(
     guid,

@@ -38,8 +38,22 @@ t.test('clicks by outcome; rooms most clicked first with first and last seen and
   t.same(result.lines, { read: 13, skipped: 2, outsideRange: 0 })
   t.same(result.clicks, { pcwp: 6, moved: 3, retired: 1, total: 10 }, 'a create link counts, though it names no room')
   t.same(result.pcwpRooms, [
-    { room: ROOM_A, clicks: 4, firstSeen: iso(T0 + MINUTE), lastSeen: iso(T0 + 9 * MINUTE), internalShare: 0.25, externalShare: 0.5 },
-    { room: ROOM_B, clicks: 1, firstSeen: iso(T0 + 5 * MINUTE), lastSeen: iso(T0 + 5 * MINUTE), internalShare: 1, externalShare: 0 }
+    {
+      room: ROOM_A,
+      clicks: 4,
+      firstSeen: iso(T0 + MINUTE),
+      lastSeen: iso(T0 + 9 * MINUTE),
+      internalShare: 0.25,
+      externalShare: 0.5
+    },
+    {
+      room: ROOM_B,
+      clicks: 1,
+      firstSeen: iso(T0 + 5 * MINUTE),
+      lastSeen: iso(T0 + 5 * MINUTE),
+      internalShare: 1,
+      externalShare: 0
+    }
   ], 'first and last are the extremes, whatever the order of lines; a line without a zone counts in neither share')
   t.same(result.movedRooms, [
     { room: ROOM_C, clicks: 2, lastSeen: iso(T0 + 6 * MINUTE) },

@@ -15,7 +15,8 @@ function sample (): Report {
 }
 
 t.test('table: sections with aligned columns, numbers right-aligned', async t => {
-  t.equal(formatReport(sample(), 'table'), `Room-link clicks from 2026-03-01T00:00:00.000Z to 2026-03-02T00:00:00.000Z (exclusive)
+  t.equal(formatReport(sample(), 'table'),
+    `Room-link clicks from 2026-03-01T00:00:00.000Z to 2026-03-02T00:00:00.000Z (exclusive)
 
 outcome  clicks
 pcwp         13
@@ -68,7 +69,8 @@ t.test('csv: one RFC 4180 table, the section in the first column, CRLF line ends
 })
 
 t.test('csv: fields with quotes, commas or line breaks are quoted, quotes doubled', async t => {
-  t.equal(csvRecord(['plain', 3, 'a,b', 'say "hi"', 'two\nlines', 'cr\r', '']), 'plain,3,"a,b","say ""hi""","two\nlines","cr\r",\r\n')
+  t.equal(csvRecord(['plain', 3, 'a,b', 'say "hi"', 'two\nlines', 'cr\r', '']),
+    'plain,3,"a,b","say ""hi""","two\nlines","cr\r",\r\n')
 })
 
 t.test('json: the report object as it is', async t => {

@@ -20,8 +20,11 @@ t.test('dates and times, UTC unless an offset is given', async t => {
 const USAGE = { name: 'ReportUsageError', code: 'REPORT_DATE_INVALID', message: '--until needs an ISO 8601 date or time, for example 2026-03-01, 2026-03-01T08:00 (UTC) or 2026-03-01T08:00+01:00' }
 
 t.test('anything else is a usage error naming the option', async t => {
-  for (const text of ['', 'yesterday', '2026-3-1', '2026-02-30', '2025-02-29', '2026-13-01', '2026-03-01T24:00', '2026-03-01T08:60',
-    '2026-03-01T08:30:60', '2026-03-01T08', '2026-03-01T08:30+24:00', '2026-03-01T08:30+01:60', '2026-03-01T08:30 Z', '1772323200000', '2026-03-01\n']) {
+  for (const text of [
+    '', 'yesterday', '2026-3-1', '2026-02-30', '2025-02-29', '2026-13-01', '2026-03-01T24:00', '2026-03-01T08:60',
+    '2026-03-01T08:30:60', '2026-03-01T08', '2026-03-01T08:30+24:00', '2026-03-01T08:30+01:60', '2026-03-01T08:30 Z',
+    '1772323200000', '2026-03-01\n'
+  ]) {
     t.throws(() => parseInstant(text, '--until'), USAGE, JSON.stringify(text))
   }
 })

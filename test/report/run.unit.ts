@@ -43,24 +43,35 @@ t.test('reads plain and .gz files, in any order, CRLF or LF', async t => {
   const result = JSON.parse(run.out)
   t.same(result.lines, { read: 7, skipped: 1, outsideRange: 0 })
   t.same(result.clicks, { pcwp: 5, moved: 0, retired: 0, total: 5 })
-  t.match(result.pcwpRooms, [{ room: ROOM_A, clicks: 4, firstSeen: new Date(T0).toISOString(), internalShare: 0.5 }, { room: ROOM_B, clicks: 1 }])
+  t.match(result.pcwpRooms, [
+    { room: ROOM_A, clicks: 4, firstSeen: new Date(T0).toISOString(), internalShare: 0.5 },
+    { room: ROOM_B, clicks: 1 }
+  ])
 })
 
 t.test('reads standard input without a file, and for -', async t => {
   const dir = await logFiles(t)
   const alone = await report(['--format=csv'], Readable.from([TEXT.slice(0, 100), TEXT.slice(100)]))
   t.equal(alone.code, 0)
-  t.match(alone.out, `clicks,total,5,,,,\r\n`)
-  const mixed = await report(['--format', 'json', join(dir, 'access.log'), '-'], Readable.from([LINES.slice(2).join('\n')]))
+  t.match(alone.out, 'clicks,total,5,,,,\r\n')
+  const mixed = await report(['--format', 'json', join(dir, 'access.log'), '-'],
+    Readable.from([LINES.slice(2).join('\n')]))
   t.same(JSON.parse(mixed.out).lines, { read: 7, skipped: 1, outsideRange: 0 })
 })
 
 t.test('--since and --until select the lines, until exclusive', async t => {
-  const day = await report(['--since', '2026-03-01', '--until', '2026-03-02', '--format', 'json'], Readable.from([TEXT]))
+  const day = await report(['--since', '2026-03-01', '--until', '2026-03-02', '--format', 'json'],
+    Readable.from([TEXT]))
   t.equal(day.code, 0)
-  t.match(JSON.parse(day.out), { since: '2026-03-01T00:00:00.000Z', until: '2026-03-02T00:00:00.000Z', clicks: { total: 4 }, lines: { outsideRange: 1 } })
+  t.match(JSON.parse(day.out), {
+    since: '2026-03-01T00:00:00.000Z',
+    until: '2026-03-02T00:00:00.000Z',
+    clicks: { total: 4 },
+    lines: { outsideRange: 1 }
+  })
   const offset = await report(['--since', '2026-03-02T01:00+01:00', '--format', 'json'], Readable.from([TEXT]))
-  t.match(JSON.parse(offset.out), { since: '2026-03-02T00:00:00.000Z', clicks: { total: 1 }, pcwpRooms: [{ room: ROOM_B }] })
+  t.match(JSON.parse(offset.out),
+    { since: '2026-03-02T00:00:00.000Z', clicks: { total: 1 }, pcwpRooms: [{ room: ROOM_B }] })
 })
 
 t.test('the table is the default format', async t => {
@@ -110,13 +121,19 @@ t.test('usage errors exit 2 with one clear message and print no report', async t
 })
 
 t.test('a read error on standard input is reported like an unreadable file', async t => {
-  const failing = new Readable({ read () { this.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })) } })
+  const failing = new Readable({
+    read () { this.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })) }
+  })
   const run = await report([], failing)
   t.equal(run.code, 2)
   t.match(run.err, /^pcwp-links report: cannot read standard input: EIO: i\/o error\n/)
 })
 
 t.test('an error that is not the user\'s is not turned into a usage message', async t => {
-  const broken = runReport([], { out: () => { throw new Error('EPIPE') }, err: () => undefined, stdin: Readable.from([TEXT]) })
+  const broken = runReport([], {
+    out: () => { throw new Error('EPIPE') },
+    err: () => undefined,
+    stdin: Readable.from([TEXT])
+  })
   await t.rejects(broken, { message: 'EPIPE' })
 })

@@ -7,9 +7,13 @@ import t, { type Test } from 'tap'
 import { MockAgent } from 'undici'
 import type { ServerInfoConfig } from '../../src/config.ts'
 import { MAX_REPLY_BYTES } from '../../src/serverinfo/fetch.ts'
-import { createServerInfoOverride, type FetchResult, type ServerInfoOverrideOptions } from '../../src/serverinfo/override.ts'
+import {
+  createServerInfoOverride, type FetchResult, type ServerInfoOverrideOptions
+} from '../../src/serverinfo/override.ts'
 import { app, ROOM } from '../fixtures/app.ts'
-import { drip, hang, memoryLogger, reset, selfSignedCertificate, serve, startUpstream, status, xccosReply, type Upstream } from '../fixtures/upstream.ts'
+import {
+  drip, hang, memoryLogger, reset, selfSignedCertificate, serve, startUpstream, status, xccosReply, type Upstream
+} from '../fixtures/upstream.ts'
 import { waitFor } from '../fixtures/wait.ts'
 
 const OVERRIDE = 'https://chatadmin.contoso.com/rooms/'
@@ -32,7 +36,9 @@ async function upstream (t: Test, ...args: Parameters<typeof startUpstream>): Pr
 function override (t: Test, options: Partial<ServerInfoOverrideOptions> & { config: ServerInfoConfig }) {
   const { logger, logs } = memoryLogger()
   const results: FetchResult[] = []
-  const source = createServerInfoOverride({ allowHttp: false, logger, onFetch: result => results.push(result), ...options })
+  const source = createServerInfoOverride({
+    allowHttp: false, logger, onFetch: result => results.push(result), ...options
+  })
   t.teardown(source.stop)
   return { source, logs, results }
 }
@@ -41,7 +47,8 @@ t.test('a good XML reply sets the override; state shows it', async t => {
   const server = await upstream(t, good())
   const { source, logs, results } = override(t, { config: settings(server.url) })
   t.equal(source.current(), undefined, 'nothing before the first fetch')
-  t.same(source.state(), { source: server.url, url: null, ageSeconds: null, lastFetchAt: null, lastError: null, refused: false })
+  t.same(source.state(),
+    { source: server.url, url: null, ageSeconds: null, lastFetchAt: null, lastError: null, refused: false })
   await source.refresh()
   t.equal(source.current()?.href, OVERRIDE)
   t.match(source.state(), { source: server.url, url: OVERRIDE, ageSeconds: 0, lastFetchAt: String, lastError: null })
@@ -73,7 +80,8 @@ t.test('unusable override URLs are ignored and logged once (same validation as c
   await source.refresh()
   t.equal(source.current(), undefined, 'http refused without PCWP_ALLOW_HTTP')
   t.same(results, ['none', 'none'], 'a refused URL counts as none')
-  t.equal(logs.filter(l => l.msg === 'getserverinfo: ignoring the roomManagementUrl of the reply').length, 1, 'logged once')
+  t.equal(logs.filter(l => l.msg === 'getserverinfo: ignoring the roomManagementUrl of the reply').length, 1,
+    'logged once')
   t.match(source.state(), { refused: true, lastError: /^PCWP_BASE_URL_SCHEME: .*https/ }, '/readyz says why, in the service\'s own words')
   t.notMatch(source.state().lastError, /chatadmin/, 'never quoting the upstream')
   for (const bad of ['javascript:alert(1)', '//evil.example/', 'https://chatadmin.contoso.com/rooms/?id=x', 'https://u:p@evil.example/']) {
@@ -81,7 +89,8 @@ t.test('unusable override URLs are ignored and logged once (same validation as c
     await source.refresh()
     t.equal(source.current(), undefined, bad)
   }
-  t.equal(logs.filter(l => l.msg === 'getserverinfo: ignoring the roomManagementUrl of the reply').length, 5, 'each new bad value once')
+  t.equal(logs.filter(l => l.msg === 'getserverinfo: ignoring the roomManagementUrl of the reply').length, 5,
+    'each new bad value once')
   t.notOk(JSON.stringify(logs).includes('javascript:'), 'the refused value itself is not logged')
 
   const allowed = override(t, { config: settings(server.url), allowHttp: true })
@@ -100,7 +109,8 @@ t.test('status and parse cases through undici\'s MockAgent as the dispatcher', a
   const pool = agent.get('https://pool.example')
   pool.intercept({ path: '/getserverinfo' }).reply(200, xccosReply(`roomManagementUrl="${OVERRIDE}"`), { headers: { 'content-type': 'application/xml' } })
   pool.intercept({ path: '/getserverinfo' }).reply(503, 'busy')
-  pool.intercept({ path: '/getserverinfo' }).reply(200, '{"roomManagementUrl": ""}', { headers: { 'content-type': 'application/json' } })
+  pool.intercept({ path: '/getserverinfo' }).reply(200, '{"roomManagementUrl": ""}',
+    { headers: { 'content-type': 'application/json' } })
   const { source, results } = override(t, { config: settings('https://pool.example/getserverinfo'), dispatcher: agent })
   await source.refresh()
   t.equal(source.current()?.href, OVERRIDE)
@@ -187,7 +197,8 @@ t.test('stale-if-error, then expiry after the maximum staleness; recovery with a
   now += 2000
   await source.refresh()
   t.equal(source.current()?.href, OVERRIDE, 'still within the maximum staleness')
-  t.equal(logs.filter(l => l.msg.startsWith('getserverinfo: upstream failing')).length, 1, 'the failing upstream is logged once')
+  t.equal(logs.filter(l => l.msg.startsWith('getserverinfo: upstream failing')).length, 1,
+    'the failing upstream is logged once')
 
   now += 2000
   await source.refresh()
@@ -199,7 +210,8 @@ t.test('stale-if-error, then expiry after the maximum staleness; recovery with a
   now += 1000
   await source.refresh()
   t.equal(source.current()?.href, 'https://new.contoso.com/rm/')
-  t.match(logs.slice(-2), [{ msg: 'getserverinfo: upstream recovered', failedAttempts: 3 }, { msg: 'getserverinfo: override set' }])
+  t.match(logs.slice(-2),
+    [{ msg: 'getserverinfo: upstream recovered', failedAttempts: 3 }, { msg: 'getserverinfo: override set' }])
   server.behave(good('https://newer.contoso.com/rm/'))
   await source.refresh()
   t.match(logs.at(-1), { msg: 'getserverinfo: override changed', url: 'https://newer.contoso.com/rm/', previous: 'https://new.contoso.com/rm/' })
@@ -285,7 +297,11 @@ t.test('while the upstream hangs, redirects are answered from memory without wai
   }
   t.equal(refreshed, false, 'fifty redirects were answered while the fetch was still hanging')
   const ready = await service.inject('/readyz')
-  t.match(ready.json(), { status: 'ready', zones: { internal: 'override', external: 'override' }, override: { url: OVERRIDE } })
+  t.match(ready.json(), {
+    status: 'ready',
+    zones: { internal: 'override', external: 'override' },
+    override: { url: OVERRIDE }
+  })
   await source.stop()
   await pending
 })

@@ -7,12 +7,15 @@ const URL_ = 'https://chatadmin.contoso.com/rooms/'
 
 t.test('the XCCOS XML reply', async t => {
   t.equal(parseServerInfoReply(xccosReply(`roomManagementUrl="${URL_}"`), 'application/xml'), URL_)
-  t.equal(parseServerInfoReply(xccosReply(`roomManagementUrl="${URL_}"`), 'text/plain; charset=utf-8'), URL_, 'XCCOS bodies travel as text/plain: sniffed')
+  t.equal(parseServerInfoReply(xccosReply(`roomManagementUrl="${URL_}"`), 'text/plain; charset=utf-8'), URL_,
+    'XCCOS bodies travel as text/plain: sniffed')
   t.equal(parseServerInfoReply(xccosReply(`roomManagementUrl="${URL_}"`), undefined), URL_)
-  t.equal(parseServerInfoReply(xccosReply(`RoomManagementUrl="${URL_}"`), 'text/xml'), URL_, 'attribute name in any case')
+  t.equal(parseServerInfoReply(xccosReply(`RoomManagementUrl="${URL_}"`), 'text/xml'), URL_,
+    'attribute name in any case')
   t.equal(parseServerInfoReply(xccosReply(`ROOMMANAGEMENTURL="${URL_}"`), 'text/xml'), URL_)
   t.equal(parseServerInfoReply(xccosReply('roomManagementUrl="https://h/rm/?a=1&amp;b=2"'), 'text/xml'), 'https://h/rm/?a=1&b=2', 'XML entities are decoded')
-  t.equal(parseServerInfoReply(xccosReply(`roomManagementUrl="  ${URL_} "`), 'text/xml'), URL_, 'surrounding blanks trimmed')
+  t.equal(parseServerInfoReply(xccosReply(`roomManagementUrl="  ${URL_} "`), 'text/xml'), URL_,
+    'surrounding blanks trimmed')
   const prefixed = `<x:xccos xmlns:x="urn:parlano:xml:ns:xccos" ver="1" envid="18446744073709551615"><x:rpl id="rpl:getserverinfo"><x:resp code="200"/><x:data><x:sib roomManagementUrl="${URL_}"/></x:data></x:rpl></x:xccos>`
   t.equal(parseServerInfoReply(prefixed, 'text/xml'), URL_, 'a prefixed namespace')
   const twoReplies = `<xccos xmlns="urn:parlano:xml:ns:xccos"><rpl id="rpl:other"><resp code="500"/></rpl><rpl id="rpl:getserverinfo"><resp code="200"/><data><sib roomManagementUrl="${URL_}"/></data></rpl></xccos>`
@@ -56,6 +59,7 @@ t.test('everything else is a failed fetch with a stable code', async t => {
     ['<html><body>Proxy error</body></html>', 'text/html', 'PCWP_SERVERINFO_MALFORMED']
   ]
   for (const [body, type, code] of cases) {
-    t.throws(() => parseServerInfoReply(body, type), { name: 'ServerInfoError', code }, `${body.slice(0, 60)} (${String(type)})`)
+    t.throws(() => parseServerInfoReply(body, type), { name: 'ServerInfoError', code },
+      `${body.slice(0, 60)} (${String(type)})`)
   }
 })

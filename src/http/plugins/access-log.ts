@@ -4,7 +4,8 @@ import { logClientAddress } from '../../net/logged-address.ts'
 import type { NetworkZone } from '../../pcwp/index.ts'
 
 /** What a route is, for the access line's `kind` (docs/design.md "Access log"); set in each route's `config`. */
-export type AccessKind = 'create' | 'room' | 'legacy' | 'links' | 'asset' | 'health' | 'metrics' | 'openapi' | 'demo' | 'not_found' | 'other'
+export type AccessKind =
+  'create' | 'room' | 'legacy' | 'links' | 'asset' | 'health' | 'metrics' | 'openapi' | 'demo' | 'not_found' | 'other'
 
 /** What a room-link answer decided, for its access line and metrics. */
 export interface RoomLinkLog {

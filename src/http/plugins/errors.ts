@@ -22,7 +22,9 @@ function answerError (error: FastifyError, request: FastifyRequest, reply: Fasti
     return sendProblem(request, reply, { status, code: 'BAD_REQUEST', message: 'The request is malformed.' })
   }
   request.log.error({ err: error, req: request }, 'unhandled error')
-  return sendProblem(request, reply, { status: 500, code: 'INTERNAL_ERROR', message: 'The service failed to answer. Please try again later.' })
+  return sendProblem(request, reply, {
+    status: 500, code: 'INTERNAL_ERROR', message: 'The service failed to answer. Please try again later.'
+  })
 }
 
 /**

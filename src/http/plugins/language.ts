@@ -9,6 +9,8 @@ declare module 'fastify' {
 }
 
 export default fp((app, _options, done) => {
-  app.decorate('negotiateLanguage', createLanguageNegotiator({ supported: app.config.languages, defaultLanguage: app.config.defaultLanguage }))
+  app.decorate('negotiateLanguage', createLanguageNegotiator({
+    supported: app.config.languages, defaultLanguage: app.config.defaultLanguage
+  }))
   done()
 }, { name: 'language', dependencies: ['config'] })

@@ -5,7 +5,6 @@ import { htmlPage } from '../html.ts'
 import { single } from '../single-value.ts'
 import { pageSchema, queryValue } from '../schemas.ts'
 
-
 const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
 
 /**
@@ -13,7 +12,9 @@ const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
  * `npm start` with nothing configured shows the whole flow in a browser.
  */
 const demoRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
-  app.get('/', { schema: pageSchema('Demo mode: the landing page with sample links.', 'text/html'), config: { kind: 'demo' } }, (_request, reply) => {
+  app.get('/', {
+    schema: pageSchema('Demo mode: the landing page with sample links.', 'text/html'), config: { kind: 'demo' }
+  }, (_request, reply) => {
     const links = [
       ['/rooms/new', 'Create a room'],
       [`/rooms/${SAMPLE_ROOM}`, 'Open a room by its GUID'],

@@ -19,7 +19,9 @@ const healthRoutes: FastifyPluginCallback = (app, _options, done) => {
 
   app.get('/readyz', { schema: readySchema, config: PROBE_CONFIG }, (_request, reply) => {
     const current = override?.current()
-    const zones = Object.fromEntries(NETWORK_ZONES.map(zone => [zone, zoneState(zone)])) as Record<NetworkZone, ZoneState>
+    const zones = Object.fromEntries(
+      NETWORK_ZONES.map(zone => [zone, zoneState(zone)])
+    ) as Record<NetworkZone, ZoneState>
     // A room map alone can answer (moved and retired rooms), as docs/design.md "Configuration" allows in production.
     const ready = NETWORK_ZONES.some(zone => zones[zone] !== 'disabled') || app.roomMap !== undefined
     return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({
@@ -37,9 +39,11 @@ const healthRoutes: FastifyPluginCallback = (app, _options, done) => {
   })
 
   // Browsers ask for it on every page; an empty answer beats a 404 in every console.
-  app.get('/favicon.ico', { schema: { hide: true }, config: { kind: 'asset' } }, (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send())
+  app.get('/favicon.ico', { schema: { hide: true }, config: { kind: 'asset' } }, (_request, reply) =>
+    reply.code(204).header('cache-control', 'public, max-age=86400').send())
 
-  app.get('/robots.txt', { schema: robotsSchema, config: { kind: 'asset' } }, (_request, reply) => reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /\n'))
+  app.get('/robots.txt', { schema: robotsSchema, config: { kind: 'asset' } }, (_request, reply) =>
+    reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /\n'))
   done()
 }
 

@@ -29,14 +29,19 @@ export interface LinkResult {
   readonly status: { readonly kind: RoomMapEntry['kind'], readonly text: string }
 }
 
-type LinksKey = 'title' | 'intro' | 'label' | 'make' | 'newRoom' | 'link' | 'snippet' | 'copy' | 'copied' | 'preview' | 'internal' | 'external' | 'disabled' | 'anchor' | 'anchorNew' | 'invalid' | 'status.label'
+type LinksKey =
+  'title' | 'intro' | 'label' | 'make' | 'newRoom' | 'link' | 'snippet' | 'copy' | 'copied' | 'preview' | 'internal' |
+  'external' | 'disabled' | 'anchor' | 'anchorNew' | 'invalid' | 'status.label'
 
 const linksSchema = {
   summary: 'The link builder: a room link, its HTML snippet and where it leads from each zone (JSON with Accept: application/json).',
   tags: ['pages'],
   querystring: Type.Object({ room: queryValue, new: queryValue, lang: queryValue }),
   response: {
-    200: { description: 'The page, or the result as JSON.', content: { 'text/html': { schema: Type.String() }, 'application/json': { schema: Type.Unknown() } } } as unknown as TSchema,
+    200: {
+      description: 'The page, or the result as JSON.',
+      content: { 'text/html': { schema: Type.String() }, 'application/json': { schema: Type.Unknown() } }
+    } as unknown as TSchema,
     400: problem('The input is not a room.')
   }
 }
@@ -66,7 +71,8 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     })
     if ('rejected' in result && !warnedOrigin) {
       warnedOrigin = true
-      request.log.warn({ reason: result.rejected }, 'links are printed relative: the request\'s address is unfit to print (set PCWP_PUBLIC_URL)')
+      request.log.warn({ reason: result.rejected },
+        'links are printed relative: the request\'s address is unfit to print (set PCWP_PUBLIC_URL)')
     }
     return result.origin
   }
@@ -87,7 +93,9 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
         invalid = true
       }
     }
-    reply.header('cache-control', 'no-store').header('content-security-policy', CSP).header('vary', 'Accept, Accept-Language')
+    reply.header('cache-control', 'no-store')
+      .header('content-security-policy', CSP)
+      .header('vary', 'Accept, Accept-Language')
     if (request.headers.accept?.includes('application/json') === true) {
       // The script shows the message as it is: in the page's language.
       return invalid
@@ -99,10 +107,14 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   })
 
   /** The link, and where it leads a reader in each zone: the room routes' own answer (src/room-answer.ts). */
-  function linkFor (id: string | undefined, clientlang: string, base: string, text: (key: LinksKey) => string, lang: string): LinkResult {
+  function linkFor (
+    id: string | undefined, clientlang: string, base: string, text: (key: LinksKey) => string, lang: string
+  ): LinkResult {
     const link = `${base}/rooms/${id ?? 'new'}`
     const entry = app.roomEntry(id)
-    const question = { room: id, clientlang, pageLanguage: () => lang, entry, override: override?.current(), baseUrls: config.baseUrls }
+    const question = {
+      room: id, clientlang, pageLanguage: () => lang, entry, override: override?.current(), baseUrls: config.baseUrls
+    }
     const preview = Object.fromEntries(NETWORK_ZONES.map(zone => {
       const answer = answerRoomLink({ ...question, zone })
       return [zone, answer.kind === 'redirect' ? answer.location : null]
@@ -122,12 +134,22 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
 
 export default linkRoutes
 
-function page (text: (key: LinksKey) => string, lang: string, clientlang: string, room: string, result: LinkResult | undefined, invalid: boolean, contactLine: string): string {
+function page (
+  text: (key: LinksKey) => string,
+  lang: string,
+  clientlang: string,
+  room: string,
+  result: LinkResult | undefined,
+  invalid: boolean,
+  contactLine: string
+): string {
   const statusLabel = text('status.label')
   const copyable = (id: string, label: string, value: string) => `
 <div class="field">
 <label for="${id}">${escapeHtml(label)}</label>
-<div class="copy-row"><input id="${id}" readonly value="${escapeHtml(value)}"><button type="button" class="copy" data-copy="${id}" data-copied="${escapeHtml(text('copied'))}" hidden>${escapeHtml(text('copy'))}</button></div>
+<div class="copy-row"><input id="${id}" readonly value="${escapeHtml(value)}">` +
+`<button type="button" class="copy" data-copy="${id}" data-copied="${escapeHtml(text('copied'))}" hidden>` +
+`${escapeHtml(text('copy'))}</button></div>
 </div>`
   const previewRow = (zone: NetworkZone, label: string) => {
     const target = result?.preview[zone] ?? null

@@ -13,7 +13,10 @@ import { hiddenMethodNotAllowedSchema, legacySchema, methodNotAllowedSchema, roo
 
 type QueryValue = string | string[] | undefined
 
-/** A room link as a request names it: a room (or none: create one), the reader's `lang`, a legacy link's own clientlang. */
+/**
+ * A room link as a request names it: a room (or none: create one), the reader's `lang`, a legacy link's own
+ * clientlang.
+ */
 interface LinkRequest {
   readonly room: string | undefined
   readonly lang: QueryValue
@@ -34,22 +37,34 @@ const OPENAPI_METHODS = new Set(['PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'T
  */
 const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   const { config } = app
-  const zonePolicy: ZonePolicy = { isInternal: createAddressMatcher(config.internalRanges), defaultZone: config.defaultNetwork }
+  const zonePolicy: ZonePolicy = {
+    isInternal: createAddressMatcher(config.internalRanges), defaultZone: config.defaultNetwork
+  }
   // The answer depends on who asks (and on a map that can change), so no shared cache may reuse it.
   const redirectHeaders = { ...REDIRECT_SECURITY_HEADERS, 'cache-control': 'no-store', vary: 'Accept-Language' }
   const schemas = roomSchemas(config.redirectStatus)
 
   function zoneOf (request: FastifyRequest): NetworkZone {
-    const header = request.trustedPeer && config.networkHeader !== undefined ? single(request.headers[config.networkHeader]) : undefined
+    const header = request.trustedPeer && config.networkHeader !== undefined
+      ? single(request.headers[config.networkHeader])
+      : undefined
     return decideZone(zonePolicy, { client: request.clientAddress, trustedZoneHeader: header }).zone
   }
 
   /** Turns the room's answer (src/room-answer.ts) into a reply; nothing is decided here. */
-  function replyToLink (request: FastifyRequest, reply: FastifyReply, { room, lang, legacyClientLang }: LinkRequest): FastifyReply {
+  function replyToLink (
+    request: FastifyRequest, reply: FastifyReply, { room, lang, legacyClientLang }: LinkRequest
+  ): FastifyReply {
     const zone = zoneOf(request)
     const clientlang = app.negotiateLanguage(single(lang), request.headers['accept-language'], legacyClientLang)
     const entry = app.roomEntry(room)
-    request.roomLink = { kind: room === undefined ? 'create' : 'room', zone, lang: clientlang, outcome: entry.kind, ...(room === undefined ? {} : { room }) }
+    request.roomLink = {
+      kind: room === undefined ? 'create' : 'room',
+      zone,
+      lang: clientlang,
+      outcome: entry.kind,
+      ...(room === undefined ? {} : { room })
+    }
     const answer = answerRoomLink({
       room,
       zone,
@@ -82,7 +97,9 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   }
 
   /** A link naming a room: its canonical GUID, or 400 when it names none. */
-  function replyToNamedRoom (request: FastifyRequest, reply: FastifyReply, input: string | undefined, link: Omit<LinkRequest, 'room'>): FastifyReply {
+  function replyToNamedRoom (
+    request: FastifyRequest, reply: FastifyReply, input: string | undefined, link: Omit<LinkRequest, 'room'>
+  ): FastifyReply {
     if (input === undefined) {
       return sendProblem(request, reply, { status: 400, code: 'PCWP_ROOM_URI_MISSING', message: 'Name the room: /rooms/<room GUID>, or /rooms?uri=ma-chan://<domain>/<room GUID>.' })
     }
@@ -112,13 +129,17 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     app.get(path, { schema: legacySchema(config.redirectStatus), config: { kind: 'legacy' } }, (request, reply) => {
       const id = single(request.query.id)
       const link = { lang: request.query.lang, legacyClientLang: single(request.query.clientlang) }
-      return id === undefined ? replyToLink(request, reply, { ...link, room: undefined }) : replyToNamedRoom(request, reply, id, link)
+      return id === undefined
+        ? replyToLink(request, reply, { ...link, room: undefined })
+        : replyToNamedRoom(request, reply, id, link)
     })
   }
 
   const methodNotAllowed = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     reply.header('allow', ALLOWED)
-    return sendProblem(request, reply, { status: 405, code: 'PCWP_METHOD_NOT_ALLOWED', message: 'Room links answer GET and HEAD only.' })
+    return sendProblem(request, reply, {
+      status: 405, code: 'PCWP_METHOD_NOT_ALLOWED', message: 'Room links answer GET and HEAD only.'
+    })
   }
   const otherMethods = app.supportedMethods.filter(method => method !== 'GET' && method !== 'HEAD')
   // Both lists are answered alike, only the first documented; an empty list (no such method) routes nothing.
