@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts'
 import { InvalidValue, parseBoolean } from './config-parsers.ts'
 import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from './exit-codes.ts'
 import {
-  buildCreateRoomUrl, buildRoomUrl, NETWORK_ZONES, parseClientLang, resolveBaseUrl, PcwpError, type BaseUrl
+  buildCreateRoomUrl, buildRoomUrl, canonicalClientLang, NETWORK_ZONES, resolveBaseUrl, PcwpError, type BaseUrl
 } from './pcwp/index.ts'
 import { parseRoomLink } from './pcwp/room-id.ts'
 import { checkRoomMapFile } from './roommap/check.ts'
@@ -13,6 +13,8 @@ import { PROTOCOL_ENTRY, RoomMapError, type RoomMapEntry } from './roommap/index
 import { readRoomMapFile } from './roommap/loader.ts'
 import { runReport } from './report/run.ts'
 import { answerRoomLink } from './room-answer.ts'
+import { createLanguageMatcher, DEFAULT_LANGUAGES } from './negotiate/language.ts'
+import { quote } from './quote.ts'
 import { expectedError } from './expected-error.ts'
 import { VERSION } from './package-files.ts'
 
@@ -42,8 +44,8 @@ Options:
   -h, --help     show help (also: pcwp-links <command> --help)
   -v, --version  show the version
 `,
-  url: `Usage: pcwp-links url --base <URL> --lang <ll-RR> [--room <GUID|ma-chan URI>]
-       pcwp-links url --room <GUID|ma-chan URI|new> [--lang <ll-RR>]
+  url: `Usage: pcwp-links url --base <URL> --lang <language> [--room <GUID|ma-chan URI>]
+       pcwp-links url --room <GUID|ma-chan URI|new> [--lang <language>]
 
 With --base: prints the room management URL exactly as MS-OCGCWEB 2.2 builds it:
 the base URL with clientlang (create a room), and id when --room is given.
@@ -53,7 +55,9 @@ or the MS-OCGCWEB URL.
 
 Options:
   --base <URL>    the room management application's base URL (https, or http)
-  --lang <ll-RR>  the client language, e.g. en-US or de-DE
+  --lang <lang>   the client language as a link's ?lang= names it: de-DE, de,
+                  any case (without --base: one the service answers in,
+                  PCWP_DEFAULT_LANGUAGE when left out)
   --room <room>   a room GUID (braces optional) or ma-chan://<domain>/<GUID>
   -h, --help      show this help
 
@@ -145,11 +149,20 @@ function usage (io: Io, problem: string, help: keyof typeof HELP): number {
   return EXIT_USAGE
 }
 
+// `--lang` with --base: matched against the client languages, as the service's default list would match ?lang=.
+const matchClientLanguage = createLanguageMatcher({ supported: DEFAULT_LANGUAGES, defaultLanguage: 'en-US' })
+
 function url (values: Values, io: Io): number {
   const { base, lang, room } = values
   if (typeof base !== 'string' || typeof lang !== 'string') return usage(io, 'url --base needs --lang', 'url')
+  // Any <language>-<REGION> builds a URL, as the protocol allows; `de` is matched as ?lang=de would be.
+  const clientlang = matchClientLanguage(lang) ?? canonicalClientLang(lang)
+  if (clientlang === undefined) {
+    io.err(`pcwp-links: --lang ${quote(lang)} is not a client language; expected <language>-<REGION> such as de-DE, or a language such as de\n`)
+    return EXIT_USAGE
+  }
   try {
-    io.out(`${typeof room === 'string' ? buildRoomUrl(base, lang, room) : buildCreateRoomUrl(base, lang)}\n`)
+    io.out(`${typeof room === 'string' ? buildRoomUrl(base, clientlang, room) : buildCreateRoomUrl(base, clientlang)}\n`)
     return 0
   } catch (error) {
     // The core's typed errors say what is expected.
@@ -177,10 +190,8 @@ async function readerUrls (values: Values, io: Io): Promise<number> {
   const { room, lang } = values
   if (typeof room !== 'string') return usage(io, 'url needs --base, or --room to read the environment', 'url')
   let id: string | undefined
-  let clientlang: string
   try {
     id = room.toLowerCase() === 'new' ? undefined : parseRoomLink(room)
-    clientlang = parseClientLang(typeof lang === 'string' ? lang : 'en-US')
   } catch (error) {
     io.err(`pcwp-links: ${expectedError(error, PcwpError).message}\n`)
     return EXIT_USAGE
@@ -197,6 +208,14 @@ async function readerUrls (values: Values, io: Io): Promise<number> {
     // Both list what is wrong.
     io.err(`pcwp-links: ${expectedError<Error>(error, ConfigError, RoomMapError).message}\n`)
     return EXIT_CONFIG
+  }
+  // Matched as the service matches a link's ?lang=, among the languages it answers in.
+  const clientlang = typeof lang === 'string'
+    ? createLanguageMatcher({ supported: config.languages, defaultLanguage: config.defaultLanguage })(lang)
+    : config.defaultLanguage
+  if (clientlang === undefined) {
+    io.err(`pcwp-links: --lang ${quote(String(lang))} is not a language the service answers in; expected one of PCWP_LANGUAGES, such as ${config.defaultLanguage}\n`)
+    return EXIT_USAGE
   }
   const lines = NETWORK_ZONES.map(zone => {
     // {lang} is the page language; the CLI has no Accept-Language, so the requested clientlang stands in.
@@ -250,13 +269,14 @@ async function check (io: Io): Promise<number> {
   if (config.serverInfo !== undefined) {
     const { createServerInfoOverride } = await import('./serverinfo/override.ts')
     const source = createServerInfoOverride({
-      config: config.serverInfo, allowHttp: config.allowHttp, logger: pino({ level: 'silent' })
+      config: config.serverInfo, allowHttp: config.allowHttp, selfHost: publicHost, logger: pino({ level: 'silent' })
     })
     await source.refresh()
     await source.stop()
     const state = source.state()
     override = source.current()
-    lines.push(`getserverinfo: ${state.source}`, `  override: ${state.url ?? 'none'}${state.lastError === null ? '' : ` (fetch failed: ${state.lastError})`}`)
+    const why = state.lastError === null ? '' : ` (${state.refused ? 'refused' : 'fetch failed'}: ${state.lastError})`
+    lines.push(`getserverinfo: ${state.source}`, `  override: ${state.url ?? 'none'}${why}`)
   }
   for (const zone of NETWORK_ZONES) {
     const base = resolveBaseUrl(override, config.baseUrls, zone)

@@ -29,7 +29,7 @@ export type RoomAnswer =
   | { readonly kind: 'retired', readonly name?: string, readonly note?: string }
   /** 503: no base URL for the reader's zone (MS-OCGCWEB 3.1.1); never the other zone's. */
   | { readonly kind: 'disabled' }
-  /** 500: the answer would lead back to where it was asked (a misconfiguration). */
+  /** 500: the answer would lead back to where it was asked, and no other base URL can answer (a misconfiguration). */
   | { readonly kind: 'loop', readonly outcome: 'pcwp' | 'moved' }
 
 /** The room map decides first; a room it leaves to `pcwp` gets the zone's MS-OCGCWEB URL. */
@@ -45,7 +45,14 @@ export function answerRoomLink (question: RoomQuestion): RoomAnswer {
   }
   const base = resolveBaseUrl(question.override, question.baseUrls, question.zone)
   if (base === undefined) return { kind: 'disabled' }
-  return redirect(question, 'pcwp', roomManagementUrl(base, question.clientlang, question.room))
+  const answer = redirect(question, 'pcwp', roomManagementUrl(base, question.clientlang, question.room))
+  // An override naming the very address asked (the clients' RoomManagementUrl set to this service) is not
+  // followed: the zone's configured base URL answers instead, when it has one.
+  const provisioned = question.baseUrls[question.zone]
+  if (answer.kind === 'loop' && provisioned !== undefined && provisioned !== base) {
+    return redirect(question, 'pcwp', roomManagementUrl(provisioned, question.clientlang, question.room))
+  }
+  return answer
 }
 
 function redirect ({ askedAt }: RoomQuestion, outcome: 'pcwp' | 'moved', location: string): RoomAnswer {

@@ -125,6 +125,26 @@ t.test('url builds exactly what MS-OCGCWEB section 4 shows', async t => {
     `https://h/rm/?clientlang=de-DE&id=${ROOM}\n`, '--option=value form, any spelling of the room')
 })
 
+t.test('url --lang takes what a link\'s ?lang= takes (de, de-DE, any case), with the same result', async t => {
+  const base = ['url', '--base', 'https://h/rm/']
+  const languages: [string, string][] = [
+    ['de', 'de-DE'], ['DE-de', 'de-DE'], ['zh-Hant', 'zh-TW'], ['pt', 'pt-BR'], ['xx-yy', 'xx-YY']
+  ]
+  for (const [lang, clientlang] of languages) {
+    t.same(await cli([...base, '--lang', lang]), { code: 0, out: `https://h/rm/?clientlang=${clientlang}\n`, err: '' },
+      `--base --lang ${lang}: any <language>-<REGION> builds, as the protocol allows`)
+  }
+  const env = { PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/', PCWP_LANGUAGES: 'fr-FR,de-CH,de-DE' }
+  const internal = async (argv: string[]): Promise<string | undefined> =>
+    (await cli(['url', '--room', 'new', ...argv], env)).out.split('\n')[0]
+  t.equal(await internal(['--lang', 'de']), 'internal: https://pool.corp.example/rm/?clientlang=de-DE', 'de: the language\'s likely region')
+  t.equal(await internal(['--lang', 'DE-ch']), 'internal: https://pool.corp.example/rm/?clientlang=de-CH')
+  t.equal(await internal([]), 'internal: https://pool.corp.example/rm/?clientlang=fr-FR', 'none: PCWP_DEFAULT_LANGUAGE (the first listed)')
+  const unsupported = await cli(['url', '--room', 'new', '--lang', 'ja'], env)
+  t.equal(unsupported.code, EXIT_USAGE, 'a language the service does not answer in')
+  t.equal(unsupported.err, 'pcwp-links: --lang "ja" is not a language the service answers in; expected one of PCWP_LANGUAGES, such as fr-FR\n')
+})
+
 t.test('url: bad input is a message on stderr and exit code 2', async t => {
   const cases: [string[], RegExp][] = [
     [['url', '--base', 'https://h/rm/', '--lang', 'english'], /<language>-<REGION>/],
@@ -203,6 +223,17 @@ t.test('check fetches the getserverinfo override once', async t => {
   const failing = await cli(['check'], { PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: upstream.url })
   t.match(failing.out, /override: none \(fetch failed: PCWP_SERVERINFO_UNREACHABLE: the upstream could not be read \(ECONNREFUSED\)\)/)
   t.match(failing.out, /external readers:\n {2}base URL: {4}https:\/\/chat\.example\.com\/rm\/\n/)
+})
+
+t.test('check reports an override that names this service: refused, the configured base URLs answer', async t => {
+  const upstream = await startUpstream(serve(xccosReply('roomManagementUrl="https://links.example.com/rm/"')))
+  t.teardown(upstream.close)
+  const result = await cli(['check'], {
+    PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: upstream.url, PCWP_PUBLIC_URL: 'https://links.example.com'
+  })
+  t.equal(result.code, 0)
+  t.match(result.out, /override: none \(refused: PCWP_SERVERINFO_SELF: the reply's roomManagementUrl is on this service's own host/)
+  t.match(result.out, /external readers:\n {2}base URL: {4}https:\/\/chat\.example\.com\/rm\/\n/)
 })
 
 t.test('check: bad configuration gives the service\'s messages and exit 78', async t => {

@@ -74,6 +74,16 @@ t.test('an answer that would lead back to where it was asked is a loop; anywhere
   t.same(answerRoomLink(question({
     baseUrls: demo, askedAt: { host: 'links.example.com', path: `/rooms/${ROOM}` }
   })).kind, 'redirect')
+  const self = parseBaseUrl('https://links.example.com/rm/')
+  const asked = { host: 'links.example.com', path: '/rm/' }
+  t.same(answerRoomLink(question({ override: self, askedAt: asked })),
+    { kind: 'redirect', outcome: 'pcwp', location: `https://pool.corp.example/rm/?clientlang=de-DE&id=${ROOM}` },
+    'an override naming the address asked: the zone\'s configured base URL answers instead')
+  t.same(answerRoomLink(question({ override: self, askedAt: asked, baseUrls: { external: EXTERNAL } })),
+    { kind: 'loop', outcome: 'pcwp' }, 'and a loop only when the zone has none')
+  const elsewhere = { host: 'links.example.com', path: `/rooms/${ROOM}` }
+  t.same(answerRoomLink(question({ override: self, askedAt: elsewhere })).kind, 'redirect',
+    'asked elsewhere, the override is followed (3.1.3)')
   const moved = await entryFor('https://pool.corp.example/rm/')
   t.same(answerRoomLink(question({ entry: moved, askedAt: here })), { kind: 'loop', outcome: 'moved' },
     'a moved room too')

@@ -90,8 +90,7 @@ interface Candidate {
  */
 export function createLanguageNegotiator (policy: LanguagePolicy): LanguageNegotiator {
   const matchRange = createRangeMatcher(policy)
-  const matchExplicit = (value: string | undefined) =>
-    value === undefined || !LANGUAGE_RANGE.test(value) ? undefined : matchRange(value)
+  const matchExplicit = explicitMatcher(matchRange)
 
   // What an Accept-Language value matched; null: nothing supported.
   const negotiate = boundedMemo((acceptLanguage: string): string | null => {
@@ -107,6 +106,20 @@ export function createLanguageNegotiator (policy: LanguagePolicy): LanguageNegot
 
   return (explicit, acceptLanguage, fallback) =>
     matchExplicit(explicit) ?? fromHeader(acceptLanguage) ?? matchExplicit(fallback) ?? policy.defaultLanguage
+}
+
+/**
+ * What one explicit choice (the `lang` query parameter, the command line's
+ * `--lang`) names among the supported languages, as a request's `lang` is
+ * matched: `de` or `DE-de` is de-DE; undefined when it names none.
+ */
+export function createLanguageMatcher (policy: LanguagePolicy): (value: string) => string | undefined {
+  return explicitMatcher(createRangeMatcher(policy))
+}
+
+function explicitMatcher (matchRange: (range: string) => string | undefined) {
+  return (value: string | undefined): string | undefined =>
+    value === undefined || !LANGUAGE_RANGE.test(value) ? undefined : matchRange(value)
 }
 
 /**

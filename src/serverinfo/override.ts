@@ -15,6 +15,8 @@ export interface ServerInfoOverrideOptions {
   readonly config: ServerInfoConfig
   /** Accept an `http:` override (PCWP_ALLOW_HTTP). */
   readonly allowHttp: boolean
+  /** This service's own host (PCWP_PUBLIC_URL's): an override there would send readers back here. */
+  readonly selfHost?: string | undefined
   readonly logger: Pick<FastifyBaseLogger, 'info' | 'warn'>
   /** Told of every fetch's result. */
   readonly onFetch?: (result: FetchResult) => void
@@ -40,6 +42,11 @@ export interface ServerInfoOverride extends OverrideSource {
 const FIRST_RETRY_MS = 1000
 // Refreshes are spread by ±10% so that replicas do not fetch in step.
 const JITTER = 0.1
+const SELF = {
+  code: 'PCWP_SERVERINFO_SELF',
+  message: 'the reply\'s roomManagementUrl is on this service\'s own host (PCWP_PUBLIC_URL): its links would come back here; ' +
+    'the provisioned base URLs apply'
+} as const
 
 /**
  * The getserverinfo override (MS-OCGCWEB 3.1.3), kept in memory and refreshed in
@@ -74,24 +81,36 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
   let inFlight: Promise<void> | undefined
   let stopped = false
 
-  function apply (url: string | undefined, now: number): void {
-    let next: BaseUrl | undefined
-    if (url !== undefined) {
-      try {
-        next = parseBaseUrl(url, { allowHttp })
-        rejectedUrl = undefined
-      } catch (error) {
-        // Its message never quotes the URL.
-        const { code, message } = expectedError(error, BaseUrlError)
-        if (rejectedUrl !== url) {
-          logger.warn({ source, code, reason: message }, 'getserverinfo: ignoring the roomManagementUrl of the reply')
-        }
-        rejectedUrl = url
-        lastError = `${code}: ${message}`
-      }
-    } else {
-      rejectedUrl = undefined
+  /** The reply's URL as a base URL, or why it is refused (in words that never quote the URL). */
+  function usable (url: string): BaseUrl | { readonly code: string, readonly message: string } {
+    let base: BaseUrl
+    try {
+      base = parseBaseUrl(url, { allowHttp })
+    } catch (error) {
+      return expectedError(error, BaseUrlError)
     }
+    // The documented way to send the clients' own room buttons to this service is a legacy path of it:
+    // followed, every click would come straight back.
+    return new URL(base.href).host === options.selfHost ? SELF : base
+  }
+
+  function apply (url: string | undefined, now: number): void {
+    const next = url === undefined ? undefined : usable(url)
+    if (next !== undefined && 'code' in next) {
+      if (rejectedUrl !== url) {
+        const reason = { source, code: next.code, reason: next.message }
+        logger.warn(reason, 'getserverinfo: ignoring the roomManagementUrl of the reply')
+      }
+      rejectedUrl = url
+      lastError = `${next.code}: ${next.message}`
+      set(undefined, now)
+      return
+    }
+    rejectedUrl = undefined
+    set(next, now)
+  }
+
+  function set (next: BaseUrl | undefined, now: number): void {
     if (next?.href !== current?.href) {
       if (next === undefined) {
         logger.info({ source, previous: current?.href }, 'getserverinfo: no override any more; the provisioned base URLs apply')

@@ -305,3 +305,53 @@ t.test('while the upstream hangs, redirects are answered from memory without wai
   await source.stop()
   await pending
 })
+
+t.test('the clients\' RoomManagementUrl set to this service: the override is refused, and the clients\' links follow the map',
+  async t => {
+    // Set-CsPersistentChatConfiguration -RoomManagementUrl https://links.example.com/rm/, and pcwp-links serving /rm/.
+    const server = await upstream(t, good('https://links.example.com/rm/'))
+    const { source, results, logs } = override(t, { config: settings(server.url), selfHost: 'links.example.com' })
+    await source.refresh()
+    t.equal(source.current(), undefined, 'never followed')
+    t.same(results, ['none'], 'counted as a refused URL is')
+    t.match(source.state(), { refused: true, lastError: /^PCWP_SERVERINFO_SELF: .*PCWP_PUBLIC_URL/ })
+    t.match(logs, [{ code: 'PCWP_SERVERINFO_SELF', msg: 'getserverinfo: ignoring the roomManagementUrl of the reply' }])
+
+    const dir = await mkdtemp(join(tmpdir(), 'pcwp-self-'))
+    t.teardown(() => rm(dir, { recursive: true, force: true }))
+    const moved = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'
+    const map = join(dir, 'rooms.csv')
+    await writeFile(map, `room,target\n${moved},https://teams.example.com/l/channel/{id}\n`)
+    const service = await app({
+      PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/PersistentChat/RM/',
+      PCWP_PUBLIC_URL: 'https://links.example.com',
+      PCWP_LEGACY_PATHS: '/rm/',
+      PCWP_SERVERINFO_URL: server.url,
+      PCWP_DEFAULT_NETWORK: 'internal',
+      PCWP_ROOM_MAP: map
+    }, source)
+    t.teardown(() => service.close())
+    const get = async (url: string) => service.inject({ url, headers: { host: 'links.example.com' } })
+    const unlisted = await get(`/rm/?clientlang=de-DE&id=${ROOM}`)
+    t.equal(unlisted.headers.location, `https://pool.corp.example/PersistentChat/RM/?clientlang=de-DE&id=${ROOM}`,
+      'a client\'s link to an unlisted room reaches the real room management application')
+    t.equal((await get(`/rm/?clientlang=de-DE&id=${moved}`)).headers.location, `https://teams.example.com/l/channel/${moved}`,
+      'a moved room follows the map, from the clients too')
+    t.equal((await get(`/rooms/${ROOM}`)).headers.location,
+      `https://pool.corp.example/PersistentChat/RM/?clientlang=en-US&id=${ROOM}`, '/rooms/<GUID> as well')
+    const ready = await get('/readyz')
+    t.equal(ready.statusCode, 200)
+    t.match(ready.json(), { override: { refused: true, lastError: /^PCWP_SERVERINFO_SELF: / }, zones: { internal: 'provisioned' } },
+      '/readyz names the refused override')
+  })
+
+t.test('an override on another host is followed; a reply naming this host is refused only where the host is known',
+  async t => {
+    const server = await upstream(t, good('https://links.example.com/rm/'))
+    const unknown = override(t, { config: settings(server.url) })
+    await unknown.source.refresh()
+    t.equal(unknown.source.current()?.href, 'https://links.example.com/rm/', 'without PCWP_PUBLIC_URL: followed (the answer checks)')
+    const elsewhere = override(t, { config: settings(server.url), selfHost: 'links.example.com:8443' })
+    await elsewhere.source.refresh()
+    t.equal(elsewhere.source.current()?.href, 'https://links.example.com/rm/', 'another port is another host')
+  })
