@@ -22,22 +22,13 @@ export async function bundleForNode (entry: string, outfile: string): Promise<vo
   })
 }
 
-/**
- * The command (package.json "bin"), made executable: tsc writes it 0644, and
- * a checkout's `npx pcwp-links` or a shell runs the file itself, by its
- * `#!/usr/bin/env node` line (npm sets the mode only when it installs a package).
- */
-const COMMAND = 'dist/cli.js'
-
-// `node scripts/bundle.ts [entry outfile]` bundles entry into outfile. Without arguments it is npm run build's
-// last step: it bundles dist/server.js, one level below the package root as its bundle must be (package-files.ts
-// finds package.json and public/ from there), and makes the command executable.
+// `node scripts/bundle.ts [entry outfile [command]]` bundles entry into outfile and makes command executable.
+// npm run build bundles dist/server.js, one level below the package root as its bundle must be
+// (package-files.ts finds package.json and public/ from there), and makes dist/cli.js executable: tsc writes it
+// 0644, and a checkout's `npx pcwp-links` or a shell runs the file itself, by its `#!/usr/bin/env node` line
+// (npm sets the mode only when it installs a package).
 if (argv[1] === fileURLToPath(import.meta.url)) {
-  const [entry, outfile] = argv.slice(2)
-  if (entry !== undefined && outfile !== undefined) {
-    await bundleForNode(entry, outfile)
-  } else {
-    await bundleForNode('dist/server.js', 'dist/server.bundle.js')
-    await chmod(COMMAND, 0o755)
-  }
+  const [entry = 'dist/server.js', outfile = 'dist/server.bundle.js', command = 'dist/cli.js'] = argv.slice(2)
+  await bundleForNode(entry, outfile)
+  await chmod(command, 0o755)
 }

@@ -220,7 +220,7 @@ async function readerUrls (values: Values, io: Io): Promise<number> {
   const lines = NETWORK_ZONES.map(zone => {
     // {lang} is the page language; the CLI has no Accept-Language, so the requested clientlang stands in.
     const answer = answerRoomLink({
-      room: id, zone, clientlang, pageLanguage: () => clientlang, entry, override: undefined, baseUrls: config.baseUrls
+      room: id, zone, clientlang, pageLanguage: clientlang, entry, override: undefined, baseUrls: config.baseUrls
     })
     if (answer.kind === 'retired') return `${zone}: retired (410)`
     if (answer.kind === 'disabled') return `${zone}: room management disabled (503)`
@@ -248,7 +248,7 @@ async function check (io: Io): Promise<number> {
         room: SAMPLE_ROOM,
         zone,
         clientlang: config.defaultLanguage,
-        pageLanguage: () => config.defaultLanguage,
+        pageLanguage: config.defaultLanguage,
         entry: PROTOCOL_ENTRY
       }
       return base !== undefined &&
@@ -269,7 +269,10 @@ async function check (io: Io): Promise<number> {
   if (config.serverInfo !== undefined) {
     const { createServerInfoOverride } = await import('./serverinfo/override.ts')
     const source = createServerInfoOverride({
-      config: config.serverInfo, allowHttp: config.allowHttp, selfHost: publicHost, logger: pino({ level: 'silent' })
+      config: config.serverInfo,
+      allowHttp: config.allowHttp,
+      publicUrl: config.publicUrl,
+      logger: pino({ level: 'silent' })
     })
     await source.refresh()
     await source.stop()

@@ -11,8 +11,8 @@ export interface RoomQuestion {
   readonly room: string | undefined
   readonly zone: NetworkZone
   readonly clientlang: string
-  /** The page language, asked only to fill a moved target's `{lang}`. */
-  readonly pageLanguage: () => string
+  /** The page language, which fills a moved target's `{lang}`; a request's is worked out only when needed. */
+  readonly pageLanguage: string | (() => string)
   /** The room map's word on the room (`pcwp` without a map). */
   readonly entry: RoomMapEntry
   /** The getserverinfo override in force, if any. */
@@ -41,7 +41,7 @@ export function answerRoomLink (question: RoomQuestion): RoomAnswer {
   const { entry } = question
   if (entry.kind === 'retired') return entry
   if (entry.kind === 'moved') {
-    return redirect(question, 'moved', fillTarget(entry.target, question.room, question.pageLanguage()))
+    return redirect(question, 'moved', fillTarget(entry.target, question.room, typeof question.pageLanguage === 'string' ? question.pageLanguage : question.pageLanguage()))
   }
   const base = resolveBaseUrl(question.override, question.baseUrls, question.zone)
   if (base === undefined) return { kind: 'disabled' }

@@ -78,7 +78,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
     : (await import('./serverinfo/override.ts')).createServerInfoOverride({
         config: config.serverInfo,
         allowHttp: config.allowHttp,
-        selfHost: config.publicUrl === undefined ? undefined : new URL(config.publicUrl).host,
+        publicUrl: config.publicUrl,
         logger: logger.child({ component: 'serverinfo' }),
         onFetch: metrics.recordFetch
       })

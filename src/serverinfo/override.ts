@@ -15,8 +15,8 @@ export interface ServerInfoOverrideOptions {
   readonly config: ServerInfoConfig
   /** Accept an `http:` override (PCWP_ALLOW_HTTP). */
   readonly allowHttp: boolean
-  /** This service's own host (PCWP_PUBLIC_URL's): an override there would send readers back here. */
-  readonly selfHost?: string | undefined
+  /** This service's own origin (PCWP_PUBLIC_URL): an override on its host would send readers back here. */
+  readonly publicUrl?: string | undefined
   readonly logger: Pick<FastifyBaseLogger, 'info' | 'warn'>
   /** Told of every fetch's result. */
   readonly onFetch?: (result: FetchResult) => void
@@ -70,6 +70,7 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
     options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }
   )
   const source = describeSource(config.url)
+  const selfHost = options.publicUrl === undefined ? undefined : new URL(options.publicUrl).host
 
   let current: BaseUrl | undefined
   let confirmedAt: number | undefined
@@ -91,7 +92,7 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
     }
     // The documented way to send the clients' own room buttons to this service is a legacy path of it:
     // followed, every click would come straight back.
-    return new URL(base.href).host === options.selfHost ? SELF : base
+    return new URL(base.href).host === selfHost ? SELF : base
   }
 
   function apply (url: string | undefined, now: number): void {

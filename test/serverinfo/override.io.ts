@@ -310,7 +310,7 @@ t.test('the clients\' RoomManagementUrl set to this service: the override is ref
   async t => {
     // Set-CsPersistentChatConfiguration -RoomManagementUrl https://links.example.com/rm/, and pcwp-links serving /rm/.
     const server = await upstream(t, good('https://links.example.com/rm/'))
-    const { source, results, logs } = override(t, { config: settings(server.url), selfHost: 'links.example.com' })
+    const { source, results, logs } = override(t, { config: settings(server.url), publicUrl: 'https://links.example.com' })
     await source.refresh()
     t.equal(source.current(), undefined, 'never followed')
     t.same(results, ['none'], 'counted as a refused URL is')
@@ -351,7 +351,7 @@ t.test('an override on another host is followed; a reply naming this host is ref
     const unknown = override(t, { config: settings(server.url) })
     await unknown.source.refresh()
     t.equal(unknown.source.current()?.href, 'https://links.example.com/rm/', 'without PCWP_PUBLIC_URL: followed (the answer checks)')
-    const elsewhere = override(t, { config: settings(server.url), selfHost: 'links.example.com:8443' })
+    const elsewhere = override(t, { config: settings(server.url), publicUrl: 'https://links.example.com:8443' })
     await elsewhere.source.refresh()
     t.equal(elsewhere.source.current()?.href, 'https://links.example.com/rm/', 'another port is another host')
   })

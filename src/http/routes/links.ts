@@ -113,7 +113,7 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     const link = `${base}/rooms/${id ?? 'new'}`
     const entry = app.roomEntry(id)
     const question = {
-      room: id, clientlang, pageLanguage: () => lang, entry, override: override?.current(), baseUrls: config.baseUrls
+      room: id, clientlang, pageLanguage: lang, entry, override: override?.current(), baseUrls: config.baseUrls
     }
     const preview = Object.fromEntries(NETWORK_ZONES.map(zone => {
       const answer = answerRoomLink({ ...question, zone })
