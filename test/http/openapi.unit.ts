@@ -1,11 +1,7 @@
 // /openapi.json describes every route the running configuration answers (#19 item 8).
 import { Validator } from '@seriousme/openapi-schema-validator'
-import Fastify, { type RouteOptions } from 'fastify'
 import t from 'tap'
-import { service } from '../../src/http/app.ts'
-import { BUILT_IN_LOCALES_DIR, loadCatalogs } from '../../src/i18n/index.ts'
-import { createMetrics } from '../../src/metrics.ts'
-import { app, config, STANDARD_ENV } from '../fixtures/app.ts'
+import { app, routedApp, STANDARD_ENV } from '../fixtures/app.ts'
 
 type Operations = Record<string, { responses: Record<string, unknown> }>
 interface OpenApi { openapi: string, paths: Record<string, Operations>, servers?: { url: string }[] }
@@ -17,17 +13,7 @@ async function validate (doc: OpenApi): Promise<{ valid: boolean, errors?: unkno
 
 /** The app as createApp builds it, with every route the router gets written down. */
 async function documented (env: Record<string, string>) {
-  const routes: RouteOptions[] = []
-  const app = Fastify()
-  app.addHook('onRoute', route => { routes.push(route) })
-  const settings = config(env)
-  await app.register(service, {
-    config: settings,
-    override: undefined,
-    metrics: createMetrics(settings.redirectStatus),
-    catalogs: loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR }),
-    roomMap: undefined
-  })
+  const { app, routes } = await routedApp(env)
   const doc = (await app.inject('/openapi.json')).json<OpenApi>()
   await app.close()
   return { routes, doc }

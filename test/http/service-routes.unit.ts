@@ -1,12 +1,8 @@
 // SERVICE_ROUTE_PREFIXES (src/service-routes.ts) cannot go stale: every route the app registers, in every mode,
 // is at or under one of them, but the demo landing page at the root and the configured legacy room paths.
-import Fastify, { type RouteOptions } from 'fastify'
 import t from 'tap'
-import { service } from '../../src/http/app.ts'
-import { BUILT_IN_LOCALES_DIR, loadCatalogs } from '../../src/i18n/index.ts'
-import { createMetrics } from '../../src/metrics.ts'
 import { SERVICE_ROUTE_PREFIXES, serviceRouteOf } from '../../src/service-routes.ts'
-import { config, STANDARD_ENV } from '../fixtures/app.ts'
+import { routedApp, STANDARD_ENV } from '../fixtures/app.ts'
 
 const CONFIGS: Record<string, Record<string, string>> = {
   standard: STANDARD_ENV,
@@ -18,19 +14,9 @@ const CONFIGS: Record<string, Record<string, string>> = {
 
 for (const [name, env] of Object.entries(CONFIGS)) {
   t.test(`every route is under a service route prefix: ${name}`, async t => {
-    const settings = config(env)
-    const urls: string[] = []
-    const app = Fastify()
-    app.addHook('onRoute', (route: RouteOptions) => { urls.push(route.url) })
-    await app.register(service, {
-      config: settings,
-      override: undefined,
-      metrics: createMetrics(settings.redirectStatus),
-      catalogs: loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR }),
-      roomMap: undefined
-    })
-    await app.ready()
+    const { app, routes, settings } = await routedApp(env)
     await app.close()
+    const urls = routes.map(route => route.url)
     const own = urls.filter(url => !(settings.demo && url === '/') && !settings.legacyRoomPaths.includes(url))
     t.same(own.filter(url => serviceRouteOf(url) === undefined), [], 'no route outside the listed prefixes')
     t.ok(urls.length > own.length || (!settings.demo && settings.legacyRoomPaths.length === 0), 'the exceptions occur')
