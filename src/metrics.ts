@@ -46,7 +46,9 @@ export interface Metrics {
 /** Where the gauges read their values when /metrics is scraped; absent sources read as 0. */
 export interface GaugeSources {
   readonly override?: () => { readonly inForce: boolean, readonly ageSeconds: number, readonly refused: boolean }
-  readonly roomMap?: () => { readonly entries: number, readonly lastReloadSuccessful: boolean }
+  readonly roomMap?: () => {
+    readonly entries: number, readonly lastReloadSuccessful: boolean, readonly sha256: string | null
+  }
 }
 
 /** Outcome and status of a room-link answer, as docs/design.md "Metrics" pairs them. */
@@ -134,6 +136,18 @@ export function createMetrics (redirectStatus: number): Metrics {
   gauge('pcwp_room_map_entries', 'Rooms in the room map in force.', () => sources.roomMap?.().entries ?? 0)
   gauge('pcwp_room_map_last_reload_successful', '0 while the room map file on disk is refused, else 1.',
     () => Number(sources.roomMap?.().lastReloadSuccessful ?? true))
+  // One series per process at a time: the digest of the map in force, so that replicas can be seen to agree.
+  new Gauge({ // eslint-disable-line no-new -- registered by `registers`, read by the registry
+    name: 'pcwp_room_map_info',
+    help: 'Always 1, labelled with the SHA-256 of the room map in force (none without a map).',
+    labelNames: ['sha256'],
+    registers: [registry],
+    collect () {
+      this.reset()
+      const sha256 = sources.roomMap?.().sha256 ?? null
+      if (sha256 !== null) this.set({ sha256 }, 1)
+    }
+  })
 
   return {
     registry,

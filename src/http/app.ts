@@ -179,7 +179,13 @@ export async function createApp ({
         }),
     ...(roomMap === undefined
       ? {}
-      : { roomMap: () => ({ entries: roomMap.current().size, lastReloadSuccessful: roomMap.lastReloadSuccessful() }) })
+      : {
+          roomMap: () => ({
+            entries: roomMap.current().size,
+            lastReloadSuccessful: roomMap.lastReloadSuccessful(),
+            sha256: roomMap.state().sha256
+          })
+        })
   })
   await app.register(service, { config, override, metrics, catalogs, roomMap })
   return app

@@ -154,7 +154,8 @@ const readiness = Type.Object({
     entries: Type.Number(),
     loadedAt: Type.Union([Type.String(), Type.Null()]),
     source: Type.String(),
-    lastError: Type.Union([Type.String(), Type.Null()])
+    lastError: Type.Union([Type.String(), Type.Null()]),
+    sha256: Type.Union([Type.String({ description: 'SHA-256 of the map in force, lowercase hex.' }), Type.Null()])
   }))
 })
 

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto'
 import { watch, type FSWatcher } from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, extname } from 'node:path'
@@ -31,6 +32,8 @@ export interface LoadedRoomMap {
   readonly map: RoomMap
   /** Device, inode, size and modification time of the file read (after symbolic links). */
   readonly identity: string
+  /** SHA-256 of the bytes read, lowercase hex: replicas serving one map show the same. */
+  readonly sha256: string
 }
 
 /**
@@ -76,13 +79,14 @@ async function readOnce (
       const message = `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB`
       throw new RoomMapError([{ message }], 'PCWP_ROOM_MAP_UNREADABLE', path)
     }
-    const outcome = await parseRoomMapChunks(fileChunks(handle, stats.size), format, options)
+    const hash = createHash('sha256')
+    const outcome = await parseRoomMapChunks(hashed(fileChunks(handle, stats.size), hash), format, options)
       .then(map => ({ map }), (error: unknown) => ({ error }))
     // What was read of a changed file, good or bad, is not the file.
     const identity = identityOf(stats)
     if (identityOf(await handle.stat()) !== identity) return undefined
     if ('error' in outcome) throw outcome.error
-    return { map: outcome.map, identity }
+    return { map: outcome.map, identity, sha256: hash.digest('hex') }
   } finally {
     await handle.close()
   }
@@ -105,6 +109,14 @@ export async function * fileChunks (handle: FileHandle, size: number): AsyncGene
   }
 }
 
+/** The chunks, each added to `hash` as it passes. */
+async function * hashed (chunks: AsyncIterable<Buffer>, hash: Hash): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    hash.update(chunk)
+    yield chunk
+  }
+}
+
 /** What /readyz says about the room map. */
 export interface RoomMapState {
   /** Room rows of the map in force. */
@@ -115,6 +127,8 @@ export interface RoomMapState {
   readonly source: string
   /** Why the last read was rejected (`CODE: first problem`), or null when it was taken. */
   readonly lastError: string | null
+  /** SHA-256 of the map in force's bytes, lowercase hex; null before the first load. */
+  readonly sha256: string | null
 }
 
 export type ReloadOutcome = 'success' | 'failure'
@@ -171,6 +185,7 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
 
   let map: RoomMap | undefined
   let loadedAt: string | null = null
+  let sha256: string | null = null
   let lastError: string | null = null
   let lastSuccessful = true
   // The identity of the file last read, good or bad: a bad file is not read again until it changes.
@@ -192,6 +207,7 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
       const loaded = await readRoomMapFile(path, { allowHttp })
       applied = loaded.identity
       map = loaded.map
+      sha256 = loaded.sha256
       loadedAt = new Date().toISOString()
       lastError = null
       lastSuccessful = true
@@ -279,7 +295,7 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
       if (map === undefined) throw new Error('the room map is not loaded yet: call load() first')
       return map
     },
-    state: () => ({ entries: map?.size ?? 0, loadedAt, source: path, lastError }),
+    state: () => ({ entries: map?.size ?? 0, loadedAt, source: path, lastError, sha256 }),
     reload,
     start: () => {
       running = true

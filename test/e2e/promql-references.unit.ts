@@ -3,6 +3,7 @@
 // the shipped alert rules and dashboard in deploy/ checked against what a
 // running service's /metrics exports, in a plain configuration.
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parse } from 'yaml'
 import { loadConfig } from '../../src/config.ts'
@@ -197,9 +198,17 @@ interface Dashboard {
 // eslint-disable-next-line no-template-curly-in-string -- Grafana's ${…} form, not a template
 const DATASOURCE = { type: 'prometheus', uid: '${DS_PROMETHEUS}' }
 
-/** /metrics of a real service on a loopback port, configured with nothing but base URLs: every metric exists anyway. */
+/**
+ * /metrics of a real service on a loopback port, configured with a base URL and the shipped example room map:
+ * every metric exists anyway, and pcwp_room_map_info has its one series.
+ */
 async function scrape (): Promise<string> {
-  const service = await createApp({ config: loadConfig({ PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/' }) })
+  const service = await createApp({
+    config: loadConfig({
+      PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/',
+      PCWP_ROOM_MAP: fileURLToPath(new URL('deploy/room-map.example.csv', ROOT))
+    })
+  })
   try {
     const address = await service.listen({ host: '127.0.0.1', port: 0 })
     const response = await fetch(`${address}/metrics`)
@@ -225,7 +234,7 @@ async function shipped (): Promise<{ rules: Rule[], dashboard: Dashboard, export
 
 t.test('the alert rules use only exported metrics and labels, on job="pcwp-links"', async t => {
   const { rules, exported } = await shipped()
-  t.equal(rules.length, 8)
+  t.equal(rules.length, 9)
   for (const rule of rules) {
     t.same(unknownReferences(metricReferences(rule.expr), exported), [], rule.alert)
     t.match(rule.labels?.severity, /^(critical|warning)$/, `${rule.alert} has a severity`)

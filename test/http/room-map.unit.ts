@@ -1,5 +1,6 @@
 // The room map in the room routes (docs/design.md "Room map", "Room links"): moved, retired, unlisted, new,
 // legacy links.
+import { createHash } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -255,3 +256,25 @@ t.test('/links shows what the room map says of the entered room, and where each 
   t.match(page.body, '<dd id="preview-internal" class="disabled">Retired</dd>',
     'the preview says why, not "no base URL"')
 })
+
+t.test('the map in force has a SHA-256 digest of its bytes: /readyz shows it, one series of pcwp_room_map_info has it',
+  async t => {
+    const path = await mapFile(t, MAP)
+    const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: path })
+    t.teardown(() => service.close())
+    const digest = (text: string): string => createHash('sha256').update(text).digest('hex')
+    const infoSeries = async (): Promise<string[]> =>
+      (await service.inject('/metrics')).body.split('\n').filter(line => line.startsWith('pcwp_room_map_info{'))
+    t.match((await service.inject('/readyz')).json(), { roomMap: { sha256: digest(MAP) } })
+    t.same(await infoSeries(), [`pcwp_room_map_info{sha256="${digest(MAP)}"} 1`])
+    const changed = `${MAP}${KEPT.replace('5555', '6666')},retired,,\n`
+    await writeFile(path, changed)
+    t.ok(await service.roomMap?.reload(), 'the changed file is taken')
+    t.match((await service.inject('/readyz')).json(), { roomMap: { sha256: digest(changed) } })
+    t.same(await infoSeries(), [`pcwp_room_map_info{sha256="${digest(changed)}"} 1`],
+      'the old digest\'s series is gone')
+    await writeFile(path, 'room,target\nnot a room,pcwp\n')
+    t.notOk(await service.roomMap?.reload(), 'a bad file is refused')
+    t.same(await infoSeries(), [`pcwp_room_map_info{sha256="${digest(changed)}"} 1`],
+      'the map in force keeps its digest')
+  })
