@@ -155,8 +155,8 @@ const matchClientLanguage = createLanguageMatcher({ supported: DEFAULT_LANGUAGES
 function url (values: Values, io: Io): number {
   const { base, lang, room } = values
   if (typeof base !== 'string' || typeof lang !== 'string') return usage(io, 'url --base needs --lang', 'url')
-  // Any <language>-<REGION> builds a URL, as the protocol allows; `de` is matched as ?lang=de would be.
-  const clientlang = matchClientLanguage(lang) ?? canonicalClientLang(lang)
+  // Any <language>-<REGION> builds a URL as written, as the protocol allows; `de` is matched as ?lang=de would be.
+  const clientlang = canonicalClientLang(lang) ?? matchClientLanguage(lang)
   if (clientlang === undefined) {
     io.err(`pcwp-links: --lang ${quote(lang)} is not a client language; expected <language>-<REGION> such as de-DE, or a language such as de\n`)
     return EXIT_USAGE

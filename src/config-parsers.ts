@@ -7,6 +7,7 @@ import { normalisePath } from './paths.ts'
 import { BaseUrlError, canonicalClientLang, parseBaseUrl, type BaseUrl, type BaseUrlErrorCode } from './pcwp/index.ts'
 import { quote } from './quote.ts'
 import { SERVICE_ROUTE_PREFIXES, serviceRouteOf } from './service-routes.ts'
+import { expectedError } from './expected-error.ts'
 
 // Parsers for one kind of configuration value each (docs/design.md "Configuration").
 // A bad value is returned as an InvalidValue, not thrown: a hostile or huge
@@ -167,12 +168,8 @@ export function roomPathOfBase (base: BaseUrl): string | undefined {
   return normalisePath(new URL(base.href).pathname) || undefined
 }
 
-/**
- * What is wrong with a base URL, from what parseBaseUrl threw. Anything but a
- * {@link BaseUrlError} is no fault of the value, and is thrown on.
- */
-export function baseUrlProblem (error: unknown, allowHttp: boolean): InvalidValue {
-  if (!(error instanceof BaseUrlError)) throw error
+/** What is wrong with a base URL, from the error parseBaseUrl threw. */
+function baseUrlProblem (error: BaseUrlError, allowHttp: boolean): InvalidValue {
   if (error.code === 'PCWP_BASE_URL_SCHEME') return new InvalidValue(PLAIN_HTTP, ALLOW_HTTP_FIX)
   const schemes = allowHttp ? 'https:// or http://' : 'https://'
   return new InvalidValue(BASE_URL_REASONS[error.code],
@@ -186,7 +183,7 @@ export function baseUrl (allowHttp: boolean): ValueParser<BaseUrl> {
     try {
       base = parseBaseUrl(value, { allowHttp })
     } catch (error) {
-      return baseUrlProblem(error, allowHttp)
+      return baseUrlProblem(expectedError(error, BaseUrlError), allowHttp)
     }
     const route = serviceRouteOf(roomPathOfBase(base) ?? '')
     if (route !== undefined) {

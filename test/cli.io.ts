@@ -128,7 +128,7 @@ t.test('url builds exactly what MS-OCGCWEB section 4 shows', async t => {
 t.test('url --lang takes what a link\'s ?lang= takes (de, de-DE, any case), with the same result', async t => {
   const base = ['url', '--base', 'https://h/rm/']
   const languages: [string, string][] = [
-    ['de', 'de-DE'], ['DE-de', 'de-DE'], ['zh-Hant', 'zh-TW'], ['pt', 'pt-BR'], ['xx-yy', 'xx-YY']
+    ['de', 'de-DE'], ['DE-de', 'de-DE'], ['de-at', 'de-AT'], ['zh-Hant', 'zh-TW'], ['pt', 'pt-BR'], ['xx-yy', 'xx-YY']
   ]
   for (const [lang, clientlang] of languages) {
     t.same(await cli([...base, '--lang', lang]), { code: 0, out: `https://h/rm/?clientlang=${clientlang}\n`, err: '' },

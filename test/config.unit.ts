@@ -1,9 +1,7 @@
 import { join, resolve } from 'node:path'
 import t from 'tap'
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.ts'
-import { baseUrlProblem } from '../src/config-parsers.ts'
 import { DEFAULT_LANGUAGES } from '../src/negotiate/language.ts'
-import { BaseUrlError } from '../src/pcwp/index.ts'
 import { DEMO_BASE_PATH, SERVICE_ROUTE_PREFIXES } from '../src/service-routes.ts'
 import { hostileLines, SKIP_WITHOUT_CORPUS } from './fixtures/hostile-corpus.ts'
 
@@ -175,14 +173,6 @@ t.test('base URLs: http needs PCWP_ALLOW_HTTP=true, and the message says so (MS-
   t.equal(config.baseUrls.internal?.href, 'http://pool.corp.example/rm/')
   t.equal(config.allowHttp, true)
   t.equal(loadConfig({ ...BASES, PCWP_ALLOW_HTTP: 'false' }).allowHttp, false)
-})
-
-t.test('a base URL\'s problem comes from the core\'s error code; any other error is thrown on', async t => {
-  const fault = baseUrlProblem(new BaseUrlError('PCWP_BASE_URL_CREDENTIALS', 'x'), true)
-  t.equal(fault.reason, 'it carries a user name or password')
-  t.match(fault.expected, /^expected an absolute https:\/\/ or http:\/\/ URL without credentials, such as /)
-  const foreign = new RangeError('not a fault of the value')
-  t.throws(() => baseUrlProblem(foreign, false), foreign)
 })
 
 t.test('HOST: an IP address, or a host name by the rule of the public origin (src/net/origin.ts)', async t => {

@@ -1,5 +1,4 @@
 import { isIP } from 'node:net'
-import ipaddr from 'ipaddr.js'
 
 /** An http(s) origin as a browser writes it, or which of its two parts is unfit. */
 export type HttpOrigin = { readonly origin: string } | { readonly unfit: 'scheme' | 'authority' }
@@ -49,7 +48,9 @@ export function httpOrigin (scheme: string, authority: string): HttpOrigin {
   if (name !== undefined && !isHostName(name)) return unfit
   if (ipv6 !== undefined && isIP(ipv6) !== 6) return unfit
   if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) return unfit
-  const host = ipv6 === undefined ? (name as string).toLowerCase() : `[${ipaddr.IPv6.parse(ipv6).toRFC5952String()}]`
+  // An IPv6 address as the URL parser writes it (compressed, an embedded IPv4 in hex): that parser agrees across
+  // Node lines on addresses, unlike on xn-- names.
+  const host = ipv6 === undefined ? (name as string).toLowerCase() : new URL(`http://[${ipv6}]`).host
   const explicitPort = port === undefined || Number(port) === DEFAULT_PORT[protocol] ? '' : `:${Number(port)}`
   return { origin: `${protocol}://${host}${explicitPort}` }
 }

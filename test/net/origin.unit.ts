@@ -13,6 +13,7 @@ t.test('an origin as a browser writes it: lower case, IPv6 compressed, no defaul
     ['http', '192.0.2.7:65535', 'http://192.0.2.7:65535'],
     ['http', '[2001:DB8:0::1]:8443', 'http://[2001:db8::1]:8443'],
     ['http', '[::FFFF:192.0.2.7]', 'http://[::ffff:c000:207]'],
+    ['http', '[::1.2.3.4]', 'http://[::102:304]'],
     ['http', 'XN--ZZ.example', 'http://xn--zz.example'],
     ['http', `${'a.'.repeat(123)}example:65535`, `http://${'a.'.repeat(123)}example:65535`]
   ]

@@ -73,7 +73,10 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
       entry,
       override: app.override?.current(),
       baseUrls: config.baseUrls,
-      askedAt: { host: request.host, path: request.url.split('?', 1)[0] as string }
+      // Only the application's own links, on legacy paths, can be asked where an answer leads.
+      ...(request.routeOptions.config.kind === 'legacy'
+        ? { askedAt: { host: request.host, path: request.url.split('?', 1)[0] as string } }
+        : {})
     })
     switch (answer.kind) {
       case 'redirect':
