@@ -49,7 +49,7 @@ const BOUNDARY_ZONES = MAY_IMPORT.map(([part, paths, mayImport]) => ({
 }))
 
 // A line may run long for a string or template literal of 60 characters or more: a message, a URL, a page.
-const LONG_LITERAL = /'[^']{60,}'|"[^"]{60,}"|`[^`]{60,}`/.source
+const LONG_LITERAL = /(?<=^|[\s([{,:=+?!&|])(?:'(?:[^'\\\n]|\\.){60,}'|"(?:[^"\\\n]|\\.){60,}"|`[^`]{60,}`)/.source
 
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', '.tap/', 'node_modules/', '.bundle-test-*/'] },
@@ -82,7 +82,9 @@ export default tseslint.config(
   {
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: join(import.meta.dirname, 'tsconfig.json') })]
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({ project: join(import.meta.dirname, 'tsconfig.json') })
+      ]
     },
     rules: {
       // Zone paths are relative to this file, not to where eslint runs.

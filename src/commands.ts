@@ -260,7 +260,9 @@ async function check (io: Io): Promise<number> {
         }).kind === 'loop'
     })
   if (loops.length > 0) {
-    io.err(`pcwp-links: ${loops.map(zone => `PCWP_BASE_URL_${zone.toUpperCase()}`).join(', ')}: its host is PCWP_PUBLIC_URL's, this service's own; expected the host that still reaches the room management application (a redirect there would come back here)\n`)
+    const variables = loops.map(zone => `PCWP_BASE_URL_${zone.toUpperCase()}`).join(', ')
+    io.err(`pcwp-links: ${variables}: its host is PCWP_PUBLIC_URL's, this service's own; expected the host that ` +
+      'still reaches the room management application (a redirect there would come back here)\n')
     return EXIT_CONFIG
   }
   const lines = [`configuration: valid${config.demo ? ' (demo mode: nothing configured, links lead to the built-in stand-in)' : ''}`]

@@ -41,7 +41,9 @@ export function answerRoomLink (question: RoomQuestion): RoomAnswer {
   const { entry } = question
   if (entry.kind === 'retired') return entry
   if (entry.kind === 'moved') {
-    return redirect(question, 'moved', fillTarget(entry.target, question.room, typeof question.pageLanguage === 'string' ? question.pageLanguage : question.pageLanguage()))
+    const { pageLanguage } = question
+    const lang = typeof pageLanguage === 'string' ? pageLanguage : pageLanguage()
+    return redirect(question, 'moved', fillTarget(entry.target, question.room, lang))
   }
   const base = resolveBaseUrl(question.override, question.baseUrls, question.zone)
   if (base === undefined) return { kind: 'disabled' }

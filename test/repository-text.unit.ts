@@ -79,7 +79,10 @@ const SECTION = String.raw`\d+(?:\.\d+)*`
 const SEPARATOR = String.raw`\s*(?:,|/|and)\s*`
 // The name, bracketed or not, an optional "section", then one section number
 // or a list of them joined by ",", "/" or "and".
-const CITATION = new RegExp(String.raw`\[?${escapeRegExp(PROTOCOL)}\]?\s+(?:sections?\s+)?(${SECTION}(?:${SEPARATOR}${SECTION})*)`, 'g')
+const CITATION = new RegExp(
+  String.raw`\[?${escapeRegExp(PROTOCOL)}\]?\s+(?:sections?\s+)?(${SECTION}(?:${SEPARATOR}${SECTION})*)`,
+  'g'
+)
 
 /** (c) The specification's sections cited, one finding per section number. */
 function citedSections (text: string): Finding[] {
@@ -107,7 +110,10 @@ function sectionsTable (markdown: string): Map<string, string> {
 
 // A citation of the design record: its path, then one or more section names
 // in quotes, separated by commas, possibly after a comment's line break.
-const RECORD_CITATION = new RegExp(String.raw`${escapeRegExp(DESIGN_RECORD)}(?:\s|\*|//)*((?:"[^"\n]+"(?:,\s*)?)+)`, 'g')
+const RECORD_CITATION = new RegExp(
+  String.raw`${escapeRegExp(DESIGN_RECORD)}(?:\s|\*|//)*((?:"[^"\n]+"(?:,\s*)?)+)`,
+  'g'
+)
 
 /** The sections of the design record cited by name. */
 function recordSectionsCited (text: string): Finding[] {

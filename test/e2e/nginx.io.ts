@@ -87,7 +87,10 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
   ])
   // The sockets become nginx's descriptors 3 and 4; this process then lets go of its copies.
   const proxy = spawn(nginx as string, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'),
-    '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`], { stdio: ['ignore', 'ignore', 'inherit', ...sockets.map(socket => socket.fd)], env: { ...process.env, NGINX: '3;4;' } })
+    '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`], {
+    stdio: ['ignore', 'ignore', 'inherit', ...sockets.map(socket => socket.fd)],
+    env: { ...process.env, NGINX: '3;4;' }
+  })
   for (const socket of sockets) socket.close()
   t.teardown(async () => {
     const exited = once(proxy, 'exit')
@@ -127,8 +130,9 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
       t.same(headers.host, ['links.example.com:8443'], 'Host is the one the reader used, port included')
       t.same(headers['x-forwarded-host'], ['links.example.com:8443'], 'so is X-Forwarded-Host')
       t.equal(headers.forwarded, undefined, "a client's Forwarded is dropped")
-      const client = resolveClientAddress({ peer: '127.0.0.1', forwarded: headers.forwarded?.[0], xForwardedFor: headers['x-forwarded-for']?.[0] },
-        createAddressMatcher([parseAddressRange('127.0.0.1')]))
+      const forwarded = { forwarded: headers.forwarded?.[0], xForwardedFor: headers['x-forwarded-for']?.[0] }
+      const nginxOnly = createAddressMatcher([parseAddressRange('127.0.0.1')])
+      const client = resolveClientAddress({ peer: '127.0.0.1', ...forwarded }, nginxOnly)
       t.equal(client, localAddress, 'the service, trusting nginx, finds the reader')
     }
     const { headers } = await echoed(t, externalPort, '/links', '127.0.0.7')

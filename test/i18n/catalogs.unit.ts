@@ -150,7 +150,9 @@ t.test('message problems name the file and the key', async t => {
       'error.code': 'Fehlercode: {code}',
       'contact.line': true
     }),
-    'da-DK.json': JSON.stringify(Object.fromEntries(Object.entries(EN).filter(([key]) => key !== 'contact.default' && key !== 'links.copy')))
+    'da-DK.json': JSON.stringify(Object.fromEntries(
+      Object.entries(EN).filter(([key]) => key !== 'contact.default' && key !== 'links.copy')
+    ))
   })
   const de = join(overrideDir, 'de-DE.json')
   t.same(problemsOf(t, { builtInDir: BUILT_IN_LOCALES_DIR, overrideDir }), [

@@ -240,7 +240,8 @@ t.test('rooms, names and notes: what is refused', async t => {
 t.test('CSV structure: field counts, quotes, header', async t => {
   const countProblem = (expected: number, found: number): string =>
     `expected ${expected} fields as in the header row, found ${found}; quote a value that contains the delimiter`
-  t.same(await problemsOf(t, ['room,target,name', `${A},pcwp`, `${B},pcwp,x,y`, `${C},pc"wp,`, `${D},pcwp,x,y`].join('\n')), [
+  const rows = ['room,target,name', `${A},pcwp`, `${B},pcwp,x,y`, `${C},pc"wp,`, `${D},pcwp,x,y`]
+  t.same(await problemsOf(t, rows.join('\n')), [
     { line: 2, message: countProblem(3, 2) },
     { line: 3, message: countProblem(3, 4) },
     { line: 4, message: 'a quote may only enclose a whole field (and be doubled inside it)' }

@@ -23,7 +23,8 @@ async function turnsWhileParsing (parsing: Promise<RoomMap>): Promise<{ turns: n
 }
 
 t.test('a large CSV map: the event loop turns while it is parsed', async t => {
-  const text = ['room,target,name', ...Array.from({ length: ROWS }, (_, i) => `${guid(i)},${target(i)},Room ${i}`)].join('\n')
+  const rows = Array.from({ length: ROWS }, (_, i) => `${guid(i)},${target(i)},Room ${i}`)
+  const text = ['room,target,name', ...rows].join('\n')
   const { turns, outcome } = await turnsWhileParsing(parseRoomMap(text, 'csv', { allowHttp: false }))
   t.ok(turns > 1, `the event loop turned ${turns} times`)
   const map = outcome as RoomMap

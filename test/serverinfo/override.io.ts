@@ -107,7 +107,8 @@ t.test('status and parse cases through undici\'s MockAgent as the dispatcher', a
   const agent = new MockAgent()
   agent.disableNetConnect()
   const pool = agent.get('https://pool.example')
-  pool.intercept({ path: '/getserverinfo' }).reply(200, xccosReply(`roomManagementUrl="${OVERRIDE}"`), { headers: { 'content-type': 'application/xml' } })
+  pool.intercept({ path: '/getserverinfo' })
+    .reply(200, xccosReply(`roomManagementUrl="${OVERRIDE}"`), { headers: { 'content-type': 'application/xml' } })
   pool.intercept({ path: '/getserverinfo' }).reply(503, 'busy')
   pool.intercept({ path: '/getserverinfo' }).reply(200, '{"roomManagementUrl": ""}',
     { headers: { 'content-type': 'application/json' } })

@@ -164,7 +164,8 @@ function page (
 <input id="room" name="room" value="${escapeHtml(room)}" autocomplete="off" spellcheck="false" placeholder="ma-chan://contoso.com/61E092C7-89BB-4DC4-A3F5-8C23FA940FAB" aria-describedby="error" aria-invalid="${String(invalid)}">
 </div>
 <p id="error" class="error" role="alert"${invalid ? '' : ' hidden'}>${escapeHtml(text('invalid'))}</p>
-<div class="actions"><button type="submit">${escapeHtml(text('make'))}</button> <a id="new-room" href="/links?new=1&amp;lang=${escapeHtml(clientlang)}">${escapeHtml(text('newRoom'))}</a></div>
+<div class="actions"><button type="submit">${escapeHtml(text('make'))}</button> <a id="new-room"
+ href="/links?new=1&amp;lang=${escapeHtml(clientlang)}">${escapeHtml(text('newRoom'))}</a></div>
 </form>
 <section id="result" aria-live="polite"${result === undefined ? ' hidden' : ''}>
 ${copyable('link', text('link'), result?.link ?? '')}
