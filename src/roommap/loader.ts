@@ -57,6 +57,8 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
       if (error.code === 'PCWP_ROOM_MAP_UNREADABLE') throw error
       throw new RoomMapError(error.problems, 'PCWP_ROOM_MAP_INVALID', path)
     }
+    // What the system could not read is the file's trouble; anything else is a bug of ours, not the file's.
+    if (!(error instanceof Error && 'syscall' in error)) throw error
     const code = String((error as NodeJS.ErrnoException).code)
     const message = `cannot read the file: ${REASONS.get(code) ?? code}`
     throw new RoomMapError([{ message }], 'PCWP_ROOM_MAP_UNREADABLE', path)

@@ -135,6 +135,15 @@ t.test('reload() (SIGHUP) reads at once; a missing file is rejected and the map 
   t.equal(kindOf(source, A), 'pcwp')
 })
 
+t.test('an error that is not the file\'s (a bug of ours) is thrown on, not reported as an unreadable file', async t => {
+  const dir = await tempDir(t)
+  const path = join(dir, 'map.csv')
+  await writeFile(path, `room,target\n${A},https://teams.example.com/r\n`)
+  const bug = new TypeError('a bug of ours')
+  const options = { get allowHttp (): boolean { throw bug } }
+  await t.rejects(readRoomMapFile(path, options), bug)
+})
+
 t.test('the first load fails with a RoomMapError naming the file', async t => {
   const dir = await tempDir(t)
   const cases: [string, string | Buffer | null, string, RegExp][] = [
