@@ -2,15 +2,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { pino } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { InvalidValue, parseBoolean } from './config-parsers.ts'
-import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from './exit-codes.ts'
+import { InvalidValue, parseBoolean, roomMapLocation } from './config-parsers.ts'
+import { EXIT_CONFIG, EXIT_DATA, EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.ts'
 import {
   buildCreateRoomUrl, buildRoomUrl, canonicalClientLang, NETWORK_ZONES, resolveBaseUrl, PcwpError, type BaseUrl
 } from './pcwp/index.ts'
 import { parseRoomLink } from './pcwp/room-id.ts'
-import { checkRoomMapFile } from './roommap/check.ts'
+import { checkRoomMap } from './roommap/check.ts'
 import { PROTOCOL_ENTRY, RoomMapError, type RoomMapEntry } from './roommap/index.ts'
-import { readRoomMapFile } from './roommap/loader.ts'
+import { readRoomMap } from './roommap/source.ts'
 import { runReport } from './report/run.ts'
 import { answerRoomLink } from './room-answer.ts'
 import { createLanguageMatcher, DEFAULT_LANGUAGES } from './negotiate/language.ts'
@@ -36,7 +36,7 @@ Commands:
   url        print the room management URL for a base URL, language and room,
              or, without --base, what readers in each zone get for a room
   check      show what the service would do with the current environment
-  map check  validate a room map file
+  map check  validate a room map file or URL
   report     migration report from access logs
   serve      run the redirect service (the same as npm start)
 
@@ -76,11 +76,13 @@ when the configuration is invalid.
 Options:
   -h, --help  show this help
 `,
-  map: `Usage: pcwp-links map check <FILE>
+  map: `Usage: pcwp-links map check <FILE|URL>
 
-Validates a room map (CSV or JSON) as the service would, reading
-PCWP_ALLOW_HTTP, and prints a summary: entries, moved rooms by target host,
-retired rooms, or every error with its line. Exits 0 when valid, 65 when not.
+Validates a room map (CSV or JSON) as the service would, from a file or an
+https:// URL, reading PCWP_ALLOW_HTTP, and prints a summary: entries, moved
+rooms by target host, retired rooms, or every error with its line. Exits 0
+when valid, 65 when not, 69 when the URL gave no map (unreachable, an HTTP
+error, not a map's media type).
 
 Options:
   -h, --help  show this help
@@ -172,17 +174,26 @@ function url (values: Values, io: Io): number {
 }
 
 async function mapCheck (positionals: readonly string[], io: Io): Promise<number> {
-  const [action, file, ...extra] = positionals
-  if (action !== 'check' || file === undefined || extra.length > 0) return usage(io, 'map needs: check <FILE>', 'map')
+  const [action, where, ...extra] = positionals
+  if (action !== 'check' || where === undefined || extra.length > 0) {
+    return usage(io, 'map needs: check <FILE|URL>', 'map')
+  }
   const allowHttpText = io.env.PCWP_ALLOW_HTTP?.trim() ?? ''
   const allowHttp = allowHttpText === '' ? false : parseBoolean(allowHttpText)
   if (allowHttp instanceof InvalidValue) {
     io.err(`pcwp-links: PCWP_ALLOW_HTTP: ${allowHttp.reason}; ${allowHttp.expected}\n`)
     return EXIT_USAGE
   }
-  const { ok, text } = await checkRoomMapFile(file, { allowHttp })
-  ;(ok ? io.out : io.err)(`${text.trimEnd()}\n`)
-  return ok ? 0 : EXIT_DATA
+  // What PCWP_ROOM_MAP accepts.
+  const location = roomMapLocation(allowHttp)(where)
+  if (location instanceof InvalidValue) {
+    io.err(`pcwp-links: map check: the map ${location.reason}; ${location.expected}\n`)
+    return EXIT_USAGE
+  }
+  const { error, text } = await checkRoomMap(location, { allowHttp })
+  ;(error === null ? io.out : io.err)(`${text.trimEnd()}\n`)
+  if (error === null) return 0
+  return error === 'PCWP_ROOM_MAP_UNREACHABLE' ? EXIT_UNAVAILABLE : EXIT_DATA
 }
 
 /** `url --room` without --base: what a reader in each zone gets, as the service would answer. */
@@ -201,7 +212,7 @@ async function readerUrls (values: Values, io: Io): Promise<number> {
   try {
     config = loadConfig(io.env)
     if (config.roomMap !== undefined) {
-      const { map } = await readRoomMapFile(config.roomMap, { allowHttp: config.allowHttp })
+      const { map } = await readRoomMap(config.roomMap.location, { allowHttp: config.allowHttp })
       entry = id === undefined ? map.forNew() : map.lookup(id)
     }
   } catch (error) {

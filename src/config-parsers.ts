@@ -55,6 +55,7 @@ const BASE_URL_REASONS: Readonly<Record<Exclude<BaseUrlErrorCode, 'PCWP_BASE_URL
   PCWP_BASE_URL_RESERVED_PARAMETER: 'its query already has a clientlang or id parameter, which MS-OCGCWEB appends itself'
 }
 const SERVER_INFO_EXPECTED = 'expected an https:// URL, http:// to a loopback host, or file:///path, without credentials'
+const ROOM_MAP_EXPECTED = 'expected a path such as /etc/pcwp-links/rooms.csv, or an https:// URL without credentials'
 const PUBLIC_URL_EXPECTED = 'expected the service\'s own origin http(s)://host[:port] without path, query or credentials, such as https://chat-links.corp.example'
 const CONTACT_URL_EXPECTED = 'expected an https:// URL without credentials or a mailto: address, such as https://intranet.corp.example/chat-help or mailto:chat-admins@corp.example'
 const LEGACY_PATH_EXPECTED = `expected absolute paths such as /PersistentChat/RM/, outside the service's own routes (${SERVICE_ROUTE_PREFIXES.join(', ')})`
@@ -194,23 +195,44 @@ export function baseUrl (allowHttp: boolean): ValueParser<BaseUrl> {
   }
 }
 
+/** A URL the service fetches: no credentials (they would show wherever it is shown); plain http only as allowed. */
+function fetchedUrl (value: string, allowHttp: boolean, expected: string): URL | InvalidValue {
+  const url = URL.parse(value)
+  if (url === null) return new InvalidValue('is not a URL', expected)
+  if (url.username !== '' || url.password !== '') {
+    return new InvalidValue('it carries a user name or password', expected)
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  const loopback = host === 'localhost' || parseAddress(host)?.range() === 'loopback'
+  if (url.protocol === 'http:' && !allowHttp && !loopback) {
+    return new InvalidValue(`${PLAIN_HTTP}, except to a loopback host`, ALLOW_HTTP_FIX)
+  }
+  return url
+}
+
 /** Where the getserverinfo reply is read: https; http only to a sidecar on this host unless allowed; a local file. */
 export function serverInfoUrl (allowHttp: boolean): ValueParser<URL> {
   return value => {
-    const url = URL.parse(value)
-    if (url === null) return new InvalidValue('is not a URL', SERVER_INFO_EXPECTED)
-    if (url.username !== '' || url.password !== '') {
-      return new InvalidValue('it carries a user name or password', SERVER_INFO_EXPECTED)
-    }
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
-    const loopback = host === 'localhost' || parseAddress(host)?.range() === 'loopback'
-    if (url.protocol === 'http:' && !allowHttp && !loopback) {
-      return new InvalidValue(`${PLAIN_HTTP}, except to a loopback host`, ALLOW_HTTP_FIX)
-    }
+    const url = fetchedUrl(value, allowHttp, SERVER_INFO_EXPECTED)
+    if (url instanceof InvalidValue) return url
     if (url.protocol === 'https:' || url.protocol === 'http:' || (url.protocol === 'file:' && url.host === '')) {
       return url
     }
     return new InvalidValue('is not a usable getserverinfo source', SERVER_INFO_EXPECTED)
+  }
+}
+
+/**
+ * PCWP_ROOM_MAP: an http(s) URL, fetched as {@link fetchedUrl} allows; else a
+ * file's path, whose extension says its format (the file is read by the room
+ * map loader).
+ */
+export function roomMapLocation (allowHttp: boolean): ValueParser<string | URL> {
+  return value => {
+    if (/^https?:\/\//i.test(value)) return fetchedUrl(value, allowHttp, ROOM_MAP_EXPECTED)
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return new InvalidValue('is a URL the service cannot fetch', ROOM_MAP_EXPECTED)
+    if (!/\.(?:csv|json)$/i.test(value)) return new InvalidValue('does not name a .csv or .json file', ROOM_MAP_EXPECTED)
+    return value
   }
 }
 
@@ -222,12 +244,6 @@ export function parsePublicUrl (value: string): string | InvalidValue {
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value)) return new InvalidValue('it carries a user name or password', PUBLIC_URL_EXPECTED)
   if (/^https?:\/\/[^/?#]*[/?#]./i.test(value)) return new InvalidValue('it has a path, query or fragment', PUBLIC_URL_EXPECTED)
   return new InvalidValue('is not an http(s) origin', PUBLIC_URL_EXPECTED)
-}
-
-/** The room map's path: only its kind is checked here; the file is read by the room map loader. */
-export function parseRoomMapPath (value: string): string | InvalidValue {
-  if (!/\.(?:csv|json)$/i.test(value)) return new InvalidValue('does not name a .csv or .json file', 'expected a path such as /etc/pcwp-links/rooms.csv')
-  return value
 }
 
 /** One PCWP_LEGACY_PATHS item, as {@link normalisePath} writes it. */

@@ -7,7 +7,7 @@ import { quote } from './quote.ts'
 import { DEMO_BASE_PATH } from './service-routes.ts'
 import {
   InvalidValue, baseUrl, entry, integer, list, oneOf, parseBoolean, parseContactText, parseContactUrl, parseHeaderName,
-  parseHost, parseLanguage, parseLegacyPath, parseLocalesDir, parsePublicUrl, parseRange, parseRoomMapPath,
+  parseHost, parseLanguage, parseLegacyPath, parseLocalesDir, parsePublicUrl, parseRange, roomMapLocation,
   roomPathOfBase, serverInfoUrl, type ValueParser
 } from './config-parsers.ts'
 
@@ -17,6 +17,16 @@ export interface ServerInfoConfig {
   readonly refreshMs: number
   readonly timeoutMs: number
   readonly maxStaleMs: number
+}
+
+/** Where the room map is read from, and, for a URL, how it is asked. */
+export interface RoomMapConfig {
+  /** A file's path (`.csv` or `.json`), or an http(s) URL. */
+  readonly location: string | URL
+  /** A URL is asked this often whether the map changed (a file is watched). */
+  readonly refreshMs: number
+  /** How long an unreachable URL is retried at start before the process gives up. */
+  readonly startTimeoutMs: number
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -45,8 +55,8 @@ export interface Config {
   readonly defaultLanguage: string
   /** The service's own origin (`https://host[:port]`, lower case, no trailing slash) for the links it prints. */
   readonly publicUrl: string | undefined
-  /** The room map file (.csv or .json); read and validated by the room map loader. */
-  readonly roomMap: string | undefined
+  /** The room map; read and validated by the room map loader. */
+  readonly roomMap: RoomMapConfig | undefined
   /** PCWP_LEGACY_PATHS, as normalisePath (src/paths.ts) writes them. */
   readonly legacyPaths: readonly string[]
   /**
@@ -85,7 +95,8 @@ export const CONFIG_VARIABLES: readonly string[] = [
   'PCWP_SERVERINFO_TIMEOUT_MS', 'PCWP_SERVERINFO_MAX_STALE_S', 'PCWP_INTERNAL_CIDRS', 'PCWP_TRUST_PROXY',
   'PCWP_NETWORK_HEADER', 'PCWP_DEFAULT_NETWORK', 'PCWP_LANGUAGES', 'PCWP_DEFAULT_LANGUAGE', 'PCWP_ALLOW_HTTP',
   'PCWP_REDIRECT_STATUS', 'PCWP_RATE_LIMIT_PER_MIN', 'PCWP_PUBLIC_URL', 'PCWP_ROOM_MAP', 'PCWP_LEGACY_PATHS',
-  'PCWP_CONTACT_URL', 'PCWP_CONTACT_TEXT', 'PCWP_LOCALES_DIR', 'PCWP_LOG_CLIENT'
+  'PCWP_CONTACT_URL', 'PCWP_CONTACT_TEXT', 'PCWP_LOCALES_DIR', 'PCWP_LOG_CLIENT', 'PCWP_ROOM_MAP_REFRESH_S',
+  'PCWP_ROOM_MAP_START_TIMEOUT_S'
 ]
 const KNOWN_VARIABLES = new Set(CONFIG_VARIABLES)
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -135,6 +146,12 @@ export function loadConfig (env: Environment): Config {
   // The first listed language is the default unless one is named: a list without en-US must not need a second setting.
   const defaultLanguage = read('PCWP_DEFAULT_LANGUAGE', entry(parseLanguage), listedLanguages[0] ?? 'en-US')
   const legacyPaths = [...new Set(read('PCWP_LEGACY_PATHS', list(parseLegacyPath), []))]
+  const roomMapLocated = read<string | URL | undefined>('PCWP_ROOM_MAP', roomMapLocation(allowHttp), undefined)
+  // Validated whether the map is a file or a URL, like the getserverinfo times.
+  const roomMapTimes = {
+    refreshMs: read('PCWP_ROOM_MAP_REFRESH_S', entry(integer(1, 86_400)), 60) * 1000,
+    startTimeoutMs: read('PCWP_ROOM_MAP_START_TIMEOUT_S', entry(integer(1, 3600)), 60) * 1000
+  }
 
   const config = {
     host: read('HOST', entry(parseHost), '0.0.0.0'),
@@ -151,7 +168,7 @@ export function loadConfig (env: Environment): Config {
     languages,
     defaultLanguage,
     publicUrl: read<string | undefined>('PCWP_PUBLIC_URL', parsePublicUrl, undefined),
-    roomMap: read<string | undefined>('PCWP_ROOM_MAP', parseRoomMapPath, undefined),
+    roomMap: roomMapLocated === undefined ? undefined : { location: roomMapLocated, ...roomMapTimes },
     legacyPaths,
     contactUrl: read<string | undefined>('PCWP_CONTACT_URL', parseContactUrl, undefined),
     contactText: read<string | undefined>('PCWP_CONTACT_TEXT', parseContactText, undefined),
@@ -180,6 +197,10 @@ export function loadConfig (env: Environment): Config {
   const warnings = Object.keys(env)
     .filter(name => name.startsWith('PCWP_') && !KNOWN_VARIABLES.has(name))
     .map(name => `${PLAIN_NAME.test(name) ? name : quote(name)} is not a pcwp-links setting and is ignored (a typo?)`)
+  if (typeof roomMapLocated !== 'object') {
+    warnings.push(...['PCWP_ROOM_MAP_REFRESH_S', 'PCWP_ROOM_MAP_START_TIMEOUT_S'].filter(isSet)
+      .map(name => `${name} applies only to a room map at a URL, and is ignored (${roomMapLocated === undefined ? 'PCWP_ROOM_MAP is not set' : 'a file is watched'})`))
+  }
   if (demo && legacyPaths.length > 0) warnings.push('PCWP_LEGACY_PATHS is ignored in demo mode: there is no room management application whose links it could answer')
   return { ...config, demo, baseUrls, legacyRoomPaths, warnings }
 }

@@ -7,5 +7,7 @@ export const EXIT_START_FAILED = 1
 export const EXIT_USAGE = 2
 /** EX_DATAERR from sysexits.h: the input data (a room map) is invalid. */
 export const EXIT_DATA = 65
+/** EX_UNAVAILABLE from sysexits.h: what the input is fetched from gave nothing (a room map URL); try again later. */
+export const EXIT_UNAVAILABLE = 69
 /** EX_CONFIG from sysexits.h: the configuration is wrong. */
 export const EXIT_CONFIG = 78

@@ -9,7 +9,7 @@ import { BUILT_IN_LOCALES_DIR, CatalogError, loadCatalogs, type Catalogs } from 
 import { createLogger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
 import { RoomMapError } from './roommap/index.ts'
-import { createRoomMapSource } from './roommap/loader.ts'
+import { createRoomMapSource } from './roommap/source.ts'
 import { expectedError } from './expected-error.ts'
 
 // How long in-flight requests get to finish after SIGTERM before the process gives up.
@@ -82,11 +82,12 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
         logger: logger.child({ component: 'serverinfo' }),
         onFetch: metrics.recordFetch
       })
-  // The map is in force before the first request; a bad one stops the start like any bad configuration.
+  // The map is in force before the first request; a bad one stops the start like any bad configuration,
+  // a URL that stays unreachable like an address that cannot be listened on.
   const roomMap = config.roomMap === undefined
     ? undefined
     : createRoomMapSource({
-      path: config.roomMap,
+      ...config.roomMap,
       allowHttp: config.allowHttp,
       logger: logger.child({ component: 'room-map' }),
       onReload: metrics.recordMapReload
@@ -94,8 +95,14 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   try {
     await roomMap?.load()
   } catch (error) {
+    const { code, message } = expectedError(error, RoomMapError)
+    await roomMap?.stop()
+    if (code === 'PCWP_ROOM_MAP_UNREACHABLE') {
+      reportFatal(logger, error, `PCWP_ROOM_MAP: ${message}`)
+      return EXIT_START_FAILED
+    }
     // Its message lists the bad lines.
-    process.stderr.write(`pcwp-links: PCWP_ROOM_MAP: ${expectedError(error, RoomMapError).message}\n`)
+    process.stderr.write(`pcwp-links: PCWP_ROOM_MAP: ${message}\n`)
     return EXIT_CONFIG
   }
   const app = await createApp({
@@ -109,7 +116,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
 
   const stopSources = async (): Promise<void> => {
     await override?.stop()
-    roomMap?.stop()
+    await roomMap?.stop()
   }
   // SIGHUP re-reads the room map and keeps serving (close-with-grace would shut down on it).
   const reloadOnHangup = () => { void roomMap?.reload() }

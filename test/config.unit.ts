@@ -10,6 +10,7 @@ const BASES = {
   PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/PersistentChat/RM/'
 }
 const LANGUAGE_EXPECTED = 'expected <language>-<REGION> such as en-US or de-DE'
+const ROOM_MAP_EXPECTED = 'expected a path such as /etc/pcwp-links/rooms.csv, or an https:// URL without credentials'
 // Control characters of any kind: a message is one log line and must stay one.
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u
 
@@ -81,7 +82,7 @@ t.test('nothing configured in production is an error naming the variables; a roo
     const mapOnly = loadConfig({ NODE_ENV, PCWP_ROOM_MAP: '/etc/pcwp-links/rooms.csv' })
     t.equal(mapOnly.demo, false, `${NODE_ENV}: a room map alone is not demo mode`)
     t.same(mapOnly.baseUrls, {}, 'rooms the map leaves to pcwp answer 503')
-    t.equal(mapOnly.roomMap, '/etc/pcwp-links/rooms.csv')
+    t.same(mapOnly.roomMap, { location: '/etc/pcwp-links/rooms.csv', refreshMs: 60_000, startTimeoutMs: 60_000 })
   }
 })
 
@@ -132,7 +133,7 @@ t.test('a full valid configuration', async t => {
   t.equal(config.redirectStatus, 307)
   t.equal(config.rateLimitPerMinute, 600)
   t.equal(config.publicUrl, 'https://chat-links.corp.example', 'lower case, no trailing slash')
-  t.equal(config.roomMap, '/etc/pcwp-links/Rooms.JSON')
+  t.equal(config.roomMap?.location, '/etc/pcwp-links/Rooms.JSON')
   t.same(config.legacyPaths, ['/persistentchat/rm', '/oldchat/rooms.aspx'],
     'lower case, no trailing slash, de-duplicated')
   t.same(config.legacyRoomPaths, ['/persistentchat/rm', '/oldchat/rooms.aspx'],
@@ -263,7 +264,9 @@ t.test('every bad variable gets its own line naming it, the bad value and what i
     PCWP_CONTACT_URL: 'javascript:alert(1)',
     PCWP_CONTACT_TEXT: 'call\r\nus',
     PCWP_LOCALES_DIR: '/nonexistent/pcwp-links/locales',
-    PCWP_LOG_CLIENT: 'partial'
+    PCWP_LOG_CLIENT: 'partial',
+    PCWP_ROOM_MAP_REFRESH_S: '0',
+    PCWP_ROOM_MAP_START_TIMEOUT_S: '3601'
   })
   const expected: [string, RegExp][] = [
     ['PCWP_ALLOW_HTTP', /^"maybe" is not a boolean; expected true or false/],
@@ -289,7 +292,9 @@ t.test('every bad variable gets its own line naming it, the bad value and what i
     ['PCWP_CONTACT_URL', /^is not an https:\/\/ or mailto: address/],
     ['PCWP_CONTACT_TEXT', /^it contains control characters/],
     ['PCWP_LOCALES_DIR', /^does not exist; expected an existing folder of <tag>.json page catalogs/],
-    ['PCWP_LOG_CLIENT', /^"partial" is not a known value; expected one of full, truncated, none/]
+    ['PCWP_LOG_CLIENT', /^"partial" is not a known value; expected one of full, truncated, none/],
+    ['PCWP_ROOM_MAP_REFRESH_S', /^"0" is not a whole number in range; expected a whole number from 1 to 86400/],
+    ['PCWP_ROOM_MAP_START_TIMEOUT_S', /expected a whole number from 1 to 3600$/]
   ]
   for (const [name, pattern] of expected) {
     const lines = problems.filter(p => p.startsWith(`${name}: `))
@@ -414,11 +419,52 @@ t.test('PCWP_PUBLIC_URL: an http(s) origin', async t => {
 
 t.test('PCWP_ROOM_MAP: a .csv or .json file', async t => {
   for (const path of ['rooms.csv', '/etc/pcwp-links/rooms.CSV', 'C:\\pcwp\\rooms.Json']) {
-    t.equal(loadConfig({ PCWP_ROOM_MAP: path }).roomMap, path, path)
+    t.equal(loadConfig({ PCWP_ROOM_MAP: path }).roomMap?.location, path, path)
   }
   for (const path of ['/etc/pcwp-links/rooms.txt', '/etc/pcwp-links/rooms.csv.bak', '/etc/pcwp-links/']) {
-    t.equal(problemOf('PCWP_ROOM_MAP', { PCWP_ROOM_MAP: path }), 'PCWP_ROOM_MAP: does not name a .csv or .json file; expected a path such as /etc/pcwp-links/rooms.csv', path)
+    t.equal(problemOf('PCWP_ROOM_MAP', { PCWP_ROOM_MAP: path }), `PCWP_ROOM_MAP: does not name a .csv or .json file; ${ROOM_MAP_EXPECTED}`, path)
   }
+})
+
+t.test('PCWP_ROOM_MAP: an https:// URL, any path; plain http as for the getserverinfo source', async t => {
+  const signed = 'https://maps.corp.example/pcwp/rooms?sv=2024&sig=SECRET'
+  const config = loadConfig({
+    PCWP_ROOM_MAP: signed, PCWP_ROOM_MAP_REFRESH_S: '15', PCWP_ROOM_MAP_START_TIMEOUT_S: '3600'
+  })
+  t.ok(config.roomMap?.location instanceof URL, 'a URL, not a path')
+  t.equal(String(config.roomMap?.location), signed, 'its query kept: a signed URL needs it')
+  t.same({ ...config.roomMap, location: undefined },
+    { location: undefined, refreshMs: 15_000, startTimeoutMs: 3_600_000 })
+  t.same(config.warnings, [], 'the URL timings apply: no warning')
+  for (const url of ['http://127.0.0.1:8081/rooms', 'HTTP://localhost/rooms.json', 'http://[::1]/rooms']) {
+    t.ok(loadConfig({ PCWP_ROOM_MAP: url }).roomMap?.location instanceof URL, `${url}: a loopback host`)
+  }
+  t.equal(problemOf('PCWP_ROOM_MAP', { PCWP_ROOM_MAP: 'http://maps.corp.example/rooms.csv' }),
+    'PCWP_ROOM_MAP: plain http:// is refused (MS-OCGCWEB 5.1 recommends HTTPS), except to a loopback host; expected https://, or set PCWP_ALLOW_HTTP=true to allow it')
+  t.ok(loadConfig({ PCWP_ROOM_MAP: 'http://maps.corp.example/rooms.csv', PCWP_ALLOW_HTTP: 'true' }).roomMap?.location instanceof URL,
+    'allowed by PCWP_ALLOW_HTTP')
+  const refused: [string, string][] = [
+    ['https://user:secret@maps.corp.example/rooms.csv', 'it carries a user name or password'],
+    ['https://', 'is not a URL'],
+    ['ftp://maps.corp.example/rooms.csv', 'is a URL the service cannot fetch'],
+    ['file:///etc/pcwp-links/rooms.csv', 'is a URL the service cannot fetch']
+  ]
+  for (const [value, reason] of refused) {
+    const problem = problemOf('PCWP_ROOM_MAP', { PCWP_ROOM_MAP: value })
+    t.equal(problem, `PCWP_ROOM_MAP: ${reason}; ${ROOM_MAP_EXPECTED}`, reason)
+    t.notMatch(problem, 'secret', 'never echoes the URL')
+  }
+})
+
+t.test('PCWP_ROOM_MAP_REFRESH_S and _START_TIMEOUT_S: validated always, said to be ignored without a URL', async t => {
+  t.same(loadConfig({ PCWP_ROOM_MAP: '/etc/rooms.csv', PCWP_ROOM_MAP_REFRESH_S: '30' }).warnings,
+    ['PCWP_ROOM_MAP_REFRESH_S applies only to a room map at a URL, and is ignored (a file is watched)'])
+  t.same(loadConfig({ PCWP_ROOM_MAP_START_TIMEOUT_S: '30' }).warnings,
+    ['PCWP_ROOM_MAP_START_TIMEOUT_S applies only to a room map at a URL, and is ignored (PCWP_ROOM_MAP is not set)'])
+  t.equal(problemOf('PCWP_ROOM_MAP_REFRESH_S', { PCWP_ROOM_MAP_REFRESH_S: '86401' }),
+    'PCWP_ROOM_MAP_REFRESH_S: "86401" is not a whole number in range; expected a whole number from 1 to 86400')
+  t.same(loadConfig({ PCWP_ROOM_MAP: 'https://maps.corp.example/rooms' }).roomMap,
+    { location: new URL('https://maps.corp.example/rooms'), refreshMs: 60_000, startTimeoutMs: 60_000 }, 'defaults: 60 s each')
 })
 
 t.test('PCWP_LEGACY_PATHS: absolute paths outside the service\'s own routes', async t => {
@@ -561,7 +607,7 @@ t.test('unknown PCWP_ variables are warned about, printably', async t => {
   ])
   for (const name of [
     'PCWP_PUBLIC_URL', 'PCWP_ROOM_MAP', 'PCWP_LEGACY_PATHS', 'PCWP_CONTACT_URL', 'PCWP_CONTACT_TEXT',
-    'PCWP_LOCALES_DIR', 'PCWP_LOG_CLIENT'
+    'PCWP_LOCALES_DIR', 'PCWP_LOG_CLIENT', 'PCWP_ROOM_MAP_REFRESH_S', 'PCWP_ROOM_MAP_START_TIMEOUT_S'
   ]) {
     t.ok(CONFIG_VARIABLES.includes(name), `${name} is a setting`)
   }

@@ -9,7 +9,8 @@ import swagger from '@fastify/swagger'
 import { pino, type Logger } from 'pino'
 import type { Config } from '../config.ts'
 import type { OverrideSource } from '../serverinfo/source.ts'
-import { createRoomMapSource, type RoomMapSource } from '../roommap/loader.ts'
+import type { RoomMapSource } from '../roommap/loader.ts'
+import { createRoomMapSource } from '../roommap/source.ts'
 import { BUILT_IN_LOCALES_DIR, loadCatalogs, type Catalogs } from '../i18n/index.ts'
 import { createMetrics, type Metrics } from '../metrics.ts'
 import { VERSION } from '../package-files.ts'
@@ -136,7 +137,7 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics, cat
 /** PCWP_ROOM_MAP read once, for an app built without a source of its own (tests, tools). */
 async function loadRoomMap (config: Config, logger: Logger): Promise<RoomMapSource | undefined> {
   if (config.roomMap === undefined) return undefined
-  const source = createRoomMapSource({ path: config.roomMap, allowHttp: config.allowHttp, logger })
+  const source = createRoomMapSource({ ...config.roomMap, allowHttp: config.allowHttp, logger })
   await source.load()
   return source
 }
@@ -168,6 +169,8 @@ export async function createApp ({
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError
   })
+  // A map this app loaded itself is its own to stop (a URL's connections).
+  if (options.roomMap === undefined && roomMap !== undefined) app.addHook('onClose', roomMap.stop)
   metrics.observe({
     ...(override === undefined
       ? {}

@@ -1,21 +1,30 @@
 import { expectedError } from '../expected-error.ts'
-import { formatProblems, RoomMapError } from './errors.ts'
-import { readRoomMapFile, type RoomMapFileOptions } from './loader.ts'
+import { formatProblems, RoomMapError, type RoomMapErrorCode } from './errors.ts'
+import { describeRoomMapUrl, type RoomMapFetcherOptions } from './fetch.ts'
+import { readRoomMap, type RoomMapLocation } from './source.ts'
+
+const VERDICTS: Readonly<Record<RoomMapErrorCode, string>> = {
+  PCWP_ROOM_MAP_INVALID: 'invalid',
+  PCWP_ROOM_MAP_UNREADABLE: 'unreadable',
+  PCWP_ROOM_MAP_UNREACHABLE: 'unreachable'
+}
 
 /**
- * `pcwp-links map check FILE`: reads and validates a map as the service
+ * `pcwp-links map check FILE|URL`: reads and validates a map as the service
  * would, and says what it holds (rooms, moved rooms per target host,
  * retired, pcwp, what `*` and `new` give) or every problem (at most 50
- * listed, then a count). `ok` is false for an unreadable or invalid file.
+ * listed, then a count). `error` is null for a valid map. A URL is named
+ * without its query (a signed URL's is a secret).
  */
-export async function checkRoomMapFile (
-  path: string, options: RoomMapFileOptions
-): Promise<{ ok: boolean, text: string }> {
+export async function checkRoomMap (
+  location: RoomMapLocation, options: RoomMapFetcherOptions
+): Promise<{ error: RoomMapErrorCode | null, text: string }> {
+  const name = typeof location === 'string' ? location : describeRoomMapUrl(location)
   try {
-    const { map } = await readRoomMapFile(path, options)
+    const { map } = await readRoomMap(location, options)
     const summary = map.summary()
     const lines = [
-      `${path}: valid`,
+      `${name}: valid`,
       `entries: ${summary.entries}`,
       `moved: ${summary.moved}`,
       ...summary.movedByHost.map(({ host, count }) => `  ${host}: ${count}`),
@@ -24,10 +33,10 @@ export async function checkRoomMapFile (
       `rooms without a row (*): ${summary.otherRooms}`,
       `new rooms (new): ${summary.newRooms}`
     ]
-    return { ok: true, text: lines.join('\n') + '\n' }
+    return { error: null, text: lines.join('\n') + '\n' }
   } catch (error) {
     const { code, problems } = expectedError(error, RoomMapError)
     const count = problems.length === 1 ? '1 error' : `${problems.length} errors`
-    return { ok: false, text: `${path}: ${code === 'PCWP_ROOM_MAP_INVALID' ? 'invalid' : 'unreadable'}, ${count}\n${formatProblems(problems)}\n` }
+    return { error: code, text: `${name}: ${VERDICTS[code]}, ${count}\n${formatProblems(problems)}\n` }
   }
 }

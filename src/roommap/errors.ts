@@ -15,6 +15,8 @@ export type RoomMapErrorCode =
   | 'PCWP_ROOM_MAP_INVALID'
   /** The file could not be read (missing, not permitted, a directory, larger than a map can be). */
   | 'PCWP_ROOM_MAP_UNREADABLE'
+  /** A map URL gave no map (network, TLS, time limit, size, HTTP status, not a map's media type): worth retrying. */
+  | 'PCWP_ROOM_MAP_UNREACHABLE'
 
 // An operator fixes a map top down; past this many lines, a count says the rest.
 const MAX_LISTED_PROBLEMS = 50

@@ -27,13 +27,17 @@ export interface RoomMapFileOptions {
   readonly allowHttp: boolean
 }
 
-/** A map read from a file, and the identity of the file read. */
+/** A map read, and the digest of its bytes. */
 export interface LoadedRoomMap {
   readonly map: RoomMap
-  /** Device, inode, size and modification time of the file read (after symbolic links). */
-  readonly identity: string
   /** SHA-256 of the bytes read, lowercase hex: replicas serving one map show the same. */
   readonly sha256: string
+}
+
+/** A map read from a file, and the identity of the file read. */
+export interface LoadedRoomMapFile extends LoadedRoomMap {
+  /** Device, inode, size and modification time of the file read (after symbolic links). */
+  readonly identity: string
 }
 
 /**
@@ -42,7 +46,7 @@ export interface LoadedRoomMap {
  * file cannot be read, `PCWP_ROOM_MAP_INVALID` when its content is wrong;
  * the message starts with the path.
  */
-export async function readRoomMapFile (path: string, options: RoomMapFileOptions): Promise<LoadedRoomMap> {
+export async function readRoomMapFile (path: string, options: RoomMapFileOptions): Promise<LoadedRoomMapFile> {
   const format = FORMATS.get(extname(path).toLowerCase())
   if (format === undefined) throw new RoomMapError([{ message: 'the file name must end in .csv or .json, which says its format' }], 'PCWP_ROOM_MAP_INVALID', path)
   try {
@@ -73,7 +77,7 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
  */
 async function readOnce (
   path: string, format: RoomMapFormat, options: RoomMapFileOptions
-): Promise<LoadedRoomMap | undefined> {
+): Promise<LoadedRoomMapFile | undefined> {
   const handle = await open(path)
   try {
     const stats = await handle.stat()
@@ -112,7 +116,7 @@ export async function * fileChunks (handle: FileHandle, size: number): AsyncGene
 }
 
 /** The chunks, each added to `hash` as it passes. */
-async function * hashed (chunks: AsyncIterable<Buffer>, hash: Hash): AsyncGenerator<Buffer> {
+export async function * hashed (chunks: AsyncIterable<Buffer>, hash: Hash): AsyncGenerator<Buffer> {
   for await (const chunk of chunks) {
     hash.update(chunk)
     yield chunk
@@ -135,29 +139,34 @@ export interface RoomMapState {
 
 export type ReloadOutcome = 'success' | 'failure'
 
-export interface RoomMapSourceOptions extends RoomMapFileOptions {
+export type RoomMapSourceLogger = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>
+
+export interface RoomMapFileSourceOptions extends RoomMapFileOptions {
   readonly path: string
   /** How often the file's identity is compared with the one in force. */
   readonly checkIntervalMs?: number
   /** How long a changed file must stay unchanged before it is read. */
   readonly stableMs?: number
-  readonly logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>
+  readonly logger: RoomMapSourceLogger
   /** Told of every reload's outcome (not of the first load). */
   readonly onReload?: (outcome: ReloadOutcome) => void
 }
 
 export interface RoomMapSource {
-  /** The first read; rejects with a {@link RoomMapError} (the service exits 78). */
+  /**
+   * The first read; rejects with a {@link RoomMapError}: the service exits 78,
+   * or 1 for a URL still unreachable (`PCWP_ROOM_MAP_UNREACHABLE`).
+   */
   load: () => Promise<void>
   /** The map in force: an in-memory read. */
   current: () => RoomMap
   state: () => RoomMapState
-  /** Reads the file now (SIGHUP); false when it was rejected and the last good map stays. */
+  /** Reads the map now (SIGHUP); false when it was rejected and the last good map stays. */
   reload: () => Promise<boolean>
-  /** Starts watching the file for changes. */
+  /** Starts watching the file, or asking the URL, for changes. */
   start: () => void
-  /** Stops watching. */
-  stop: () => void
+  /** Stops watching or asking; a fetch under way is abandoned. */
+  stop: () => Promise<void>
   /** Whether the last reload (or the first load) was taken. */
   lastReloadSuccessful: () => boolean
 }
@@ -179,7 +188,7 @@ const WATCH_EVENTS_MERGED_MS = 100
  * for `stableMs`, so that a file being written is not read half-way. A
  * rejected file changes nothing but `lastError`: the last good map stays.
  */
-export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSource {
+export function createRoomMapFileSource (options: RoomMapFileSourceOptions): RoomMapSource {
   const { path, allowHttp, logger, onReload } = options
   const {
     checkIntervalMs = DEFAULT_ROOM_MAP_TIMING.checkIntervalMs, stableMs = DEFAULT_ROOM_MAP_TIMING.stableMs
@@ -312,7 +321,8 @@ export function createRoomMapSource (options: RoomMapSourceOptions): RoomMapSour
       // A change between load() and start() is noticed too.
       void check()
     },
-    stop: () => {
+    // eslint-disable-next-line @typescript-eslint/require-await -- the file has nothing under way to wait for
+    stop: async () => {
       running = false
       closeWatcher()
       clearInterval(interval)

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { createApp } from '../../src/http/app.ts'
-import { createRoomMapSource } from '../../src/roommap/loader.ts'
+import { createRoomMapFileSource } from '../../src/roommap/loader.ts'
 import { app, config, EXTERNAL_BASE, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
 import { DEFAULT_WAIT_MS } from '../fixtures/wait.ts'
 
@@ -128,7 +128,7 @@ t.test('the shipped example map loads, and /readyz shows it', async t => {
 
 t.test('a broken edit keeps the last good map; /readyz says why; gauges and counters follow', async t => {
   const path = await mapFile(t, MAP)
-  const source = createRoomMapSource({
+  const source = createRoomMapFileSource({
     path, allowHttp: false, logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
   })
   await source.load()
@@ -148,7 +148,7 @@ t.test('a broken edit keeps the last good map; /readyz says why; gauges and coun
 
 t.test('requests are answered while a large map reloads, from the map in force until the new one is complete', async t => {
   const path = await mapFile(t, MAP)
-  const source = createRoomMapSource({
+  const source = createRoomMapFileSource({
     path, allowHttp: false, logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
   })
   await source.load()

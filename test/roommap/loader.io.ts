@@ -6,10 +6,10 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import t, { type Test } from 'tap'
 import {
-  createRoomMapSource, DEFAULT_ROOM_MAP_TIMING, MAX_ROOM_MAP_BYTES, readRoomMapFile, type ReloadOutcome,
+  createRoomMapFileSource, DEFAULT_ROOM_MAP_TIMING, MAX_ROOM_MAP_BYTES, readRoomMapFile, type ReloadOutcome,
   type RoomMapSource
 } from '../../src/roommap/loader.ts'
-import { checkRoomMapFile } from '../../src/roommap/check.ts'
+import { checkRoomMap } from '../../src/roommap/check.ts'
 import { PROTOCOL_ENTRY } from '../../src/roommap/index.ts'
 import { waitFor } from '../fixtures/wait.ts'
 
@@ -34,8 +34,8 @@ function harness (t: Test, path: string, options: { checkIntervalMs?: number, st
   const outcomes: ReloadOutcome[] = []
   const logger = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)) } })
   const onReload = (outcome: ReloadOutcome): void => { outcomes.push(outcome) }
-  const source = createRoomMapSource({ path, allowHttp: false, logger, onReload, ...options })
-  t.teardown(() => { source.stop() })
+  const source = createRoomMapFileSource({ path, allowHttp: false, logger, onReload, ...options })
+  t.teardown(source.stop)
   return { source, logs, outcomes }
 }
 
@@ -197,7 +197,7 @@ t.test('by default the file is checked every 5 s and read once stable for 1 s', 
   const dir = await tempDir(t)
   const path = join(dir, 'map.csv')
   await writeFile(path, `room,target\n${A},retired\n`)
-  const source = createRoomMapSource({ path, allowHttp: false, logger: pino({ level: 'silent' }) })
+  const source = createRoomMapFileSource({ path, allowHttp: false, logger: pino({ level: 'silent' }) })
   await source.load()
   source.start()
   source.stop()
@@ -208,17 +208,17 @@ t.test('map check: a summary, or the problems', async t => {
   const dir = await tempDir(t)
   const good = join(dir, 'good.csv')
   await writeFile(good, `room,target\n${A},https://teams.example.com/x\n${B},retired\nnew,retired\n`)
-  t.same(await checkRoomMapFile(good, { allowHttp: false }), {
-    ok: true,
+  t.same(await checkRoomMap(good, { allowHttp: false }), {
+    error: null,
     text: `${good}: valid\nentries: 2\nmoved: 1\n  teams.example.com: 1\nretired: 1\npcwp: 0\nrooms without a row (*): pcwp\nnew rooms (new): retired\n`
   })
   const bad = join(dir, 'bad.csv')
   await writeFile(bad, `room,target\n${A},javascript:x\n${'x,y\n'.repeat(60)}`)
-  const result = await checkRoomMapFile(bad, { allowHttp: false })
-  t.equal(result.ok, false)
+  const result = await checkRoomMap(bad, { allowHttp: false })
+  t.equal(result.error, 'PCWP_ROOM_MAP_INVALID')
   t.match(result.text, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid, 121 errors\nline 2, target: expected pcwp`))
   t.match(result.text, /\n… and 71 more\n$/)
-  t.same(await checkRoomMapFile(join(dir, 'none.json'), { allowHttp: false }), { ok: false, text: `${join(dir, 'none.json')}: unreadable, 1 error\ncannot read the file: no such file\n` })
+  t.same(await checkRoomMap(join(dir, 'none.json'), { allowHttp: false }), { error: 'PCWP_ROOM_MAP_UNREADABLE', text: `${join(dir, 'none.json')}: unreadable, 1 error\ncannot read the file: no such file\n` })
 })
 
 /**
