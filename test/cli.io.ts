@@ -8,11 +8,11 @@ import { promisify } from 'node:util'
 import { Readable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { runCli } from '../src/commands.ts'
-import { EXIT_CONFIG, EXIT_DATA, EXIT_USAGE } from '../src/exit-codes.ts'
+import { EXIT_CONFIG, EXIT_DATA, EXIT_UNAVAILABLE, EXIT_USAGE } from '../src/exit-codes.ts'
 import { VERSION } from '../src/package-files.ts'
 import { ROOM } from './fixtures/app.ts'
 import { listeningPort } from './fixtures/service.ts'
-import { serve, startUpstream, xccosReply } from './fixtures/upstream.ts'
+import { serve, startUpstream, status, xccosReply } from './fixtures/upstream.ts'
 
 async function cli (
   argv: string[],
@@ -59,6 +59,23 @@ t.test('map check: a summary and exit 0 for a valid map; every error with its li
   t.match((await cli(['map', '--help'])).out, /Usage: pcwp-links map check/)
 })
 
+t.test('map check <URL>: what PCWP_ROOM_MAP accepts; exit 69 when the URL gives no map', async t => {
+  const server = await startUpstream(serve(MAP, 'text/csv'))
+  t.teardown(server.close)
+  const url = new URL('/maps/rooms?sig=SECRET', server.url)
+  const ok = await cli(['map', 'check', url.href])
+  t.equal(ok.code, 0)
+  t.match(ok.out, new RegExp(`^${url.origin}/maps/rooms: valid\nentries: 2\n`))
+  t.notMatch(ok.out, 'SECRET', 'the query is not shown')
+  server.behave(serve(`room,target\n${MOVED},nowhere\n`, 'text/csv'))
+  t.match(await cli(['map', 'check', url.href]), { code: EXIT_DATA, err: /: invalid, 1 error\nline 2, target: / })
+  server.behave(status(503))
+  t.match(await cli(['map', 'check', url.href]), { code: EXIT_UNAVAILABLE, err: /: unreachable, 1 error\nthe server answered HTTP 503\n$/ })
+  t.match(await cli(['map', 'check', 'http://maps.corp.example/rooms.csv']),
+    { code: EXIT_USAGE, err: /^pcwp-links: map check: the map plain http:\/\/ is refused .*; expected https:\/\/, or set PCWP_ALLOW_HTTP=true/ })
+  t.match(await cli(['map', 'check', 'rooms.txt']), { code: EXIT_USAGE, err: /does not name a \.csv or \.json file/ })
+})
+
 t.test('url --room without --base: what a reader in each zone gets under the environment, room map included', async t => {
   const path = await mapFile(t, 'rooms.csv', MAP)
   const env = { PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/', PCWP_ROOM_MAP: path }
@@ -73,6 +90,11 @@ t.test('url --room without --base: what a reader in each zone gets under the env
     code: 0, err: '', out: `internal: https://pool.corp.example/rm/?clientlang=en-US&id=${other}\nexternal: room management disabled (503)\n`
   })
   t.same(await cli(['url', '--room', 'new'], env), { code: 0, err: '', out: 'internal: https://pool.corp.example/rm/?clientlang=en-US\nexternal: room management disabled (503)\n' })
+  const server = await startUpstream(serve(MAP, 'text/csv'))
+  t.teardown(server.close)
+  t.same(await cli(['url', '--room', RETIRED], { ...env, PCWP_ROOM_MAP: new URL('/rooms', server.url).href }), {
+    code: 0, err: '', out: 'internal: retired (410)\nexternal: retired (410)\n'
+  }, 'a map at a URL is read too')
   t.equal((await cli(['url', '--room', 'nope'], env)).code, EXIT_USAGE)
   t.equal((await cli(['url', '--room', MOVED, '--lang', 'english'], env)).code, EXIT_USAGE)
   t.equal((await cli(['url', '--lang', 'en-US'], env)).code, EXIT_USAGE)

@@ -5,9 +5,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { EXIT_CONFIG } from '../src/exit-codes.ts'
+import { EXIT_CONFIG, EXIT_START_FAILED } from '../src/exit-codes.ts'
+import { createApp } from '../src/http/app.ts'
 import { listenFailure, listenFailureReason, startServer } from '../src/service-process.ts'
-import { ROOM, STANDARD_ENV } from './fixtures/app.ts'
+import { config, ROOM, STANDARD_ENV } from './fixtures/app.ts'
+import { serve, startUpstream, status } from './fixtures/upstream.ts'
 
 const failure = (code: string, message = `failed ${code}`) => Object.assign(new Error(message), { code })
 
@@ -68,4 +70,33 @@ t.test('an invalid room map is refused: exit 78, one message per bad line', asyn
   const { code, stderr } = await refusal({ ...STANDARD_ENV, PCWP_ROOM_MAP: map })
   t.equal(code, EXIT_CONFIG)
   t.match(stderr, /^pcwp-links: PCWP_ROOM_MAP: PCWP_ROOM_MAP_INVALID[^]*line 2[^]*line 3/)
+})
+
+t.test('a room map URL: an invalid map exits 78 at once; one unreachable for the start time limit exits 1', async t => {
+  const server = await startUpstream(serve(`room,target\n${ROOM},javascript:alert(1)\n`, 'text/csv'))
+  t.teardown(server.close)
+  const url = new URL('/rooms?sig=SECRET', server.url).href
+  const invalid = await refusal({ ...STANDARD_ENV, PCWP_ROOM_MAP: url, LOG_LEVEL: 'silent' })
+  t.equal(invalid.code, EXIT_CONFIG)
+  t.match(invalid.stderr, /^pcwp-links: PCWP_ROOM_MAP: PCWP_ROOM_MAP_INVALID: http:\/\/127\.0\.0\.1:\d+\/rooms: 1 problem\nline 2, target: /)
+  t.equal(server.requests.length, 1, 'not asked again')
+
+  server.behave(status(503))
+  const unreachable = await refusal({
+    ...STANDARD_ENV, PCWP_ROOM_MAP: url, PCWP_ROOM_MAP_START_TIMEOUT_S: '1', LOG_LEVEL: 'silent'
+  })
+  t.equal(unreachable.code, EXIT_START_FAILED)
+  t.match(unreachable.stderr, /^pcwp-links: PCWP_ROOM_MAP: PCWP_ROOM_MAP_UNREACHABLE: http:\/\/127\.0\.0\.1:\d+\/rooms: 1 problem\nno map within 1 s \(PCWP_ROOM_MAP_START_TIMEOUT_S\); the last attempt: the server answered HTTP 503\n$/)
+  t.notMatch(invalid.stderr + unreachable.stderr, 'SECRET', 'the URL\'s query is not shown')
+})
+
+t.test('an app built without a source of its own reads a URL map once, and lets it go when closed', async t => {
+  const server = await startUpstream(serve(`room,target\n${ROOM},retired\n`, 'text/csv'))
+  t.teardown(server.close)
+  const env = { ...STANDARD_ENV, PCWP_ROOM_MAP: new URL('/rooms.csv', server.url).href }
+  const service = await createApp({ config: config(env) })
+  t.equal((await service.inject(`/rooms/${ROOM}`)).statusCode, 410)
+  await service.close()
+  t.equal(await service.roomMap?.reload(), false, 'closed: the source asks no more')
+  t.equal(server.requests.length, 1)
 })
