@@ -153,8 +153,10 @@ const readiness = Type.Object({
   roomMap: Type.Optional(Type.Object({
     entries: Type.Number(),
     loadedAt: Type.Union([Type.String(), Type.Null()]),
-    source: Type.String(),
-    lastError: Type.Union([Type.String(), Type.Null()]),
+    source: Type.String({ description: 'The file\'s path, or the URL without its query.' }),
+    lastError: Type.Union([
+      Type.String({ description: 'Why the last read or fetch gave no new map: CODE: reason.' }), Type.Null()
+    ]),
     sha256: Type.Union([Type.String({ description: 'SHA-256 of the map in force, lowercase hex.' }), Type.Null()])
   }))
 })
