@@ -13,8 +13,8 @@ const NEGOTIATION = ['negotiate']
 const ADDRESSES = ['net']
 const CONFIGURATION = ['config.ts', 'config-parsers.ts']
 const LEAVES = [
-  'bounded-memo.ts', 'exit-codes.ts', 'expected-error.ts', 'html-escape.ts', 'package-files.ts', 'paths.ts',
-  'problem-codes.ts', 'quote.ts'
+  'bounded-memo.ts', 'exit-codes.ts', 'expected-error.ts', 'html-escape.ts', 'outgoing.ts', 'package-files.ts',
+  'paths.ts', 'problem-codes.ts', 'quote.ts'
 ]
 const BELOW_HTTP = [...CORE, ...NEGOTIATION, ...ADDRESSES, 'serverinfo', 'roommap', 'room-answer.ts', 'i18n',
   ...CONFIGURATION, 'metrics.ts', 'service-routes.ts', ...LEAVES]

@@ -1,6 +1,7 @@
 import { expectedError } from '../expected-error.ts'
 import { formatProblems, RoomMapError, type RoomMapErrorCode } from './errors.ts'
-import { describeRoomMapUrl, type RoomMapFetcherOptions } from './fetch.ts'
+import type { RoomMapFetcherOptions } from './fetch.ts'
+import { shownUrl } from '../outgoing.ts'
 import { readRoomMap, type RoomMapLocation } from './source.ts'
 
 const VERDICTS: Readonly<Record<RoomMapErrorCode, string>> = {
@@ -19,7 +20,7 @@ const VERDICTS: Readonly<Record<RoomMapErrorCode, string>> = {
 export async function checkRoomMap (
   location: RoomMapLocation, options: RoomMapFetcherOptions
 ): Promise<{ error: RoomMapErrorCode | null, text: string }> {
-  const name = typeof location === 'string' ? location : describeRoomMapUrl(location)
+  const name = typeof location === 'string' ? location : shownUrl(location)
   try {
     const { map } = await readRoomMap(location, options)
     const summary = map.summary()

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { Agent, request, type Dispatcher } from 'undici'
+import { request, type Dispatcher } from 'undici'
 import { expectedError } from '../expected-error.ts'
+import { createOutgoingClient, shownUrl } from '../outgoing.ts'
 import { RoomMapError } from './errors.ts'
 import { hashed, MAX_ROOM_MAP_BYTES, type LoadedRoomMap, type RoomMapFileOptions } from './loader.ts'
 import { parseRoomMapChunks, type RoomMapFormat } from './parse.ts'
@@ -54,11 +55,6 @@ const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-str
 const FORMATS = new Map<string, RoomMapFormat>([['text/csv', 'csv'], ['application/json', 'json']])
 const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii'])
 
-/** The URL without credentials, query or fragment (a signed URL's query is a secret): safe for logs and /readyz. */
-export function describeRoomMapUrl (url: URL): string {
-  return `${url.origin}${url.pathname}`
-}
-
 /**
  * Fetches a room map from an `https:` (or allowed `http:`) URL with undici:
  * redirects not followed, at most {@link MAX_ROOM_MAP_BYTES}, parsed and
@@ -66,27 +62,21 @@ export function describeRoomMapUrl (url: URL): string {
  */
 export function createRoomMapFetcher (url: URL, options: RoomMapFetcherOptions): RoomMapFetcher {
   const { connectTimeoutMs, timeoutMs } = options.limits ?? DEFAULT_FETCH_LIMITS
-  const source = describeRoomMapUrl(url)
+  const source = shownUrl(url)
   // The Agent's timers watch the connection and the gaps; the request's signal bounds the whole fetch.
-  const dispatcher = options.dispatcher ?? new Agent({
-    connect: { timeout: connectTimeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    maxResponseSize: MAX_ROOM_MAP_BYTES
-  })
-  const closing = new AbortController()
+  const client = createOutgoingClient({ connectTimeoutMs, timeoutMs, maxBytes: MAX_ROOM_MAP_BYTES }, options.dispatcher)
 
   async function fetchOnce (
     validators: RoomMapValidators | undefined, signal: AbortSignal | undefined
   ): Promise<FetchedRoomMap | 'not-modified'> {
     const timeout = AbortSignal.timeout(timeoutMs)
-    const signals = [timeout, closing.signal, ...(signal === undefined ? [] : [signal])]
+    const signals = [timeout, client.closed, ...(signal === undefined ? [] : [signal])]
     try {
-      return await fetchMap(url, dispatcher, AbortSignal.any(signals), validators ?? {}, options)
+      return await fetchMap(url, client.dispatcher, AbortSignal.any(signals), validators ?? {}, options)
     } catch (error) {
       if (error instanceof RoomMapError) throw new RoomMapError(error.problems, error.code, source)
       // Once a signal has fired, whatever broke broke because of it.
-      if (closing.signal.aborted || signal?.aborted === true) {
+      if (client.closed.aborted || signal?.aborted === true) {
         throw unreachable(source, 'stopped waiting for the answer')
       }
       if (timeout.aborted) throw unreachable(source, `no whole answer within ${String(timeoutMs / 1000)} s`)
@@ -97,12 +87,7 @@ export function createRoomMapFetcher (url: URL, options: RoomMapFetcherOptions):
   return {
     // Without validators there is no 304 to take: fetchMap reads one as a status it cannot use.
     fetch: fetchOnce as RoomMapFetcher['fetch'],
-    // Stopping twice (a signal during shutdown) closes once.
-    close: async () => {
-      if (closing.signal.aborted) return
-      closing.abort()
-      await dispatcher.close()
-    }
+    close: client.close
   }
 }
 
@@ -139,7 +124,7 @@ async function fetchMap (
       (error: unknown) => {
         // A body that stopped coming throws undici's error, not a RoomMapError: it is thrown on.
         const { problems, code } = expectedError(error, RoomMapError)
-        return { invalid: new RoomMapError(problems, code, describeRoomMapUrl(url)) }
+        return { invalid: new RoomMapError(problems, code, shownUrl(url)) }
       })
     return { validators: answered, ...parsed }
   } finally {

@@ -2,8 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { expectedError } from '../expected-error.ts'
 import { formatProblem, RoomMapError } from './errors.ts'
 import {
-  createRoomMapFetcher, describeRoomMapUrl, type RoomMapFetcherOptions, type RoomMapValidators
+  createRoomMapFetcher, type RoomMapFetcherOptions, type RoomMapValidators
 } from './fetch.ts'
+import { shownUrl } from '../outgoing.ts'
 import type { RoomMapSource, RoomMapSourceLogger, ReloadOutcome } from './loader.ts'
 import type { RoomMap } from './map.ts'
 
@@ -36,7 +37,7 @@ const JITTER = 0.1
 export function createRoomMapUrlSource (options: RoomMapUrlSourceOptions): RoomMapSource {
   const { refreshMs, startTimeoutMs, logger, onReload } = options
   const random = options.random ?? Math.random
-  const source = describeRoomMapUrl(options.url)
+  const source = shownUrl(options.url)
   const fetcher = createRoomMapFetcher(options.url, options)
   const stopping = new AbortController()
 

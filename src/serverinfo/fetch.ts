@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { Agent, request, type Dispatcher } from 'undici'
+import { request, type Dispatcher } from 'undici'
+import { createOutgoingClient } from '../outgoing.ts'
 import { ServerInfoError } from './errors.ts'
 
 /** No getserverinfo reply comes near this; a larger body is refused. */
@@ -37,24 +38,15 @@ export function createServerInfoFetcher (url: URL, timeoutMs: number, options: F
   // The Agent's timers watch each phase and the size cap the body; the
   // request's signal bounds the whole fetch, which a slow drip of bytes
   // would otherwise stretch without end.
-  const dispatcher = options.dispatcher ?? new Agent({
-    connect: { timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    maxResponseSize: MAX_REPLY_BYTES
-  })
-  const closing = new AbortController()
+  const client = createOutgoingClient(
+    { connectTimeoutMs: timeoutMs, timeoutMs, maxBytes: MAX_REPLY_BYTES }, options.dispatcher
+  )
   return {
     fetch: async () => bounded(
       timeoutMs,
-      signal => fetchReply(url, dispatcher, AbortSignal.any([signal, closing.signal]))
+      signal => fetchReply(url, client.dispatcher, AbortSignal.any([signal, client.closed]))
     ),
-    // Stopping twice (a signal during shutdown) closes once.
-    close: async () => {
-      if (closing.signal.aborted) return
-      closing.abort()
-      await dispatcher.close()
-    }
+    close: client.close
   }
 }
 

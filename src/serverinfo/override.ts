@@ -7,6 +7,7 @@ import { createServerInfoFetcher, type ServerInfoFetcher } from './fetch.ts'
 import { parseServerInfoReply } from './parse.ts'
 import type { OverrideSource, OverrideState } from './source.ts'
 import { expectedError } from '../expected-error.ts'
+import { shownUrl } from '../outgoing.ts'
 
 /** How one fetch ended, for the metrics. */
 export type FetchResult = 'override' | 'none' | 'error'
@@ -69,7 +70,7 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
     config.timeoutMs,
     options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }
   )
-  const source = describeSource(config.url)
+  const source = shownUrl(config.url)
   const selfHost = options.publicUrl === undefined ? undefined : new URL(options.publicUrl).host
 
   let current: BaseUrl | undefined
@@ -186,9 +187,4 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
       await inFlight
     }
   }
-}
-
-/** The source without credentials, query or fragment: safe for logs and /readyz. */
-function describeSource (url: URL): string {
-  return url.protocol === 'file:' ? url.href : `${url.origin}${url.pathname}`
 }

@@ -5,7 +5,8 @@ import { pino } from 'pino'
 import t, { type Test } from 'tap'
 import { Agent } from 'undici'
 import { checkRoomMap } from '../../src/roommap/check.ts'
-import { createRoomMapFetcher, describeRoomMapUrl, type RoomMapFetchLimits } from '../../src/roommap/fetch.ts'
+import { createRoomMapFetcher, type RoomMapFetchLimits } from '../../src/roommap/fetch.ts'
+import { shownUrl } from '../../src/outgoing.ts'
 import { MAX_ROOM_MAP_BYTES, type ReloadOutcome, type RoomMapSource } from '../../src/roommap/loader.ts'
 import { createRoomMapSource, readRoomMap } from '../../src/roommap/source.ts'
 import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.ts'
@@ -166,7 +167,7 @@ t.test('what gives no map is refused, by what it is, without quoting the server'
     const url = at(server, '/rooms?token=SECRET')
     const { error, text } = await checkRoomMap(url, { allowHttp: false, limits: SHORT })
     t.equal(error, 'PCWP_ROOM_MAP_UNREACHABLE', what)
-    t.match(text, new RegExp(`^${describeRoomMapUrl(url).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unreachable, 1 error\n`), what)
+    t.match(text, new RegExp(`^${shownUrl(url).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unreachable, 1 error\n`), what)
     t.match(text.trimEnd().split('\n')[1], message, what)
     t.notMatch(text, /SECRET|Sign in|script/, `${what}: nothing of the URL's query or the answer is quoted`)
   }
@@ -258,7 +259,7 @@ t.test('refreshing: a change is taken within a refresh, and stop() ends it', asy
   const { source } = harness(t, at(server, '/rooms.csv'), { refreshMs: 50 })
   t.throws(() => source.current(), /not loaded yet: call load\(\) first/)
   t.same(source.state(),
-    { entries: 0, loadedAt: null, source: describeRoomMapUrl(at(server, '/rooms.csv')), lastError: null, sha256: null })
+    { entries: 0, loadedAt: null, source: shownUrl(at(server, '/rooms.csv')), lastError: null, sha256: null })
   await source.load()
   source.start()
   await waitFor(() => server.requests.length >= 3, { what: 'the map to be asked again twice' })
