@@ -11,6 +11,8 @@ import { parseRoomLink } from './pcwp/room-id.ts'
 import { checkRoomMap } from './roommap/check.ts'
 import { PROTOCOL_ENTRY, RoomMapError, type RoomMapEntry } from './roommap/index.ts'
 import { readRoomMap } from './roommap/source.ts'
+import { BUILT_IN_LOCALES_DIR, CatalogError, loadCatalogs } from './i18n/index.ts'
+import { shownUrl } from './outgoing.ts'
 import { runReport } from './report/run.ts'
 import { answerRoomLink } from './room-answer.ts'
 import { createLanguageMatcher, DEFAULT_LANGUAGES } from './negotiate/language.ts'
@@ -68,10 +70,11 @@ Example:
   check: `Usage: pcwp-links check
 
 Reads the same environment variables as the service (see
-docs/configuration.md), validates them, and prints for each network zone the
-base URL in use and sample create and room URLs. With PCWP_SERVERINFO_URL
-set, fetches the getserverinfo reply once and shows the override. Exits 78
-when the configuration is invalid.
+docs/configuration.md), validates them, the page catalogs and the room map,
+and prints for each network zone the base URL in use and sample create and
+room URLs. With PCWP_SERVERINFO_URL set, fetches the getserverinfo reply once
+and shows the override. Exits 78 when the configuration, the catalogs or the
+map are invalid, 69 when the room map URL gives no map.
 
 Options:
   -h, --help  show this help
@@ -278,6 +281,25 @@ async function check (io: Io): Promise<number> {
   }
   const lines = [`configuration: valid${config.demo ? ' (demo mode: nothing configured, links lead to the built-in stand-in)' : ''}`]
   for (const warning of config.warnings) lines.push(`warning: ${warning}`)
+  // What else stops the service's start: its page catalogs and its room map.
+  try {
+    loadCatalogs({ builtInDir: BUILT_IN_LOCALES_DIR, overrideDir: config.localesDir })
+  } catch (error) {
+    io.err(`pcwp-links: ${expectedError(error, CatalogError).message}\n`)
+    return EXIT_CONFIG
+  }
+  if (config.roomMap !== undefined) {
+    const { location } = config.roomMap
+    try {
+      const { map, sha256 } = await readRoomMap(location, { allowHttp: config.allowHttp })
+      lines.push(`room map: ${typeof location === 'string' ? location : shownUrl(location)}`,
+        `  ${String(map.size)} rooms, sha256 ${sha256}`)
+    } catch (error) {
+      const { code, message } = expectedError(error, RoomMapError)
+      io.err(`pcwp-links: PCWP_ROOM_MAP: ${message}\n`)
+      return code === 'PCWP_ROOM_MAP_UNREACHABLE' ? EXIT_UNAVAILABLE : EXIT_CONFIG
+    }
+  }
   let override: BaseUrl | undefined
   if (config.serverInfo !== undefined) {
     const { createServerInfoOverride } = await import('./serverinfo/override.ts')

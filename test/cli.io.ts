@@ -1,5 +1,6 @@
 // The pcwp-links command line: every command, option and error.
 import { execFile, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
@@ -256,6 +257,30 @@ t.test('check reports an override that names this service: refused, the configur
   t.equal(result.code, 0)
   t.match(result.out, /override: none \(refused: PCWP_SERVERINFO_SELF: the reply's roomManagementUrl is on this service's own host/)
   t.match(result.out, /external readers:\n {2}base URL: {4}https:\/\/chat\.example\.com\/rm\/\n/)
+})
+
+t.test('check reads the room map and the page catalogs as the service would', async t => {
+  const path = await mapFile(t, 'rooms.csv', MAP)
+  const env = { PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/' }
+  const good = await cli(['check'], { ...env, PCWP_ROOM_MAP: path })
+  t.equal(good.code, 0)
+  t.match(good.out, `\nroom map: ${path}\n  2 rooms, sha256 ${createHash('sha256').update(MAP).digest('hex')}\n`)
+  const bad = await mapFile(t, 'bad.csv', `room,target\n${MOVED},nowhere\n`)
+  t.match(await cli(['check'], { ...env, PCWP_ROOM_MAP: bad }),
+    { code: EXIT_CONFIG, out: '', err: /^pcwp-links: PCWP_ROOM_MAP: PCWP_ROOM_MAP_INVALID: .*bad\.csv: 1 problem\nline 2, target: / })
+  const server = await startUpstream(status(503))
+  t.teardown(server.close)
+  t.match(await cli(['check'], { ...env, PCWP_ROOM_MAP: new URL('/rooms?sig=SECRET', server.url).href }), {
+    code: EXIT_UNAVAILABLE, out: '', err: /^pcwp-links: PCWP_ROOM_MAP: PCWP_ROOM_MAP_UNREACHABLE: http:\/\/127\.0\.0\.1:\d+\/rooms: 1 problem\nthe server answered HTTP 503\n$/
+  })
+  server.behave(serve(MAP, 'text/csv'))
+  t.match((await cli(['check'], { ...env, PCWP_ROOM_MAP: new URL('/rooms?sig=SECRET', server.url).href })).out,
+    /\nroom map: http:\/\/127\.0\.0\.1:\d+\/rooms\n {2}2 rooms, sha256 [0-9a-f]{64}\n/, 'a URL without its query')
+  const locales = await mkdtemp(join(tmpdir(), 'pcwp-cli-locales-'))
+  t.teardown(() => rm(locales, { recursive: true, force: true }))
+  await writeFile(join(locales, 'de-DE.json'), '{"links.titel": "Tippfehler"}')
+  t.match(await cli(['check'], { ...env, PCWP_LOCALES_DIR: locales }),
+    { code: EXIT_CONFIG, out: '', err: /^pcwp-links: The page catalogs are invalid:\n.*de-DE\.json.*links\.titel/ })
 })
 
 t.test('check: bad configuration gives the service\'s messages and exit 78', async t => {
