@@ -1,5 +1,5 @@
 // What the service fetches itself (the getserverinfo reply, a room map URL):
-// an undici Agent of its own under time and size limits, and URLs shown safely.
+// an undici Agent of its own under time and size limits.
 import { Agent, type Dispatcher } from 'undici'
 
 export interface OutgoingLimits {
@@ -35,9 +35,4 @@ export function createOutgoingClient (limits: OutgoingLimits, dispatcher?: Dispa
       await agent.close()
     }
   }
-}
-
-/** A URL as logs and /readyz may show it: without credentials, query or fragment (a signed URL's query is a secret). */
-export function shownUrl (url: URL): string {
-  return url.protocol === 'file:' ? url.href : `${url.origin}${url.pathname}`
 }

@@ -1,3 +1,6 @@
+// How what others wrote is shown in messages and logs: quoted, or, for a URL the
+// service fetches, without its secrets.
+
 // Nothing that could break or disguise a log line: controls (CR, LF, NUL…),
 // format characters (bidi overrides), line and paragraph separators, lone surrogates.
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu
@@ -17,4 +20,9 @@ export function quote (value: string, length = 40): string {
   const characters = Array.from(start.replace(UNPRINTABLE, ''))
   const cut = characters.length > length || start.length < value.length
   return `"${characters.slice(0, length).join('').replace(/["\\]/g, '\\$&')}${cut ? '…' : ''}"`
+}
+
+/** A URL as logs and /readyz may show it: without credentials, query or fragment (a signed URL's query is a secret). */
+export function shownUrl (url: URL): string {
+  return url.protocol === 'file:' ? url.href : `${url.origin}${url.pathname}`
 }

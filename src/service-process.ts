@@ -86,7 +86,7 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
   // a URL that stays unreachable like an address that cannot be listened on.
   const roomMap = config.roomMap === undefined
     ? undefined
-    : createRoomMapSource({
+    : await createRoomMapSource({
       ...config.roomMap,
       allowHttp: config.allowHttp,
       logger: logger.child({ component: 'room-map' }),

@@ -137,7 +137,7 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics, cat
 /** PCWP_ROOM_MAP read once, for an app built without a source of its own (tests, tools). */
 async function loadRoomMap (config: Config, logger: Logger): Promise<RoomMapSource | undefined> {
   if (config.roomMap === undefined) return undefined
-  const source = createRoomMapSource({ ...config.roomMap, allowHttp: config.allowHttp, logger })
+  const source = await createRoomMapSource({ ...config.roomMap, allowHttp: config.allowHttp, logger })
   await source.load()
   return source
 }

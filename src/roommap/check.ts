@@ -1,7 +1,7 @@
 import { expectedError } from '../expected-error.ts'
 import { formatProblems, RoomMapError, type RoomMapErrorCode } from './errors.ts'
 import type { RoomMapFetcherOptions } from './fetch.ts'
-import { shownUrl } from '../outgoing.ts'
+import { shownUrl } from '../quote.ts'
 import { readRoomMap, type RoomMapLocation } from './source.ts'
 
 const VERDICTS: Readonly<Record<RoomMapErrorCode, string>> = {

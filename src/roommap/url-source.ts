@@ -4,7 +4,7 @@ import { formatProblem, RoomMapError } from './errors.ts'
 import {
   createRoomMapFetcher, type RoomMapFetcherOptions, type RoomMapValidators
 } from './fetch.ts'
-import { shownUrl } from '../outgoing.ts'
+import { shownUrl } from '../quote.ts'
 import type { RoomMapSource, RoomMapSourceLogger, ReloadOutcome } from './loader.ts'
 import type { RoomMap } from './map.ts'
 

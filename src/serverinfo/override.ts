@@ -7,7 +7,7 @@ import { createServerInfoFetcher, type ServerInfoFetcher } from './fetch.ts'
 import { parseServerInfoReply } from './parse.ts'
 import type { OverrideSource, OverrideState } from './source.ts'
 import { expectedError } from '../expected-error.ts'
-import { shownUrl } from '../outgoing.ts'
+import { shownUrl } from '../quote.ts'
 
 /** How one fetch ended, for the metrics. */
 export type FetchResult = 'override' | 'none' | 'error'

@@ -6,7 +6,7 @@ import t, { type Test } from 'tap'
 import { Agent } from 'undici'
 import { checkRoomMap } from '../../src/roommap/check.ts'
 import { createRoomMapFetcher, type RoomMapFetchLimits } from '../../src/roommap/fetch.ts'
-import { shownUrl } from '../../src/outgoing.ts'
+import { shownUrl } from '../../src/quote.ts'
 import { MAX_ROOM_MAP_BYTES, type ReloadOutcome, type RoomMapSource } from '../../src/roommap/loader.ts'
 import { createRoomMapSource, readRoomMap } from '../../src/roommap/source.ts'
 import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.ts'
@@ -56,16 +56,16 @@ interface Harness {
   outcomes: ReloadOutcome[]
 }
 
-function harness (
+async function harness (
   t: Test,
   url: URL,
   options: { refreshMs?: number, startTimeoutMs?: number, limits?: RoomMapFetchLimits, ca?: string } = {}
-): Harness {
+): Promise<Harness> {
   const logs: Harness['logs'] = []
   const outcomes: ReloadOutcome[] = []
   const logger = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)) } })
   const dispatcher = options.ca === undefined ? undefined : new Agent({ connect: { ca: options.ca } })
-  const source = createRoomMapSource({
+  const source = await createRoomMapSource({
     location: url,
     allowHttp: false,
     refreshMs: options.refreshMs ?? 3_600_000,
@@ -83,7 +83,7 @@ t.test('an https:// map loads, without the URL\'s query shown; asked again, a 30
   const tls = await selfSignedCertificate()
   const server = await upstream(t, serveMap(MAP), tls)
   const url = at(server, '/maps/rooms?sig=SECRET')
-  const { source, logs, outcomes } = harness(t, url, { ca: tls.cert })
+  const { source, logs, outcomes } = await harness(t, url, { ca: tls.cert })
   await source.load()
   const map = source.current()
   t.equal(map.lookup(B).kind, 'retired')
@@ -113,7 +113,7 @@ t.test('Last-Modified is sent back as If-Modified-Since', async t => {
     res.writeHead(unchanged ? 304 : 200, { 'content-type': 'text/csv', 'last-modified': lastModified })
     res.end(unchanged ? undefined : MAP)
   })
-  const { source } = harness(t, at(server, '/rooms.csv'))
+  const { source } = await harness(t, at(server, '/rooms.csv'))
   await source.load()
   const map = source.current()
   t.equal(await source.reload(), true)
@@ -215,7 +215,7 @@ t.test('every bad answer on a refresh keeps the last good map, said and counted'
   const tls = await selfSignedCertificate()
   const server = await upstream(t, serveMap(MAP), tls)
   const limits = { connectTimeoutMs: 1000, timeoutMs: 500 }
-  const { source, logs, outcomes } = harness(t, at(server, '/rooms'), { ca: tls.cert, limits })
+  const { source, logs, outcomes } = await harness(t, at(server, '/rooms'), { ca: tls.cert, limits })
   await source.load()
   const good = source.current()
   const bad: [string, Behaviour, RegExp][] = [
@@ -256,7 +256,7 @@ t.test('every bad answer on a refresh keeps the last good map, said and counted'
 
 t.test('refreshing: a change is taken within a refresh, and stop() ends it', async t => {
   const server = await upstream(t, serveMap(MAP))
-  const { source } = harness(t, at(server, '/rooms.csv'), { refreshMs: 50 })
+  const { source } = await harness(t, at(server, '/rooms.csv'), { refreshMs: 50 })
   t.throws(() => source.current(), /not loaded yet: call load\(\) first/)
   t.same(source.state(),
     { entries: 0, loadedAt: null, source: shownUrl(at(server, '/rooms.csv')), lastError: null, sha256: null })
@@ -274,7 +274,7 @@ t.test('refreshing: a change is taken within a refresh, and stop() ends it', asy
 
 t.test('at start: an unreachable URL is asked again, with the reason logged, until it answers', async t => {
   const server = await upstream(t, status(503))
-  const { source, logs } = harness(t, at(server, '/rooms.csv'))
+  const { source, logs } = await harness(t, at(server, '/rooms.csv'))
   const loading = source.load()
   await waitFor(() => server.requests.length >= 1, { what: 'the first attempt' })
   server.behave(serveMap(MAP))
@@ -287,12 +287,12 @@ t.test('at start: an unreachable URL is asked again, with the reason logged, unt
 
 t.test('at start: an invalid map is refused at once; a URL unreachable for the start time limit, with the last reason', async t => {
   const bad = await upstream(t, serveMap(`room,target\n${A},nowhere\n`))
-  await t.rejects(harness(t, at(bad, '/rooms.csv')).source.load(), { code: 'PCWP_ROOM_MAP_INVALID', message: /line 2, target/ })
+  await t.rejects((await harness(t, at(bad, '/rooms.csv'))).source.load(), { code: 'PCWP_ROOM_MAP_INVALID', message: /line 2, target/ })
   t.equal(bad.requests.length, 1, 'not asked again')
 
   const down = await upstream(t, status(502))
   const started = Date.now()
-  await t.rejects(harness(t, at(down, '/rooms.csv'), { startTimeoutMs: 1500 }).source.load(), {
+  await t.rejects((await harness(t, at(down, '/rooms.csv'), { startTimeoutMs: 1500 })).source.load(), {
     code: 'PCWP_ROOM_MAP_UNREACHABLE',
     message: /\/rooms\.csv: 1 problem\nno map within 1\.5 s \(PCWP_ROOM_MAP_START_TIMEOUT_S\); the last attempt: the server answered HTTP 502$/
   })
@@ -300,7 +300,7 @@ t.test('at start: an invalid map is refused at once; a URL unreachable for the s
   t.ok(Date.now() - started < 10_000, 'and no longer than the limit allows')
 
   const silent = await upstream(t, hang)
-  await t.rejects(harness(t, at(silent, '/rooms.csv'), { startTimeoutMs: 300 }).source.load(),
+  await t.rejects((await harness(t, at(silent, '/rooms.csv'), { startTimeoutMs: 300 })).source.load(),
     { message: /no map within 0\.3 s \(PCWP_ROOM_MAP_START_TIMEOUT_S\); the last attempt: no answer$/ }, 'a hanging first attempt is cut off by the limit')
 })
 
