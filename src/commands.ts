@@ -9,13 +9,13 @@ import {
 } from './pcwp/index.ts'
 import { parseRoomLink } from './pcwp/room-id.ts'
 import { checkRoomMap } from './roommap/check.ts'
-import { PROTOCOL_ENTRY, RoomMapError, type RoomMapEntry } from './roommap/index.ts'
-import { readRoomMap } from './roommap/source.ts'
+import { PROTOCOL_ENTRY, RoomMapError, type RoomMapEntry, type RoomMapErrorCode } from './roommap/index.ts'
+import { readRoomMap, shownLocation } from './roommap/source.ts'
 import { BUILT_IN_LOCALES_DIR, CatalogError, loadCatalogs } from './i18n/index.ts'
 import { runReport } from './report/run.ts'
 import { answerRoomLink } from './room-answer.ts'
 import { createLanguageMatcher, DEFAULT_LANGUAGES } from './negotiate/language.ts'
-import { quote, shownUrl } from './quote.ts'
+import { quote } from './quote.ts'
 import { expectedError } from './expected-error.ts'
 import { VERSION } from './package-files.ts'
 
@@ -194,8 +194,19 @@ async function mapCheck (positionals: readonly string[], io: Io): Promise<number
   }
   const { error, text } = await checkRoomMap(location, { allowHttp })
   ;(error === null ? io.out : io.err)(`${text.trimEnd()}\n`)
-  if (error === null) return 0
-  return error === 'PCWP_ROOM_MAP_UNREACHABLE' ? EXIT_UNAVAILABLE : EXIT_DATA
+  return error === null ? 0 : exitCodeOf(error, EXIT_DATA)
+}
+
+/** A room map that could not be had: 69 when its URL gave none (worth trying later), else `otherwise`. */
+function exitCodeOf (code: RoomMapErrorCode, otherwise: number): number {
+  return code === 'PCWP_ROOM_MAP_UNREACHABLE' ? EXIT_UNAVAILABLE : otherwise
+}
+
+/** Says why PCWP_ROOM_MAP gave no map (its message lists every problem) and gives the exit code. */
+function mapFailed (error: unknown, io: Io, otherwise: number): number {
+  const { code, message } = expectedError(error, RoomMapError)
+  io.err(`pcwp-links: PCWP_ROOM_MAP: ${message}\n`)
+  return exitCodeOf(code, otherwise)
 }
 
 /** `url --room` without --base: what a reader in each zone gets, as the service would answer. */
@@ -210,17 +221,21 @@ async function readerUrls (values: Values, io: Io): Promise<number> {
     return EXIT_USAGE
   }
   let config: Config
-  let entry: RoomMapEntry = PROTOCOL_ENTRY
   try {
     config = loadConfig(io.env)
-    if (config.roomMap !== undefined) {
+  } catch (error) {
+    // Its message lists every problem.
+    io.err(`pcwp-links: ${expectedError(error, ConfigError).message}\n`)
+    return EXIT_CONFIG
+  }
+  let entry: RoomMapEntry = PROTOCOL_ENTRY
+  if (config.roomMap !== undefined) {
+    try {
       const { map } = await readRoomMap(config.roomMap.location, { allowHttp: config.allowHttp })
       entry = id === undefined ? map.forNew() : map.lookup(id)
+    } catch (error) {
+      return mapFailed(error, io, EXIT_CONFIG)
     }
-  } catch (error) {
-    // Both list what is wrong.
-    io.err(`pcwp-links: ${expectedError<Error>(error, ConfigError, RoomMapError).message}\n`)
-    return EXIT_CONFIG
   }
   // Matched as the service matches a link's ?lang=, among the languages it answers in.
   const clientlang = typeof lang === 'string'
@@ -291,12 +306,9 @@ async function check (io: Io): Promise<number> {
     const { location } = config.roomMap
     try {
       const { map, sha256 } = await readRoomMap(location, { allowHttp: config.allowHttp })
-      lines.push(`room map: ${typeof location === 'string' ? location : shownUrl(location)}`,
-        `  ${String(map.size)} rooms, sha256 ${sha256}`)
+      lines.push(`room map: ${shownLocation(location)}`, `  ${String(map.size)} rooms, sha256 ${sha256}`)
     } catch (error) {
-      const { code, message } = expectedError(error, RoomMapError)
-      io.err(`pcwp-links: PCWP_ROOM_MAP: ${message}\n`)
-      return code === 'PCWP_ROOM_MAP_UNREACHABLE' ? EXIT_UNAVAILABLE : EXIT_CONFIG
+      return mapFailed(error, io, EXIT_CONFIG)
     }
   }
   let override: BaseUrl | undefined

@@ -134,7 +134,7 @@ export function createMetrics (redirectStatus: number): Metrics {
     '1 while the last getserverinfo reply named a roomManagementUrl that was refused, else 0.',
     () => Number(sources.override?.().refused ?? false))
   gauge('pcwp_room_map_entries', 'Rooms in the room map in force.', () => sources.roomMap?.().entries ?? 0)
-  gauge('pcwp_room_map_last_reload_successful', '0 while the room map file on disk is refused, else 1.',
+  gauge('pcwp_room_map_last_reload_successful', '0 while the last read or fetch of the room map gave a bad map or none, else 1.',
     () => Number(sources.roomMap?.().lastReloadSuccessful ?? true))
   // One series per process at a time: the digest of the map in force, so that replicas can be seen to agree.
   new Gauge({ // eslint-disable-line no-new -- registered by `registers`, read by the registry

@@ -1,5 +1,5 @@
 // What the service fetches itself (the getserverinfo reply, a room map URL):
-// an undici Agent of its own under time and size limits.
+// an undici Agent of its own under time and size limits, and when to ask again.
 import { Agent, type Dispatcher } from 'undici'
 
 export interface OutgoingLimits {
@@ -35,4 +35,19 @@ export function createOutgoingClient (limits: OutgoingLimits, dispatcher?: Dispa
       await agent.close()
     }
   }
+}
+
+// After a failure the next try comes sooner than a normal refresh: 1 s, then doubling.
+const FIRST_RETRY_MS = 1000
+// Refreshes are spread by ±10% so that replicas do not ask in step.
+const JITTER = 0.1
+
+/** The wait before retry number `failures` (1, 2, …): 1 s, doubling, never more than `capMs`. */
+export function retryDelayMs (failures: number, capMs: number): number {
+  return Math.min(capMs, FIRST_RETRY_MS * 2 ** (failures - 1))
+}
+
+/** `periodMs`, spread by ±10 % with `random` in [0, 1). */
+export function spread (periodMs: number, random: () => number): number {
+  return periodMs * (1 - JITTER + 2 * JITTER * random())
 }

@@ -92,10 +92,20 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
       logger: logger.child({ component: 'room-map' }),
       onReload: metrics.recordMapReload
     })
+  // SIGHUP re-reads the room map and keeps serving (close-with-grace would shut down on it). Until the
+  // first load is done there is nothing to re-read, but Node's own answer to SIGHUP would end the process.
+  let loaded = false
+  const reloadOnHangup = () => {
+    if (loaded) void roomMap?.reload()
+    else logger.info('SIGHUP ignored: the room map is still loading')
+  }
+  process.on('SIGHUP', reloadOnHangup)
   try {
     await roomMap?.load()
+    loaded = true
   } catch (error) {
     const { code, message } = expectedError(error, RoomMapError)
+    process.off('SIGHUP', reloadOnHangup)
     await roomMap?.stop()
     if (code === 'PCWP_ROOM_MAP_UNREACHABLE') {
       reportFatal(logger, error, `PCWP_ROOM_MAP: ${message}`)
@@ -118,14 +128,12 @@ export async function startServer (env: NodeJS.ProcessEnv = process.env): Promis
     await override?.stop()
     await roomMap?.stop()
   }
-  // SIGHUP re-reads the room map and keeps serving (close-with-grace would shut down on it).
-  const reloadOnHangup = () => { void roomMap?.reload() }
-  process.on('SIGHUP', reloadOnHangup)
   const closer = closeWithGrace({
     delay: SHUTDOWN_GRACE_MS,
     logger: false,
     skip: ['SIGHUP']
   }, async ({ signal, err }) => {
+    process.off('SIGHUP', reloadOnHangup)
     // `err` is set when an uncaught error brought us here; close-with-grace then exits 1.
     if (err === undefined) logger.info({ signal }, 'shutting down: finishing in-flight requests')
     else reportFatal(logger, err, `crashed: ${err.message}`)

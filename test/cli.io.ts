@@ -96,6 +96,10 @@ t.test('url --room without --base: what a reader in each zone gets under the env
   t.same(await cli(['url', '--room', RETIRED], { ...env, PCWP_ROOM_MAP: new URL('/rooms', server.url).href }), {
     code: 0, err: '', out: 'internal: retired (410)\nexternal: retired (410)\n'
   }, 'a map at a URL is read too')
+  server.behave(status(503))
+  t.match(await cli(['url', '--room', RETIRED], { ...env, PCWP_ROOM_MAP: new URL('/rooms', server.url).href }), {
+    code: EXIT_UNAVAILABLE, out: '', err: /^pcwp-links: PCWP_ROOM_MAP: PCWP_ROOM_MAP_UNREACHABLE: .*\nthe server answered HTTP 503\n$/
+  }, 'one that gives no map: 69, as for check and map check')
   t.equal((await cli(['url', '--room', 'nope'], env)).code, EXIT_USAGE)
   t.equal((await cli(['url', '--room', MOVED, '--lang', 'english'], env)).code, EXIT_USAGE)
   t.equal((await cli(['url', '--lang', 'en-US'], env)).code, EXIT_USAGE)

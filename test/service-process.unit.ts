@@ -10,6 +10,7 @@ import { createApp } from '../src/http/app.ts'
 import { listenFailure, listenFailureReason, startServer } from '../src/service-process.ts'
 import { config, ROOM, STANDARD_ENV } from './fixtures/app.ts'
 import { serve, startUpstream, status } from './fixtures/upstream.ts'
+import { waitFor } from './fixtures/wait.ts'
 
 const failure = (code: string, message = `failed ${code}`) => Object.assign(new Error(message), { code })
 
@@ -97,6 +98,17 @@ t.test('an app built without a source of its own reads a URL map once, and lets 
   const service = await createApp({ config: config(env) })
   t.equal((await service.inject(`/rooms/${ROOM}`)).statusCode, 410)
   await service.close()
-  t.equal(await service.roomMap?.reload(), false, 'closed: the source asks no more')
-  t.equal(server.requests.length, 1)
+  await service.roomMap?.reload()
+  t.equal(server.requests.length, 1, 'closed: the source asks no more')
+})
+
+t.test('an app that cannot load its URL map lets the source go too', async t => {
+  const server = await startUpstream(serve(`room,target\n${ROOM},nowhere\n`, 'text/csv'))
+  t.teardown(server.close)
+  const env = { ...STANDARD_ENV, PCWP_ROOM_MAP: new URL('/rooms.csv', server.url).href }
+  await t.rejects(createApp({ config: config(env) }), { code: 'PCWP_ROOM_MAP_INVALID' })
+  // The keep-alive connection of the refused answer is closed at once; left alone, undici would close it
+  // when idle for 4 s, so the deadline is shorter.
+  await waitFor(async () => await server.connections() === 0,
+    { what: 'the service\'s connection to the map server to close', timeoutMs: 1500 })
 })

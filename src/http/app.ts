@@ -138,7 +138,11 @@ export const service = fp<ServiceOptions>((app, { config, override, metrics, cat
 async function loadRoomMap (config: Config, logger: Logger): Promise<RoomMapSource | undefined> {
   if (config.roomMap === undefined) return undefined
   const source = await createRoomMapSource({ ...config.roomMap, allowHttp: config.allowHttp, logger })
-  await source.load()
+  // A URL's connections close with the source, which nothing else would stop.
+  await source.load().catch(async (error: unknown) => {
+    await source.stop()
+    throw error
+  })
   return source
 }
 

@@ -1,8 +1,7 @@
 import { expectedError } from '../expected-error.ts'
 import { formatProblems, RoomMapError, type RoomMapErrorCode } from './errors.ts'
 import type { RoomMapFetcherOptions } from './fetch.ts'
-import { shownUrl } from '../quote.ts'
-import { readRoomMap, type RoomMapLocation } from './source.ts'
+import { readRoomMap, shownLocation, type RoomMapLocation } from './source.ts'
 
 const VERDICTS: Readonly<Record<RoomMapErrorCode, string>> = {
   PCWP_ROOM_MAP_INVALID: 'invalid',
@@ -20,7 +19,7 @@ const VERDICTS: Readonly<Record<RoomMapErrorCode, string>> = {
 export async function checkRoomMap (
   location: RoomMapLocation, options: RoomMapFetcherOptions
 ): Promise<{ error: RoomMapErrorCode | null, text: string }> {
-  const name = typeof location === 'string' ? location : shownUrl(location)
+  const name = shownLocation(location)
   try {
     const { map } = await readRoomMap(location, options)
     const summary = map.summary()

@@ -52,3 +52,8 @@ export function formatProblem (problem: RoomMapProblem): string {
   if (problem.field !== undefined) where.push(problem.field)
   return where.length === 0 ? problem.message : `${where.join(', ')}: ${problem.message}`
 }
+
+/** `CODE: first problem`: what /readyz and the log say of a map that was refused or not had. */
+export function summaryOf (error: RoomMapError): string {
+  return `${error.code}: ${formatProblem(error.problems[0] as RoomMapProblem)}`
+}

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { request, type Dispatcher } from 'undici'
+import { errors, request, type Dispatcher } from 'undici'
 import { expectedError } from '../expected-error.ts'
 import { createOutgoingClient } from '../outgoing.ts'
 import { shownUrl } from '../quote.ts'
 import { RoomMapError } from './errors.ts'
-import { hashed, MAX_ROOM_MAP_BYTES, type LoadedRoomMap, type RoomMapFileOptions } from './loader.ts'
+import { hashed, MAX_ROOM_MAP_BYTES, TOO_LARGE, type LoadedRoomMap, type RoomMapFileOptions } from './loader.ts'
 import { parseRoomMapChunks, type RoomMapFormat } from './parse.ts'
 
 /** How long a map URL may take: to connect, and for the whole answer (a slow drip ends there). */
@@ -55,6 +55,16 @@ export interface RoomMapFetcher {
 const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream', 'text/plain'])
 const FORMATS = new Map<string, RoomMapFormat>([['text/csv', 'csv'], ['application/json', 'json']])
 const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii'])
+// What a wrong answer often is, named by a fixed text: the server's own is never repeated.
+const NAMED_TYPES = new Map([
+  ['text/html', 'an HTML page'],
+  ['application/xhtml+xml', 'an HTML page'],
+  ['application/xml', 'XML'],
+  ['text/xml', 'XML'],
+  ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'an Excel workbook: save it as CSV'],
+  ['application/vnd.ms-excel', 'an Excel workbook: save it as CSV']
+])
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
 /**
  * Fetches a room map from an `https:` (or allowed `http:`) URL with undici:
@@ -81,6 +91,8 @@ export function createRoomMapFetcher (url: URL, options: RoomMapFetcherOptions):
         throw unreachable(source, 'stopped waiting for the answer')
       }
       if (timeout.aborted) throw unreachable(source, `no whole answer within ${String(timeoutMs / 1000)} s`)
+      // Anything but the network's and TLS's errors is a bug of ours, not the server's doing.
+      if (!isNetworkError(error)) throw error
       throw unreachable(source, reasonOf(error))
     }
   }
@@ -109,9 +121,11 @@ async function fetchMap (
       return 'not-modified'
     }
     if (statusCode !== 200) {
-      throw unreachable(undefined, `the server answered HTTP ${String(statusCode)}${statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : ''}`)
+      throw unreachable(undefined, `the server answered HTTP ${String(statusCode)}${REDIRECTS.has(statusCode) ? ' (redirects are not followed)' : ''}`)
     }
-    if (Number(headers['content-length']) > MAX_ROOM_MAP_BYTES) throw unreachable(undefined, TOO_LARGE)
+    if (Number(headers['content-length']) > MAX_ROOM_MAP_BYTES) {
+      throw unreachable(undefined, `the answer is ${TOO_LARGE}`)
+    }
     const format = formatOf(single(headers['content-type']), url.pathname)
     const etag = single(headers.etag)
     const lastModified = single(headers['last-modified'])
@@ -145,8 +159,14 @@ function formatOf (contentType: string | undefined, pathname: string): RoomMapFo
   if (format !== undefined) return format
   const byExtension = /\.(csv|json)$/i.exec(pathname)?.[1]?.toLowerCase() as RoomMapFormat | undefined
   if (GENERIC_TYPES.has(essence) && byExtension !== undefined) return byExtension
-  const what = essence === '' ? 'no media type' : /^[\w.+-]+\/[\w.+-]+$/.test(essence) ? essence : 'a malformed media type'
-  throw unreachable(undefined, `not a map (${what}): expected text/csv or application/json, or a path ending in .csv or .json`)
+  throw unreachable(undefined, `not a map (${kindOf(essence)}): expected text/csv or application/json, or a path ending in .csv or .json`)
+}
+
+/** A media type as a message names it: in a fixed text, never as the server wrote it. */
+function kindOf (essence: string): string {
+  if (essence === '') return 'no media type'
+  if (GENERIC_TYPES.has(essence)) return 'a media type that does not say which'
+  return NAMED_TYPES.get(essence) ?? 'another media type'
 }
 
 function single (value: string | string[] | undefined): string | undefined {
@@ -157,15 +177,23 @@ function unreachable (source: string | undefined, message: string): RoomMapError
   return new RoomMapError([{ message }], 'PCWP_ROOM_MAP_UNREACHABLE', source)
 }
 
-const TOO_LARGE = `the answer is larger than ${String(MAX_ROOM_MAP_BYTES / 1024 / 1024)} MiB`
+/**
+ * What the network raises: undici's errors, system errors (ECONNREFUSED, …),
+ * OpenSSL's verification codes (CERT_HAS_EXPIRED, …) and Node's TLS errors;
+ * Node's other ERR_ codes are a caller's mistake.
+ */
+function isNetworkError (error: unknown): error is Error & { code?: string } {
+  if (error instanceof errors.UndiciError || error instanceof errors.HTTPParserError) return true
+  const code: unknown = error instanceof Error ? (error as { code?: unknown }).code : undefined
+  return typeof code === 'string' && (!code.startsWith('ERR_') || /^ERR_(?:TLS|SSL)_/.test(code))
+}
 
 /**
  * Names the failure by its code (ECONNREFUSED, a TLS code, …), or its kind
  * (undici's HTTPParserError has none), without quoting anything the server sent.
  */
-function reasonOf (error: unknown): string {
-  const { code, name } = expectedError<Error & { code?: string }>(error, Error)
-  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return TOO_LARGE
+function reasonOf ({ code, name }: Error & { code?: string }): string {
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return `the answer is ${TOO_LARGE}`
   return `the server could not be read (${code ?? name})`
 }
 

@@ -4,12 +4,14 @@ import { open, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, extname } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import { expectedError } from '../expected-error.ts'
-import { formatProblem, RoomMapError } from './errors.ts'
+import { RoomMapError, summaryOf } from './errors.ts'
 import type { RoomMap } from './map.ts'
 import { CHUNK_BYTES, parseRoomMapChunks, type RoomMapFormat } from './parse.ts'
 
 /** Larger than any map this service is meant for: a wrong file, not a map. */
 export const MAX_ROOM_MAP_BYTES = 64 * 1024 * 1024
+/** What is said of a file or an answer over {@link MAX_ROOM_MAP_BYTES}. */
+export const TOO_LARGE = `larger than ${String(MAX_ROOM_MAP_BYTES / 1024 / 1024)} MiB`
 // A file rewritten while it is read is read again, but not for ever.
 const READ_ATTEMPTS = 3
 
@@ -82,8 +84,7 @@ async function readOnce (
   try {
     const stats = await handle.stat()
     if (stats.size > MAX_ROOM_MAP_BYTES) {
-      const message = `larger than ${MAX_ROOM_MAP_BYTES / 1024 / 1024} MiB`
-      throw new RoomMapError([{ message }], 'PCWP_ROOM_MAP_UNREADABLE', path)
+      throw new RoomMapError([{ message: TOO_LARGE }], 'PCWP_ROOM_MAP_UNREADABLE', path)
     }
     const hash = createHash('sha256')
     const outcome = await parseRoomMapChunks(hashed(fileChunks(handle, stats.size), hash), format, options)
@@ -223,9 +224,8 @@ export function createRoomMapFileSource (options: RoomMapFileSourceOptions): Roo
       lastError = null
       lastSuccessful = true
     } catch (error) {
-      const { code, problems } = expectedError(error, RoomMapError)
       applied = before
-      lastError = `${code}: ${formatProblem(problems[0] as RoomMapError['problems'][number])}`
+      lastError = summaryOf(expectedError(error, RoomMapError))
       lastSuccessful = false
       throw error
     }

@@ -5,6 +5,7 @@ import {
   createRoomMapFileSource, readRoomMapFile, type LoadedRoomMap, type ReloadOutcome, type RoomMapSource,
   type RoomMapSourceLogger
 } from './loader.ts'
+import { shownUrl } from '../quote.ts'
 
 /** A file's path (`.csv` or `.json`), or an `https:` (allowed `http:`) URL, both as configuration validated them. */
 export type RoomMapLocation = string | URL
@@ -17,6 +18,11 @@ export interface RoomMapSourceSettings extends RoomMapFetcherOptions {
   readonly startTimeoutMs: number
   readonly logger: RoomMapSourceLogger
   readonly onReload?: (outcome: ReloadOutcome) => void
+}
+
+/** The location as messages show it: a file's path, a URL without its query. */
+export function shownLocation (location: RoomMapLocation): string {
+  return typeof location === 'string' ? location : shownUrl(location)
 }
 
 /** The room map kept in memory: a file watched, or a URL asked every `refreshMs`. */

@@ -1,9 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { expectedError } from '../expected-error.ts'
-import { formatProblem, RoomMapError } from './errors.ts'
+import { formatProblem, RoomMapError, summaryOf, type RoomMapProblem } from './errors.ts'
 import {
   createRoomMapFetcher, type RoomMapFetcherOptions, type RoomMapValidators
 } from './fetch.ts'
+import { retryDelayMs, spread } from '../outgoing.ts'
 import { shownUrl } from '../quote.ts'
 import type { RoomMapSource, RoomMapSourceLogger, ReloadOutcome } from './loader.ts'
 import type { RoomMap } from './map.ts'
@@ -17,15 +18,10 @@ export interface RoomMapUrlSourceOptions extends RoomMapFetcherOptions {
   readonly logger: RoomMapSourceLogger
   /** Told of every map fetched after the first, taken or refused, and of every failed fetch. */
   readonly onReload?: (outcome: ReloadOutcome) => void
-  /** In [0, 1): spreads the refreshes of many replicas apart. */
-  readonly random?: () => number
 }
 
 // At start an unreachable URL is asked again after 1 s, then doubling, at most every 10 s.
-const FIRST_RETRY_MS = 1000
 const LAST_RETRY_MS = 10_000
-// Refreshes are spread by ±10% so that replicas do not ask in step.
-const JITTER = 0.1
 
 /**
  * The room map at a URL, kept in memory and asked again every `refreshMs`
@@ -36,10 +32,10 @@ const JITTER = 0.1
  */
 export function createRoomMapUrlSource (options: RoomMapUrlSourceOptions): RoomMapSource {
   const { refreshMs, startTimeoutMs, logger, onReload } = options
-  const random = options.random ?? Math.random
   const source = shownUrl(options.url)
   const fetcher = createRoomMapFetcher(options.url, options)
   const stopping = new AbortController()
+  const unloaded = (message: string) => new RoomMapError([{ message }], 'PCWP_ROOM_MAP_UNREACHABLE', source)
 
   let map: RoomMap | undefined
   let loadedAt: string | null = null
@@ -52,28 +48,36 @@ export function createRoomMapUrlSource (options: RoomMapUrlSourceOptions): RoomM
   let queue: Promise<unknown> = Promise.resolve()
   let timer: NodeJS.Timeout | undefined
 
-  /** One conditional GET: whether a new map was taken, or the error that kept the last one. */
-  async function ask (signal: AbortSignal): Promise<'taken' | 'unchanged' | RoomMapError> {
+  /**
+   * One conditional GET: whether a new map was taken, the error that kept the
+   * last one, or `stopped` (a fetch that stop() cut short is nobody's failure).
+   */
+  async function ask (signal: AbortSignal): Promise<'taken' | 'unchanged' | 'stopped' | RoomMapError> {
     let outcome: 'taken' | 'unchanged' | RoomMapError
     try {
       const fetched = await fetcher.fetch(seen?.validators, signal)
       if (fetched === 'not-modified') {
         outcome = 'unchanged'
-      } else if ('loaded' in fetched) {
-        ({ map, sha256 } = fetched.loaded)
-        loadedAt = new Date().toISOString()
-        seen = { validators: fetched.validators, refusal: null }
-        outcome = 'taken'
-      } else {
-        seen = { validators: fetched.validators, refusal: describe(fetched.invalid) }
+      } else if ('invalid' in fetched) {
+        seen = { validators: fetched.validators, refusal: summaryOf(fetched.invalid) }
         outcome = fetched.invalid
+      } else {
+        seen = { validators: fetched.validators, refusal: null }
+        // A server without validators sends the same map whole: the same bytes are no new map.
+        outcome = fetched.loaded.sha256 === sha256 ? 'unchanged' : 'taken'
+        if (outcome === 'taken') {
+          ({ map, sha256 } = fetched.loaded)
+          loadedAt = new Date().toISOString()
+        }
       }
       if (failures > 0) logger.info({ source, failedAttempts: failures }, 'room map: source recovered')
       failures = 0
       lastError = seen?.refusal ?? null
     } catch (error) {
-      outcome = expectedError(error, RoomMapError)
-      lastError = describe(outcome)
+      const failure = expectedError(error, RoomMapError)
+      if (stopping.signal.aborted) return 'stopped'
+      outcome = failure
+      lastError = summaryOf(outcome)
       failures++
     }
     return outcome
@@ -81,7 +85,8 @@ export function createRoomMapUrlSource (options: RoomMapUrlSourceOptions): RoomM
 
   function reload (): Promise<boolean> {
     const next = queue.then(async () => {
-      const outcome = await ask(stopping.signal)
+      // Once stopped, nothing is asked: a SIGHUP during shutdown, or a refresh that was due.
+      const outcome = stopping.signal.aborted ? 'stopped' : await ask(stopping.signal)
       if (outcome === 'taken') {
         logger.info({ source, entries: map?.size, sha256 }, 'room map reloaded')
         onReload?.('success')
@@ -100,7 +105,7 @@ export function createRoomMapUrlSource (options: RoomMapUrlSourceOptions): RoomM
 
   function schedule (): void {
     if (stopping.signal.aborted) return
-    timer = setTimeout(() => { void reload().then(schedule) }, refreshMs * (1 - JITTER + 2 * JITTER * random()))
+    timer = setTimeout(() => { void reload().then(schedule) }, spread(refreshMs, Math.random))
     timer.unref()
   }
 
@@ -109,20 +114,21 @@ export function createRoomMapUrlSource (options: RoomMapUrlSourceOptions): RoomM
     let reason = 'no answer'
     for (let attempt = 1; ; attempt++) {
       const outcome = await ask(deadline)
-      // Taken: the first ask has no validators to send, so it is never answered `unchanged`.
+      if (outcome === 'stopped') throw unloaded('stopped before a map had loaded')
+      // Taken: the first ask has no validators to send, nor a map to compare, so it is never `unchanged`.
       if (typeof outcome === 'string') break
       if (outcome.code === 'PCWP_ROOM_MAP_INVALID') throw outcome
       // An attempt cut short by the deadline says nothing new.
-      if (!deadline.aborted) reason = formatProblem(outcome.problems[0] as RoomMapError['problems'][number])
-      const retryInMs = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1))
+      if (!deadline.aborted) reason = formatProblem(outcome.problems[0] as RoomMapProblem)
+      const retryInMs = retryDelayMs(attempt, LAST_RETRY_MS)
       if (!deadline.aborted) {
         logger.warn({ source, reason, attempt, retryInMs }, 'room map unreachable; asking again before listening')
       }
       // Resolves early, not rejecting, once the deadline passes.
       await delay(retryInMs, undefined, { signal: deadline }).catch(() => undefined)
+      if (stopping.signal.aborted) throw unloaded('stopped before a map had loaded')
       if (deadline.aborted) {
-        const message = `no map within ${String(startTimeoutMs / 1000)} s (PCWP_ROOM_MAP_START_TIMEOUT_S); the last attempt: ${reason}`
-        throw new RoomMapError([{ message }], 'PCWP_ROOM_MAP_UNREACHABLE', source)
+        throw unloaded(`no map within ${String(startTimeoutMs / 1000)} s (PCWP_ROOM_MAP_START_TIMEOUT_S); the last attempt: ${reason}`)
       }
     }
     logger.info({ source, entries: map?.size, sha256 }, 'room map loaded')
@@ -145,8 +151,4 @@ export function createRoomMapUrlSource (options: RoomMapUrlSourceOptions): RoomM
     },
     lastReloadSuccessful: () => lastError === null
   }
-}
-
-function describe (error: RoomMapError): string {
-  return `${error.code}: ${formatProblem(error.problems[0] as RoomMapError['problems'][number])}`
 }

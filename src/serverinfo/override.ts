@@ -7,6 +7,7 @@ import { createServerInfoFetcher, type ServerInfoFetcher } from './fetch.ts'
 import { parseServerInfoReply } from './parse.ts'
 import type { OverrideSource, OverrideState } from './source.ts'
 import { expectedError } from '../expected-error.ts'
+import { retryDelayMs, spread } from '../outgoing.ts'
 import { shownUrl } from '../quote.ts'
 
 /** How one fetch ended, for the metrics. */
@@ -38,11 +39,6 @@ export interface ServerInfoOverride extends OverrideSource {
   stop: () => Promise<void>
 }
 
-// After a failure the next try comes sooner than a normal refresh: 1 s, then
-// doubling, never later than the refresh period.
-const FIRST_RETRY_MS = 1000
-// Refreshes are spread by ±10% so that replicas do not fetch in step.
-const JITTER = 0.1
 const SELF = {
   code: 'PCWP_SERVERINFO_SELF',
   message: 'the reply\'s roomManagementUrl is on this service\'s own host (PCWP_PUBLIC_URL): its links would come back here; ' +
@@ -159,8 +155,9 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
 
   function schedule (): void {
     if (stopped) return
-    const period = failures === 0 ? config.refreshMs : Math.min(config.refreshMs, FIRST_RETRY_MS * 2 ** (failures - 1))
-    timer = setTimeout(run, period * (1 - JITTER + 2 * JITTER * random()))
+    // After a failure the next try comes sooner, never later than the refresh period.
+    const period = failures === 0 ? config.refreshMs : retryDelayMs(failures, config.refreshMs)
+    timer = setTimeout(run, spread(period, random))
     timer.unref()
   }
 

@@ -1,5 +1,6 @@
 // One room map at an HTTPS URL read by two real service processes, as replicas read it: the same
 // digest, a change taken by both within a refresh, and no listening before the map has loaded.
+import type { ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -45,8 +46,10 @@ async function mapServer (t: Test, behaviour: Behaviour) {
   return { server, env }
 }
 
-async function service (t: Test, env: Record<string, string>): Promise<RunningService> {
-  const running = await startService(env)
+async function service (
+  t: Test, env: Record<string, string>, spawned?: Parameters<typeof startService>[1]
+): Promise<RunningService> {
+  const running = await startService(env, spawned)
   t.teardown(running.stop)
   return running
 }
@@ -82,15 +85,19 @@ t.test('two replicas read one HTTPS map: the same digest, and a change taken by 
 
 t.test('the service listens only once the map has loaded, asking an unreachable URL again meanwhile', async t => {
   let refusals = 2
+  let starting: ChildProcess | undefined
   const { server, env } = await mapServer(t, (req, res) => {
     if (refusals-- > 0) {
+      // An administrator's SIGHUP while the service waits for its map: it must not end the process.
+      starting?.kill('SIGHUP')
       res.writeHead(503)
       res.end()
       return
     }
     versioned(FIRST)(req, res)
   })
-  const running = await service(t, env)
+  const running = await service(t, env, child => { starting = child })
+  t.ok(running.logs.some(line => line.msg === 'SIGHUP ignored: the room map is still loading'), 'the SIGHUP was said')
   t.ok(server.requests.length >= 3, 'two refusals, then the map')
   const listening = running.logs.findIndex(line => String(line.msg).startsWith('Server listening at'))
   const retries = running.logs.filter((line, index) =>

@@ -145,14 +145,16 @@ t.test('what gives no map is refused, by what it is, without quoting the server'
   const cases: [string, Behaviour, RegExp, SelfSigned?][] = [
     ['a 200 with an HTML error page',
       serveMap('<!doctype html><h1>Sign in</h1>', { 'content-type': 'text/html; charset=utf-8' }),
-      /not a map \(text\/html\): expected text\/csv or application\/json, or a path ending in \.csv or \.json$/],
-    ['a generic type and no extension', serveMap(MAP, { 'content-type': 'application/octet-stream' }), /not a map \(application\/octet-stream\)/],
+      /not a map \(an HTML page\): expected text\/csv or application\/json, or a path ending in \.csv or \.json$/],
+    ['an Excel workbook', serveMap(MAP, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+      /not a map \(an Excel workbook: save it as CSV\)/],
+    ['a generic type and no extension', serveMap(MAP, { 'content-type': 'application/octet-stream' }), /not a map \(a media type that does not say which\)/],
     ['no media type and no extension', serveMap(MAP, {}), /not a map \(no media type\)/],
-    ['a media type that is not one', serveMap(MAP, { 'content-type': 'text/<script>' }), /not a map \(a malformed media type\)/],
+    ['a media type that is not one', serveMap(MAP, { 'content-type': 'text/<script>' }), /not a map \(another media type\): /],
     ['another charset', serveMap(MAP, { 'content-type': 'text/csv; charset=iso-8859-1' }), /not UTF-8 \(its charset says otherwise\)/],
     ['a redirect elsewhere', status(302, { location: elsewhere.url }), /the server answered HTTP 302 \(redirects are not followed\)$/],
     ['an error status', status(503), /the server answered HTTP 503$/],
-    ['a 304 to a GET that named no version', status(304), /the server answered HTTP 304/],
+    ['a 304 to a GET that named no version', status(304), /the server answered HTTP 304$/],
     ['a connection reset', reset, /the server could not be read \(UND_ERR_SOCKET\)$/],
     ['an untrusted certificate', serveMap(MAP), /the server could not be read \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)$/, tls],
     ['a declared size over the cap', (_req, res) => {
@@ -215,11 +217,11 @@ t.test('every bad answer on a refresh keeps the last good map, said and counted'
   const tls = await selfSignedCertificate()
   const server = await upstream(t, serveMap(MAP), tls)
   const limits = { connectTimeoutMs: 1000, timeoutMs: 500 }
-  const { source, logs, outcomes } = await harness(t, at(server, '/rooms'), { ca: tls.cert, limits })
+  const { source, logs, outcomes } = await harness(t, at(server, '/rooms?sig=SECRET'), { ca: tls.cert, limits })
   await source.load()
   const good = source.current()
   const bad: [string, Behaviour, RegExp][] = [
-    ['an HTML page', serveMap('<html>down for maintenance</html>', { 'content-type': 'text/html' }), /^PCWP_ROOM_MAP_UNREACHABLE: not a map \(text\/html\)/],
+    ['an HTML page', serveMap('<html>down for maintenance</html>', { 'content-type': 'text/html' }), /^PCWP_ROOM_MAP_UNREACHABLE: not a map \(an HTML page\)/],
     ['a redirect', status(307, { location: 'https://elsewhere.example/rooms.csv' }), /HTTP 307 \(redirects are not followed\)$/],
     ['a slow drip', drip, /no whole answer within 0\.5 s$/],
     ['an oversized answer', (_req, res) => {
@@ -236,6 +238,7 @@ t.test('every bad answer on a refresh keeps the last good map, said and counted'
     t.notOk(source.lastReloadSuccessful())
   }
   t.same(outcomes, ['failure', 'failure', 'failure', 'failure', 'failure'], 'each counted')
+  t.notMatch(JSON.stringify(logs), 'SECRET', 'the URL\'s query is in no log line')
   t.equal(logs.filter(line => line.msg === 'room map: source failing; the last good map stays').length, 1,
     'an unreachable source is said once until it recovers')
   t.equal(logs.filter(line => line.msg === 'room map rejected; the last good map stays').length, 1,
@@ -267,9 +270,52 @@ t.test('refreshing: a change is taken within a refresh, and stop() ends it', asy
   await waitFor(() => source.state().sha256 === digest(CHANGED), { what: 'the changed map to be taken' })
   await source.stop()
   const asked = server.requests.length
-  await t.rejects(source.reload().then(ok => { if (!ok) throw new Error(String(source.state().lastError)) }), /stopped waiting/, 'nothing asked once stopped')
+  t.equal(await source.reload(), true, 'once stopped, a reload (a SIGHUP in shutdown) asks nothing')
+  t.equal(server.requests.length, asked)
+  t.equal(source.state().lastError, null, 'and fails nothing')
+})
+
+t.test('stopped while a refresh is under way: no failure said, counted or kept, and no refresh after', async t => {
+  const server = await upstream(t, serveMap(MAP))
+  const { source, logs, outcomes } = await harness(t, at(server, '/rooms.csv?sig=SECRET'), { refreshMs: 50 })
+  await source.load()
+  server.behave(hang)
   source.start()
-  t.equal(server.requests.length, asked, 'nor once started again')
+  await waitFor(() => server.requests.length >= 2, { what: 'a refresh to be under way' })
+  await source.stop()
+  t.same(outcomes, [])
+  t.match(source.state(), { lastError: null, sha256: digest(MAP) })
+  t.same(logs.filter(line => line.level >= 40), [], 'nothing said above info')
+  t.equal(server.requests.length, 2, 'the timer was not set again')
+})
+
+t.test('a server without validators: the same bytes again are no new map; other bytes are', async t => {
+  const server = await upstream(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/csv' })
+    res.end(MAP)
+  })
+  const { source, outcomes, logs } = await harness(t, at(server, '/rooms.csv'))
+  await source.load()
+  const { loadedAt } = source.state()
+  const map = source.current()
+  t.equal(await source.reload(), true)
+  t.equal(server.requests.at(-1)?.headers['if-none-match'], undefined, 'nothing to ask with')
+  t.equal(source.current(), map, 'the map in force stays')
+  t.equal(source.state().loadedAt, loadedAt)
+  t.same(outcomes, [], 'no reload counted')
+  t.notOk(logs.some(line => line.msg === 'room map reloaded'))
+  server.behave(serveMap(CHANGED, { 'content-type': 'text/csv' }))
+  t.equal(await source.reload(), true)
+  t.same(outcomes, ['success'])
+  t.equal(source.state().sha256, digest(CHANGED))
+})
+
+t.test('what the network did not raise is a bug of ours: thrown on, not called an unreachable server', async t => {
+  const broken = new (class extends Agent {
+    override dispatch (): boolean { throw new TypeError('a bug') }
+  })()
+  await t.rejects(readRoomMap(new URL('https://maps.corp.example/rooms.csv'), { allowHttp: false, dispatcher: broken }),
+    { name: 'TypeError', message: 'a bug' })
 })
 
 t.test('at start: an unreachable URL is asked again, with the reason logged, until it answers', async t => {
