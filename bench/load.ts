@@ -12,6 +12,8 @@ export interface Load {
   readonly rps: number
   readonly p50: number
   readonly p99: number
+  /** The slowest request's latency, in ms. */
+  readonly max: number
   readonly requests: number
   /** Socket errors, timeouts and answers whose status is not an expected one. */
   readonly errors: number
@@ -40,6 +42,8 @@ export async function generate (port: number, seconds: number, connections: numb
       rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
       p50: milliseconds(/ 50%\s+(\S+)/.exec(out)?.[1] ?? ''),
       p99: milliseconds(/ 99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+      // Latency: average, standard deviation, max, share within one deviation.
+      max: milliseconds(/Latency\s+\S+\s+\S+\s+(\S+)/.exec(out)?.[1] ?? ''),
       requests: Number(/(\d+) requests in/.exec(out)?.[1]),
       errors: Number(/Unexpected statuses: (\d+)/.exec(out)?.[1] ?? NaN) +
         (socketErrors === null ? 0 : socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0))
@@ -59,6 +63,7 @@ export async function generate (port: number, seconds: number, connections: numb
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    max: result.latency.max,
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.requests.total - good
   }

@@ -39,12 +39,12 @@ export async function get (port: number, path: string): Promise<Answer> {
   })
 }
 
-/** Asks `check` every 10 ms until it holds; false once `deadlineMs` has passed. */
-export async function poll (check: () => Promise<boolean>, deadlineMs: number): Promise<boolean> {
+/** Asks `check` every `everyMs` until it holds; false once `deadlineMs` has passed. */
+export async function poll (check: () => Promise<boolean>, deadlineMs: number, everyMs = 10): Promise<boolean> {
   const until = performance.now() + deadlineMs
   while (performance.now() < until) {
     if (await check()) return true
-    await new Promise(resolve => setTimeout(resolve, 10))
+    await new Promise(resolve => setTimeout(resolve, everyMs))
   }
   return false
 }
@@ -78,18 +78,24 @@ export async function startServer (
   const answered = await poll(async () => {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${String(child.exitCode)}: see ${logFile}`)
     return (await get(port, '/rooms/new')).status === 302
-  }, 15_000)
-  if (!answered) throw new Error(`${name} did not redirect within 15 s: see ${logFile}`)
+  }, 15_000).catch((error: unknown) => error as Error)
+  if (answered !== true) {
+    child.kill('SIGKILL') // the bench stops by itself: nothing is left running
+    throw answered === false ? new Error(`${name} did not redirect within 15 s: see ${logFile}`) : answered
+  }
   return {
     child, pid: child.pid as number, port, logFile, spawnedAt: started, firstRedirectMs: performance.now() - started
   }
 }
 
+/** SIGTERM, then SIGKILL if it has not exited within 10 s. */
 export async function stop ({ child }: Started): Promise<void> {
-  if (child.exitCode !== null) return
+  if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise(resolve => child.once('exit', resolve))
   child.kill('SIGTERM')
+  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
   await exited
+  clearTimeout(killer)
 }
 
 /** The process's peak resident set size so far (VmHWM), in MiB. */

@@ -1,7 +1,8 @@
 // npm run bench: the service as shipped against the stack floor (the same
 // packages, used the same idiomatic way, answering a fixed 302: the targets)
 // and bare fastify (information), in interleaved rounds; the service with a
-// 200,000-room map against the service without one; and `pcwp-links report`
+// 200,000-room map against the service without one; the same map fetched over
+// HTTPS and refreshed every second; and `pcwp-links report`
 // on a million-line access log. With --reference "<node arguments>", a second
 // service started with those arguments takes the floor's and bare fastify's
 // place: an A/B comparison of two versions, without targets. Loopback only;
@@ -12,6 +13,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { writeAccessLog } from './access-log-fixture.ts'
 import { generate, WRK, type Load, type Workload } from './load.ts'
@@ -19,9 +21,12 @@ import { requestMix, spelled, wrkScript, type BenchRequest } from './mix.ts'
 import { cpuMicroseconds, get, peakRssMiB, PINNED, poll, startServer, stop, type Started } from './processes.ts'
 import { hasReportCommand, timeReport, type ReportTiming } from './report-timing.ts'
 import { mixRooms, writeRoomMap, type RoomMapSample } from './room-map-fixture.ts'
+import { selfSignedCertificate, servedMap, startMapServer, type MapServer, type ServedMap } from './room-map-server.ts'
 import { bundleForNode } from '../scripts/bundle.ts'
 
-const ALL_SCENARIOS = ['mix', 'override', 'hanging-upstream', 'metrics-scrape', 'room-map', 'report']
+const ALL_SCENARIOS = [
+  'mix', 'override', 'hanging-upstream', 'metrics-scrape', 'room-map', 'room-map-url', 'report'
+]
 const { values: options } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
@@ -30,7 +35,8 @@ const { values: options } = parseArgs({
     scenarios: { type: 'string', default: ALL_SCENARIOS.join(',') },
     smoke: { type: 'boolean', default: false },
     reference: { type: 'string' },
-    markdown: { type: 'boolean', default: false }
+    markdown: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false }
   }
 })
 const SMOKE = options.smoke
@@ -39,8 +45,13 @@ const ROUNDS = SMOKE ? 1 : Number(options.rounds)
 const CONNECTIONS = Number(options.connections)
 const SCENARIOS = options.scenarios.split(',')
 const unknown = SCENARIOS.filter(name => !ALL_SCENARIOS.includes(name))
+const USAGE = `usage: npm run bench -- [--smoke] [--scenarios ${ALL_SCENARIOS.join(',')}] [--rounds N] [--duration S] [--connections N] [--reference "<node arguments>"] [--markdown]`
+if (options.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
 if (unknown.length > 0 || !(DURATION_S > 0) || !(ROUNDS >= 1) || !(CONNECTIONS >= 1)) {
-  console.error(`usage: npm run bench -- [--smoke] [--scenarios ${ALL_SCENARIOS.join(',')}] [--rounds N] [--duration S] [--connections N] [--reference "<node arguments>"] [--markdown]${unknown.length > 0 ? `\nunknown scenario: ${unknown.join(', ')}` : ''}`)
+  console.error(`${USAGE}${unknown.length > 0 ? `\nunknown scenario: ${unknown.join(', ')}` : ''}`)
   process.exit(2)
 }
 const MAP_ROWS = 200_000
@@ -102,6 +113,10 @@ function median (values: readonly number[]): number {
 }
 
 const pad = (cells: readonly string[]) => cells.map((c, i) => i < 3 ? c.padEnd(16) : c.padStart(10)).join(' ')
+const roundLine = (scenario: string, row: Row) => pad([
+  scenario, String(row.round), row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), fmt(row.max, 0),
+  fmt(row.cpuUs, 1), String(row.errors)
+])
 
 /** Loads a server and measures its throughput, latency, errors and CPU time per request. */
 async function load (server: Started, contender: Contender, seconds: number): Promise<Load & { cpuUs: number }> {
@@ -135,10 +150,7 @@ async function rounds (
       const server = started[i] as Started
       if (round === 1) hooks.firstLoad?.(i, server)
       const row = { round, server: contender.name, ...await load(server, contender, DURATION_S) }
-      console.log(pad([
-        scenario, String(round), row.server, fmt(row.rps, 0), fmt(row.p50, 3), fmt(row.p99, 3), fmt(row.cpuUs, 1),
-        String(row.errors)
-      ]))
+      console.log(roundLine(scenario, row))
       rows.push(row)
     }
   }
@@ -367,6 +379,7 @@ async function roomMapScenario (service: Contender, floor: Contender | undefined
   const p99 = withSummary.p99 / withoutSummary.p99
   const loadMs = check.readyMs - plain.firstRedirectMs
   const judged = (met: boolean) => check.applied ? met : null
+  if (check.applied) fileMapFigures = { loadMs, peakRssMiB: withSummary.peakRssMiB }
   targets.push(
     { scenario: 'room-map', target: 'map applied: moved, retired and unlisted rooms answer as mapped', figure: check.applied ? (check.problems.join('; ') || `${String(check.entries ?? '?')} entries`) : 'not applied by this build', met: judged(check.problems.length === 0) },
     {
@@ -379,6 +392,217 @@ async function roomMapScenario (service: Contender, floor: Contender | undefined
     { scenario: 'room-map', target: 'map load < 2 s (first mapped redirect, less the plain service\'s first redirect)', figure: `${fmt(loadMs, 0)} ms (${fmt(check.readyMs, 0)} − ${fmt(plain.firstRedirectMs, 0)})`, met: judged(loadMs < 2000) },
     { scenario: 'room-map', target: 'peak RSS with the map and one reload ≤ 256 MiB', figure: `${fmt(withSummary.peakRssMiB, 1)} MiB${reloaded ? '' : ', reload not confirmed'}${alive ? '' : ', the service died'}`, met: judged(reloaded && alive && withSummary.peakRssMiB <= 256) }
   )
+}
+
+// ---- room-map-url: the same map over HTTPS, refreshed every second by a conditional GET
+// Both loads of a round last at least 8 s, so that a whole reload (the refresh within about 1 s of the change,
+// then 2–4 s of fetching and parsing under load) fits in one.
+const URL_LOAD_S = Math.max(DURATION_S, 8)
+/** The file scenario's figures in this run, for a note beside the URL's. */
+let fileMapFigures: { readonly loadMs: number, readonly peakRssMiB: number } | undefined
+
+/** The SHA-256 of the map in force, as /readyz shows it. */
+async function mapSha256 (port: number): Promise<string | undefined> {
+  const { status, body } = await get(port, '/readyz')
+  if (status === 0) return undefined
+  try {
+    return (JSON.parse(body) as { roomMap?: { sha256?: string | null } }).roomMap?.sha256 ?? undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The longest the service's event loop was held since the last scrape of its
+ * /metrics (prom-client's nodejs_eventloop_lag_max_seconds, reset by each
+ * scrape), in ms: a stall seen from inside, whatever the load generator's own
+ * event loop does.
+ */
+async function eventLoopMaxMs (port: number): Promise<number> {
+  const { body } = await get(port, '/metrics')
+  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(body)?.[1] ?? NaN) * 1000
+}
+
+/**
+ * The map with its last row (a retired room, in none of the mix's samples)
+ * replaced by another retired room: 200,000 rows still, one changed.
+ */
+function changedMap (base: Buffer, change: number): ServedMap {
+  const lastRow = base.lastIndexOf('\n', base.length - 2) + 1
+  const room = `BE4C${change.toString(16).toUpperCase().padStart(4, '0')}-0000-4000-8000-000000000000`
+  const row = `${room},retired,Bench change ${String(change)},Changed by the bench so that the map is fetched again\n`
+  return servedMap(Buffer.concat([base.subarray(0, lastRow), Buffer.from(row)]))
+}
+
+interface MapChange {
+  /** performance.now() when the service asked for the changed map (its 200), NaN if it did not. */
+  readonly fetchedAt: number
+  /** performance.now() when /readyz first showed the changed map's SHA-256, NaN if not within 30 s. */
+  readonly swappedAt: number
+  /** The service's CPU time from the change to the swap, in ms. */
+  readonly cpuMs: number
+}
+
+/** A view of the map server's answers from `since` (performance.now()) on. */
+const answers = (server: MapServer, status: 200 | 304, since = 0, until = Infinity) =>
+  server.fetches.filter(fetch => fetch.status === status && fetch.at >= since && fetch.at < until).length
+
+async function roomMapUrlScenario (service: Contender): Promise<void> {
+  const scenario = 'room-map-url'
+  const mapFile = join(WORK, 'room-map-url.csv')
+  const sample = writeRoomMap(mapFile, MAP_ROWS, SEED)
+  const base = readFileSync(mapFile)
+  const certificate = await selfSignedCertificate(join(WORK, 'tls'))
+  const first = servedMap(base)
+  let changes = 0
+  const mapServer = await startMapServer(certificate, first)
+  const mapped: Contender = {
+    ...service,
+    name: 'service+url',
+    env: {
+      ...service.env,
+      PCWP_ROOM_MAP: mapServer.url,
+      PCWP_ROOM_MAP_REFRESH_S: '1',
+      // Within startServer's 15 s: a service that cannot fetch the map exits by itself.
+      PCWP_ROOM_MAP_START_TIMEOUT_S: '10',
+      NODE_EXTRA_CA_CERTS: certificate.certFile
+    },
+    workload: workload(scenario, requestMix(mixRooms(sample)), [302, 410])
+  }
+  const reloading: Contender = { ...mapped, name: 'service+url+reload' }
+  const started: Started[] = []
+
+  /**
+   * Changes the served map just after a refresh (so that the next comes about
+   * 1 s later), calls `during` at once, and waits (30 s at most) until
+   * /readyz shows the changed map.
+   */
+  async function change (server: Started, during: () => Promise<void>): Promise<MapChange> {
+    changes++
+    // Hashed before: 36 MB hashed while the load runs would hold the load generator.
+    const next = changedMap(base, changes)
+    const since = performance.now()
+    await poll(() => Promise.resolve(answers(mapServer, 304, since) > 0), 5000)
+    const cpuBefore = cpuMicroseconds(server.pid)
+    const changedAt = performance.now()
+    mapServer.serve(next)
+    let swappedAt = NaN
+    const swapped = poll(async () => await mapSha256(server.port) === next.sha256, 30_000, 50)
+      .then(seen => { if (seen) swappedAt = performance.now() })
+    await during()
+    await swapped
+    return {
+      fetchedAt: mapServer.fetches.find(fetch => fetch.status === 200 && fetch.at >= changedAt)?.at ?? NaN,
+      swappedAt,
+      cpuMs: (cpuMicroseconds(server.pid) - cpuBefore) / 1000
+    }
+  }
+
+  try {
+    const [plain] = await startAll([service], SERVICE_ENV)
+    started.push(plain as Started)
+    let withUrl: Started
+    try {
+      [withUrl] = await startAll([mapped], SERVICE_ENV) as [Started]
+    } catch (error) {
+      const figure = `the service did not start: ${(error as Error).message}`
+      targets.push({ scenario, target: 'map fetched over HTTPS and applied', figure, met: false })
+      return
+    }
+    started.push(withUrl)
+    await stop(plain as Started) // needed for its first redirect only
+    const check = await checkRoomMap(withUrl, sample)
+    const shaAtStart = await mapSha256(withUrl.port)
+    const reloadsBefore = await reloads(withUrl.port)
+    if (!SMOKE) await load(withUrl, mapped, 2)
+
+    // Rounds of two loads of the same service, in turn first: one while only 304s come, one spanning a whole
+    // reload (the map changed as the load starts, the swap awaited after it).
+    const rows: Row[] = []
+    const reloadsInLoad: (MapChange & { readonly loadEndedAt: number })[] = []
+    let refreshesInSteadyLoads = 0
+    const loopHeld: { readonly server: string, readonly ms: number, readonly benchMs: number }[] = []
+    const benchLoop = monitorEventLoopDelay({ resolution: 10 })
+    benchLoop.enable()
+    let rssAfterOneReload = NaN
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const contender of round % 2 === 1 ? [mapped, reloading] : [reloading, mapped]) {
+        let row: Row | undefined
+        const measure = async () => {
+          await eventLoopMaxMs(withUrl.port)
+          benchLoop.reset()
+          row = { round, server: contender.name, ...await load(withUrl, contender, URL_LOAD_S) }
+          const ms = await eventLoopMaxMs(withUrl.port)
+          loopHeld.push({ server: contender.name, ms, benchMs: benchLoop.max / 1e6 })
+        }
+        if (contender === reloading) {
+          let loadEndedAt = NaN
+          const changed = await change(withUrl, async () => {
+            await measure()
+            loadEndedAt = performance.now()
+          })
+          reloadsInLoad.push({ ...changed, loadEndedAt })
+        } else {
+          const from = performance.now()
+          // /readyz asked as often as while a reload is awaited, so that both loads carry the same.
+          const asking = poll(async () => { await mapSha256(withUrl.port); return false }, URL_LOAD_S * 1000, 50)
+          await measure()
+          await asking
+          refreshesInSteadyLoads += answers(mapServer, 304, from, performance.now())
+        }
+        console.log(roundLine(scenario, row as Row))
+        rows.push(row as Row)
+      }
+      if (round === 1) rssAfterOneReload = peakRssMiB(withUrl.pid)
+    }
+
+    // Without load: what a 304 refresh costs, and what a whole reload costs.
+    const idleS = SMOKE ? 3 : 5
+    const idleFrom = performance.now()
+    const cpuBefore = cpuMicroseconds(withUrl.pid)
+    await new Promise(resolve => setTimeout(resolve, idleS * 1000))
+    const idleCpuMs = (cpuMicroseconds(withUrl.pid) - cpuBefore) / 1000
+    const idleRefreshes = answers(mapServer, 304, idleFrom, performance.now())
+    const idleReload = await change(withUrl, () => Promise.resolve())
+    benchLoop.disable()
+
+    const reloadsCounted = await reloads(withUrl.port) - reloadsBefore
+    const alive = withUrl.child.exitCode === null
+    const [steady, spanning] =
+      summarize(scenario, [mapped, reloading], [withUrl, withUrl], rows) as [Summary, Summary]
+    summaries.push(steady, spanning)
+
+    const loadMs = check.readyMs - (plain as Started).firstRedirectMs
+    const judged = (met: boolean) => check.applied ? met : null
+    const worst = (name: string) => Math.max(...rows.filter(r => r.server === name).map(r => r.max))
+    const steadyMax = worst(mapped.name)
+    const spanningMax = worst(reloading.name)
+    const loopMax = (name: string) => Math.max(...loopHeld.filter(held => held.server === name).map(held => held.ms))
+    const errors = steady.errors + spanning.errors
+    const inLoad = reloadsInLoad.filter(r => r.swappedAt <= r.loadEndedAt).length
+    const swapTimes = reloadsInLoad.map(r => r.swappedAt - r.fetchedAt)
+    const range = (values: readonly number[], unit = 1000, digits = 1) =>
+      `${fmt(Math.min(...values) / unit, digits)}–${fmt(Math.max(...values) / unit, digits)}`
+    const fetched200 = answers(mapServer, 200)
+    const fetched304 = answers(mapServer, 304)
+    const shaMatches = shaAtStart === first.sha256
+    targets.push(
+      { scenario, target: 'map fetched over HTTPS and applied: moved, retired and unlisted rooms answer as mapped; /readyz\'s sha256 is the served map\'s', figure: check.applied ? ([...check.problems, ...shaMatches ? [] : [`sha256 ${shaAtStart ?? 'none'}`]].join('; ') || `${String(check.entries ?? '?')} entries`) : 'not applied by this build', met: judged(check.problems.length === 0 && shaMatches) },
+      { scenario, target: 'map load < 2 s (first mapped redirect, less the plain service\'s first redirect)', figure: `${fmt(loadMs, 0)} ms (${fmt(check.readyMs, 0)} − ${fmt((plain as Started).firstRedirectMs, 0)})`, met: judged(loadMs < 2000) },
+      { scenario, target: 'peak RSS with the map and one reload ≤ 256 MiB (after the first round, one reload in it)', figure: `${fmt(rssAfterOneReload, 1)} MiB${Number.isNaN(reloadsInLoad[0]?.swappedAt) ? ', reload not confirmed' : ''}${alive ? '' : ', the service died'} (${fmt(steady.peakRssMiB, 1)} MiB after all ${String(changes)} reloads)`, met: judged(alive && !Number.isNaN(reloadsInLoad[0]?.swappedAt) && rssAfterOneReload <= 256) },
+      { scenario, target: 'a 304 refresh costs no parse: the map server answers 200 once at start and once per change, 304 otherwise; the service counts a reload per change only', figure: `${String(fetched304)} × 304, ${String(fetched200)} × 200 for ${String(changes)} changes, ${String(reloadsCounted)} reloads counted; idle, ${String(idleRefreshes)} refreshes (304) in ${String(idleS)} s took ${fmt(idleCpuMs, 0)} ms of CPU in all, one whole reload ${fmt(idleReload.cpuMs, 0)} ms`, met: judged(fetched200 === 1 + changes && fetched304 > 0 && reloadsCounted === changes) },
+      { scenario, target: 'no request stalls during a refresh: the slowest request of the loads spanning a whole reload ≤ 2× that of the loads with 304s only; no errors', figure: `max ${fmt(spanningMax, 0)} vs ${fmt(steadyMax, 0)} ms (${fmt(spanningMax / steadyMax, 2)}×; p99 ${fmt(spanning.p99, 1)} vs ${fmt(steady.p99, 1)} ms; the service's event loop held at most ${fmt(loopMax(reloading.name), 0)} vs ${fmt(loopMax(mapped.name), 0)} ms); reloads of ${range(swapTimes)} s, ${String(inLoad)} of ${String(reloadsInLoad.length)} inside their load; ${String(errors)} errors`, met: judged(inLoad === reloadsInLoad.length && spanningMax <= 2 * steadyMax && errors === 0) }
+    )
+    const perLoad = rows.map((row, i) => `${row.server === reloading.name ? 'reload' : '304s'} ${fmt(row.max, 0)}/${fmt(loopHeld[i]?.ms ?? NaN, 0)}/${fmt(loopHeld[i]?.benchMs ?? NaN, 0)}`)
+    notes.push(`room-map-url: per load in order, the slowest request / the longest the service's event loop was held / the longest the bench's own (load generator and map server) was held, ms: ${perLoad.join(', ')}`)
+    notes.push(`room-map-url: loads of ${String(URL_LOAD_S)} s; the loads with 304s only saw ${String(refreshesInSteadyLoads)} refreshes; a reload is the time from the service's GET of the changed map to /readyz showing it; idle, it took ${fmt((idleReload.swappedAt - idleReload.fetchedAt) / 1000, 2)} s`)
+    if (fileMapFigures !== undefined) {
+      notes.push(`room-map-url against room-map in this run: map load ${fmt(loadMs, 0)} vs ${fmt(fileMapFigures.loadMs, 0)} ms, peak RSS ${fmt(rssAfterOneReload, 1)} vs ${fmt(fileMapFigures.peakRssMiB, 1)} MiB`)
+    }
+  } finally {
+    await Promise.all(started.map(stop))
+    await mapServer.close()
+  }
 }
 
 // ---- report: pcwp-links report on a generated access log
@@ -439,11 +663,12 @@ const PLAIN_CONTENDERS: readonly Contender[] = options.reference === undefined
 
 console.log(`pcwp-links benchmark: node ${process.version}, ${String(availableParallelism())} CPUs (${cpus()[0]?.model ?? 'unknown CPU'}), load by ${WRK ? 'wrk' : 'autocannon'}, ${String(CONNECTIONS)} connections, ${String(ROUNDS)} round(s) of ${String(DURATION_S)} s, ${PINNED ? 'servers on CPU 0, load on CPU 1' : 'not pinned'}`)
 console.log(`logs and generated files: ${WORK}\n`)
-console.log(pad(['scenario', 'round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'errors']))
+console.log(pad(['scenario', 'round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU µs/req', 'errors']))
 for (const name of SCENARIOS) {
   if (name === 'room-map') {
     await roomMapScenario(SERVICE, PLAIN_CONTENDERS.find(contender => contender.name === 'floor'))
-  } else if (name === 'report') await reportScenario()
+  } else if (name === 'room-map-url') await roomMapUrlScenario(SERVICE)
+  else if (name === 'report') await reportScenario()
   else await plainScenario(name, PLAIN_CONTENDERS)
 }
 
