@@ -311,11 +311,38 @@ t.test('a server without validators: the same bytes again are no new map; other 
 })
 
 t.test('what the network did not raise is a bug of ours: thrown on, not called an unreachable server', async t => {
-  const broken = new (class extends Agent {
-    override dispatch (): boolean { throw new TypeError('a bug') }
+  const raising = (thrown: unknown) => new (class extends Agent {
+    override dispatch (): boolean { throw thrown }
   })()
-  await t.rejects(readRoomMap(new URL('https://maps.corp.example/rooms.csv'), { allowHttp: false, dispatcher: broken }),
-    { name: 'TypeError', message: 'a bug' })
+  const read = async (thrown: unknown) => readRoomMap(new URL('https://maps.corp.example/rooms.csv'),
+    { allowHttp: false, dispatcher: raising(thrown) })
+  await t.rejects(read(new TypeError('a bug')), { name: 'TypeError', message: 'a bug' })
+  await t.rejects(read(Object.assign(new Error('a bad argument'), { code: 'ERR_INVALID_ARG_TYPE' })),
+    { code: 'ERR_INVALID_ARG_TYPE' }, 'Node\'s ERR_ codes but TLS\'s are a caller\'s mistake')
+  t.equal(await read('not even an Error').catch((thrown: unknown) => thrown), 'not even an Error')
+  const altname = Object.assign(new Error('a certificate for another host'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' })
+  await t.rejects(read(altname),
+    { code: 'PCWP_ROOM_MAP_UNREACHABLE', message: /the server could not be read \(ERR_TLS_CERT_ALTNAME_INVALID\)$/ },
+    'TLS\'s are the network\'s')
+})
+
+t.test('stopped while loading: load() ends, whether a fetch or a wait for the next is under way', async t => {
+  const silent = await upstream(t, hang)
+  const hanging = await harness(t, at(silent, '/rooms.csv'))
+  // Caught at once: it ends while stop() is awaited.
+  const loading = hanging.source.load().catch((error: unknown) => error)
+  await waitFor(() => silent.requests.length === 1, { what: 'the first fetch to be under way' })
+  await hanging.source.stop()
+  t.match(await loading, { code: 'PCWP_ROOM_MAP_UNREACHABLE', message: /stopped before a map had loaded$/ })
+
+  const refusing = await upstream(t, status(503))
+  const waiting = await harness(t, at(refusing, '/rooms.csv'))
+  const retrying = waiting.source.load().catch((error: unknown) => error)
+  await waitFor(() => waiting.logs.some(line => line.msg === 'room map unreachable; asking again before listening'),
+    { what: 'the wait before the second attempt' })
+  await waiting.source.stop()
+  t.match(await retrying, { message: /stopped before a map had loaded$/ })
+  t.equal(refusing.requests.length, 1, 'not asked again')
 })
 
 t.test('at start: an unreachable URL is asked again, with the reason logged, until it answers', async t => {
