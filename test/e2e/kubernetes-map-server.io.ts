@@ -11,7 +11,6 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, posix, relative } from 'node:path'
 import { checkServerIdentity, type PeerCertificate } from 'node:tls'
@@ -25,6 +24,7 @@ import { CONFIG_VARIABLES, loadConfig } from '../../src/config.ts'
 import type { ReloadOutcome } from '../../src/roommap/loader.ts'
 import { createRoomMapSource } from '../../src/roommap/source.ts'
 import { selfSignedCertificate, type SelfSigned } from '../fixtures/upstream.ts'
+import { listeningSocket, NGINX, SKIP_WITHOUT_NGINX } from '../fixtures/nginx.ts'
 import { waitFor } from '../fixtures/wait.ts'
 
 const BASE = new URL('../../deploy/kubernetes/', import.meta.url)
@@ -332,31 +332,6 @@ t.test('the map server is hardened, sized and probed', async t => {
 
 // ---- nginx, for real
 
-function nginxBinary (): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' })
-      .trim().split('\n')[0]
-  } catch {
-    return undefined
-  }
-}
-
-interface Listening { readonly port: number, readonly fd: number, readonly close: () => void }
-
-/**
- * A socket listening on an ephemeral port of 127.0.0.1, for nginx, which
- * takes it over from its NGINX environment variable (as test/e2e/nginx.io.ts
- * does): the port is never free for another program in between.
- */
-async function listeningSocket (): Promise<Listening> {
-  const server = createTcpServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  // Node has no public accessor for a listening socket's descriptor.
-  const { fd } = (server as unknown as { _handle: { fd: number } })._handle
-  return { port: (server.address() as AddressInfo).port, fd, close: () => { server.close() } }
-}
-
 /** `text` with each `from` replaced by its `to`; each must be there. */
 function rewrite (t: Test, text: string, replacements: readonly (readonly [string, string])[]): string {
   let rewritten = text
@@ -382,12 +357,8 @@ const MAP = `room,target,name\n${A},https://teams.example.com/l/channel/a,Projec
 const CHANGED = `room,target\n${A},retired\n`
 const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 
-const nginx = nginxBinary()
-const skip = nginx === undefined && process.env.CI === undefined &&
-  'nginx is not installed here (.ci/run installs it: apt-get install nginx-light)'
-
-t.test('nginx with the map server\'s nginx.conf serves the map that the service\'s URL source reads', { skip }, async t => {
-  t.ok(nginx, 'nginx is installed')
+t.test('nginx with the map server\'s nginx.conf serves the map that the service\'s URL source reads', { skip: SKIP_WITHOUT_NGINX }, async t => {
+  t.ok(NGINX, 'nginx is installed')
   const dir = await mkdtemp(join(tmpdir(), 'pcwp-map-server-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const [root, tlsDir, tmp] = ['root', 'tls', 'tmp'].map(name => join(dir, name)) as [string, string, string]
@@ -410,7 +381,7 @@ t.test('nginx with the map server\'s nginx.conf serves the map that the service\
   // In the pod nginx starts as its own user; started as root here, it would hand
   // its workers to nobody, who cannot read this test's private folder.
   const asRoot = process.getuid?.() === 0 ? ['-g', 'user root;'] : []
-  const server = spawn(nginx as string, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr', ...asRoot], {
+  const server = spawn(NGINX as string, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr', ...asRoot], {
     stdio: ['ignore', 'ignore', 'pipe', socket.fd],
     env: { ...process.env, NGINX: '3;' }
   })

@@ -2,30 +2,22 @@
 // pcwp-proxy.conf in front of two loopback servers that answer with the
 // headers they received. Only the listen ports and the upstream list are
 // rewritten for the test; everything else is the files as shipped.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
-import { createServer as createTcpServer, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { createAddressMatcher, parseAddressRange } from '../../src/net/address-ranges.ts'
 import { resolveClientAddress } from '../../src/negotiate/client-address.ts'
 import { get } from '../fixtures/service.ts'
+import { listeningSocket, NGINX, SKIP_WITHOUT_NGINX } from '../fixtures/nginx.ts'
 import { waitFor } from '../fixtures/wait.ts'
 
 const NGINX_DIR = new URL('../../deploy/nginx/', import.meta.url)
 const readShipped = (name: string) => readFile(new URL(name, NGINX_DIR), 'utf8')
-
-function nginxBinary (): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' })
-      .trim().split('\n')[0]
-  } catch {
-    return undefined
-  }
-}
 
 interface Echoed { readonly url: string, readonly headers: Record<string, string[]> }
 
@@ -44,28 +36,8 @@ async function startEcho (): Promise<Echo> {
   return { server, port: (server.address() as AddressInfo).port, seen }
 }
 
-interface Listening { readonly port: number, readonly fd: number, readonly close: () => void }
-
-/**
- * A socket listening on an ephemeral port of 127.0.0.1, for nginx. nginx
- * refuses `listen ...:0`, but takes over the listening sockets named in its
- * NGINX environment variable (its binary-upgrade mechanism): the kernel picks
- * the port and it is never free for another program to take in between.
- */
-async function listeningSocket (): Promise<Listening> {
-  const server = createTcpServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  // Node has no public accessor for a listening socket's descriptor.
-  const { fd } = (server as unknown as { _handle: { fd: number } })._handle
-  return { port: (server.address() as AddressInfo).port, fd, close: () => { server.close() } }
-}
-
-const nginx = nginxBinary()
-const skip = nginx === undefined && process.env.CI === undefined && 'nginx is not installed here (.ci/run installs it: apt-get install nginx-light)'
-
-t.test('nginx with the shipped configuration', { skip }, async t => {
-  t.ok(nginx, 'nginx is installed')
+t.test('nginx with the shipped configuration', { skip: SKIP_WITHOUT_NGINX }, async t => {
+  t.ok(NGINX, 'nginx is installed')
   const echoes = await Promise.all([startEcho(), startEcho()])
   for (const echo of echoes) t.teardown(() => { echo.server.close() })
 
@@ -86,7 +58,7 @@ t.test('nginx with the shipped configuration', { skip }, async t => {
     writeFile(join(dir, 'pcwp-proxy.conf'), await readShipped('pcwp-proxy.conf'))
   ])
   // The sockets become nginx's descriptors 3 and 4; this process then lets go of its copies.
-  const proxy = spawn(nginx as string, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'),
+  const proxy = spawn(NGINX as string, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'),
     '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`], {
     stdio: ['ignore', 'ignore', 'inherit', ...sockets.map(socket => socket.fd)],
     env: { ...process.env, NGINX: '3;4;' }
