@@ -4,8 +4,9 @@ import { expectedError } from '../expected-error.ts'
 import { createOutgoingClient } from '../outgoing.ts'
 import { shownUrl } from '../quote.ts'
 import { RoomMapError } from './errors.ts'
-import { hashed, MAX_ROOM_MAP_BYTES, TOO_LARGE, type LoadedRoomMap, type RoomMapFileOptions } from './loader.ts'
+import { hashed, MAX_ROOM_MAP_BYTES, TOO_LARGE, type LoadedRoomMap } from './loader.ts'
 import { parseRoomMapChunks, type RoomMapFormat } from './parse.ts'
+import type { ValidationOptions } from './validate.ts'
 
 /** How long a map URL may take: to connect, and for the whole answer (a slow drip ends there). */
 export interface RoomMapFetchLimits {
@@ -28,7 +29,7 @@ export type FetchedRoomMap = { readonly validators: RoomMapValidators } & (
   | { readonly invalid: RoomMapError }
 )
 
-export interface RoomMapFetcherOptions extends RoomMapFileOptions {
+export interface RoomMapFetcherOptions extends ValidationOptions {
   readonly limits?: RoomMapFetchLimits
   /** Where requests go; a dedicated undici Agent when absent (tests pass one that trusts their certificate). */
   readonly dispatcher?: Dispatcher
@@ -105,7 +106,7 @@ export function createRoomMapFetcher (url: URL, options: RoomMapFetcherOptions):
 }
 
 async function fetchMap (
-  url: URL, dispatcher: Dispatcher, signal: AbortSignal, validators: RoomMapValidators, options: RoomMapFileOptions
+  url: URL, dispatcher: Dispatcher, signal: AbortSignal, validators: RoomMapValidators, options: ValidationOptions
 ): Promise<FetchedRoomMap | 'not-modified'> {
   const { statusCode, headers, body } = await request(url, {
     dispatcher,

@@ -7,6 +7,7 @@ import { expectedError } from '../expected-error.ts'
 import { RoomMapError, summaryOf } from './errors.ts'
 import type { RoomMap } from './map.ts'
 import { CHUNK_BYTES, parseRoomMapChunks, type RoomMapFormat } from './parse.ts'
+import type { ValidationOptions } from './validate.ts'
 
 /** Larger than any map this service is meant for: a wrong file, not a map. */
 export const MAX_ROOM_MAP_BYTES = 64 * 1024 * 1024
@@ -23,11 +24,6 @@ const REASONS = new Map<string, string>([
   ['EISDIR', 'a directory, not a file'],
   ['ELOOP', 'a symbolic link loop']
 ])
-
-export interface RoomMapFileOptions {
-  /** Accept `http://` targets (PCWP_ALLOW_HTTP). */
-  readonly allowHttp: boolean
-}
 
 /** A map read, and the digest of its bytes. */
 export interface LoadedRoomMap {
@@ -48,7 +44,7 @@ export interface LoadedRoomMapFile extends LoadedRoomMap {
  * file cannot be read, `PCWP_ROOM_MAP_INVALID` when its content is wrong;
  * the message starts with the path.
  */
-export async function readRoomMapFile (path: string, options: RoomMapFileOptions): Promise<LoadedRoomMapFile> {
+export async function readRoomMapFile (path: string, options: ValidationOptions): Promise<LoadedRoomMapFile> {
   const format = FORMATS.get(extname(path).toLowerCase())
   if (format === undefined) throw new RoomMapError([{ message: 'the file name must end in .csv or .json, which says its format' }], 'PCWP_ROOM_MAP_INVALID', path)
   try {
@@ -78,7 +74,7 @@ export async function readRoomMapFile (path: string, options: RoomMapFileOptions
  * whole text, which is gathered from them, not read as bytes first.
  */
 async function readOnce (
-  path: string, format: RoomMapFormat, options: RoomMapFileOptions
+  path: string, format: RoomMapFormat, options: ValidationOptions
 ): Promise<LoadedRoomMapFile | undefined> {
   const handle = await open(path)
   try {
@@ -142,7 +138,7 @@ export type ReloadOutcome = 'success' | 'failure'
 
 export type RoomMapSourceLogger = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>
 
-export interface RoomMapFileSourceOptions extends RoomMapFileOptions {
+export interface RoomMapFileSourceOptions extends ValidationOptions {
   readonly path: string
   /** How often the file's identity is compared with the one in force. */
   readonly checkIntervalMs?: number
