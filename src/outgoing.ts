@@ -1,6 +1,7 @@
 // What the service fetches itself (the getserverinfo reply, a room map URL):
-// an undici Agent of its own under time and size limits, and when to ask again.
-import { Agent, type Dispatcher } from 'undici'
+// an undici Agent of its own under time and size limits, how a failure is
+// told and named, and when to ask again.
+import { Agent, errors, type Dispatcher } from 'undici'
 
 export interface OutgoingLimits {
   readonly connectTimeoutMs: number
@@ -35,6 +36,30 @@ export function createOutgoingClient (limits: OutgoingLimits, dispatcher?: Dispa
       await agent.close()
     }
   }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+
+/**
+ * Whether the network (or the file system, for a `file:` source) raised it:
+ * undici's errors, system errors (ECONNREFUSED, ENOENT, …), OpenSSL's
+ * verification codes (CERT_HAS_EXPIRED, …) and Node's TLS errors. Anything
+ * else, Node's other ERR_ codes included, is a bug of ours, to be thrown on.
+ */
+export function isNetworkError (error: unknown): error is Error & { code?: string } {
+  if (error instanceof errors.UndiciError || error instanceof errors.HTTPParserError) return true
+  const code: unknown = error instanceof Error ? (error as { code?: unknown }).code : undefined
+  return typeof code === 'string' && (!code.startsWith('ERR_') || /^ERR_(?:TLS|SSL)_/.test(code))
+}
+
+/** A network failure as a message names it: its code, or its kind (undici's HTTPParserError has none). */
+export function failureName ({ code, name }: Error & { code?: string }): string {
+  return code ?? name
+}
+
+/** `HTTP 503`, and for a redirect that it was not taken: its target was never configured. */
+export function statusText (status: number): string {
+  return `HTTP ${String(status)}${REDIRECTS.has(status) ? ' (redirects are not followed)' : ''}`
 }
 
 // After a failure the next try comes sooner than a normal refresh: 1 s, then doubling.

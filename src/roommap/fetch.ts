@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import { errors, request, type Dispatcher } from 'undici'
+import { request, type Dispatcher } from 'undici'
 import { expectedError } from '../expected-error.ts'
-import { createOutgoingClient } from '../outgoing.ts'
+import { createOutgoingClient, failureName, isNetworkError, statusText } from '../outgoing.ts'
 import { shownUrl } from '../quote.ts'
+import { single } from '../single-value.ts'
 import { RoomMapError } from './errors.ts'
 import { hashed, MAX_ROOM_MAP_BYTES, TOO_LARGE, type LoadedRoomMap } from './loader.ts'
 import { parseRoomMapChunks, type RoomMapFormat } from './parse.ts'
@@ -65,7 +66,6 @@ const NAMED_TYPES = new Map([
   ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'an Excel workbook: save it as CSV'],
   ['application/vnd.ms-excel', 'an Excel workbook: save it as CSV']
 ])
-const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
 /**
  * Fetches a room map from an `https:` (or allowed `http:`) URL with undici:
@@ -92,9 +92,9 @@ export function createRoomMapFetcher (url: URL, options: RoomMapFetcherOptions):
         throw unreachable(source, 'stopped waiting for the answer')
       }
       if (timeout.aborted) throw unreachable(source, `no whole answer within ${String(timeoutMs / 1000)} s`)
-      // Anything but the network's and TLS's errors is a bug of ours, not the server's doing.
       if (!isNetworkError(error)) throw error
-      throw unreachable(source, reasonOf(error))
+      if (error.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw unreachable(source, `the answer is ${TOO_LARGE}`)
+      throw unreachable(source, `the server could not be read (${failureName(error)})`)
     }
   }
 
@@ -122,7 +122,7 @@ async function fetchMap (
       return 'not-modified'
     }
     if (statusCode !== 200) {
-      throw unreachable(undefined, `the server answered HTTP ${String(statusCode)}${REDIRECTS.has(statusCode) ? ' (redirects are not followed)' : ''}`)
+      throw unreachable(undefined, `the server answered ${statusText(statusCode)}`)
     }
     if (Number(headers['content-length']) > MAX_ROOM_MAP_BYTES) {
       throw unreachable(undefined, `the answer is ${TOO_LARGE}`)
@@ -170,32 +170,8 @@ function kindOf (essence: string): string {
   return NAMED_TYPES.get(essence) ?? 'another media type'
 }
 
-function single (value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
-}
-
 function unreachable (source: string | undefined, message: string): RoomMapError {
   return new RoomMapError([{ message }], 'PCWP_ROOM_MAP_UNREACHABLE', source)
-}
-
-/**
- * What the network raises: undici's errors, system errors (ECONNREFUSED, …),
- * OpenSSL's verification codes (CERT_HAS_EXPIRED, …) and Node's TLS errors;
- * Node's other ERR_ codes are a caller's mistake.
- */
-function isNetworkError (error: unknown): error is Error & { code?: string } {
-  if (error instanceof errors.UndiciError || error instanceof errors.HTTPParserError) return true
-  const code: unknown = error instanceof Error ? (error as { code?: unknown }).code : undefined
-  return typeof code === 'string' && (!code.startsWith('ERR_') || /^ERR_(?:TLS|SSL)_/.test(code))
-}
-
-/**
- * Names the failure by its code (ECONNREFUSED, a TLS code, …), or its kind
- * (undici's HTTPParserError has none), without quoting anything the server sent.
- */
-function reasonOf ({ code, name }: Error & { code?: string }): string {
-  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return `the answer is ${TOO_LARGE}`
-  return `the server could not be read (${code ?? name})`
 }
 
 function ignore (): void { /* an error of a body no longer wanted */ }

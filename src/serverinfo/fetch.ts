@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { request, type Dispatcher } from 'undici'
-import { createOutgoingClient } from '../outgoing.ts'
+import { createOutgoingClient, failureName, isNetworkError, statusText } from '../outgoing.ts'
+import { single } from '../single-value.ts'
 import { ServerInfoError } from './errors.ts'
 
 /** No getserverinfo reply comes near this; a larger body is refused. */
@@ -44,7 +45,8 @@ export function createServerInfoFetcher (url: URL, timeoutMs: number, options: F
   return {
     fetch: async () => bounded(
       timeoutMs,
-      signal => fetchReply(url, client.dispatcher, AbortSignal.any([signal, client.closed]))
+      signal => fetchReply(url, client.dispatcher, AbortSignal.any([signal, client.closed])),
+      client.closed
     ),
     close: client.close
   }
@@ -53,13 +55,17 @@ export function createServerInfoFetcher (url: URL, timeoutMs: number, options: F
 /** One fetch under the time limit, as a whole; every failure becomes a ServerInfoError. */
 async function bounded (
   timeoutMs: number,
-  fetch: (signal: AbortSignal) => Promise<ServerInfoReply>
+  fetch: (signal: AbortSignal) => Promise<ServerInfoReply>,
+  closed?: AbortSignal
 ): Promise<ServerInfoReply> {
   const timeout = AbortSignal.timeout(timeoutMs)
   try {
     return await fetch(timeout)
   } catch (error) {
-    // Once the time is up, whatever broke broke because of it.
+    // Once a signal has fired, whatever broke broke because of it.
+    if (closed?.aborted === true) {
+      throw new ServerInfoError('PCWP_SERVERINFO_UNREACHABLE', 'stopped waiting for the answer')
+    }
     throw timeout.aborted ? timedOut() : asServerInfoError(error)
   }
 }
@@ -72,14 +78,13 @@ async function fetchReply (url: URL, dispatcher: Dispatcher, signal: AbortSignal
   })
   if (statusCode !== 200) {
     await body.dump()
-    throw new ServerInfoError('PCWP_SERVERINFO_HTTP_STATUS', `the upstream answered HTTP ${statusCode}${statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : ''}`)
+    throw new ServerInfoError('PCWP_SERVERINFO_HTTP_STATUS', `the upstream answered ${statusText(statusCode)}`)
   }
   if (Number(headers['content-length']) > MAX_REPLY_BYTES) {
     await body.dump()
     throw tooLarge()
   }
-  const contentType = headers['content-type']
-  return { body: await body.text(), contentType: typeof contentType === 'string' ? contentType : undefined }
+  return { body: await body.text(), contentType: single(headers['content-type']) }
 }
 
 async function readReplyFile (url: URL, signal: AbortSignal): Promise<ServerInfoReply> {
@@ -97,11 +102,10 @@ function tooLarge (): ServerInfoError {
   return new ServerInfoError('PCWP_SERVERINFO_TOO_LARGE', `the reply is larger than ${MAX_REPLY_BYTES} bytes`)
 }
 
-/** Names the failure without quoting anything the upstream sent. */
+/** Names the failure without quoting anything the upstream sent; a bug of ours is thrown on. */
 function asServerInfoError (error: unknown): ServerInfoError {
   if (error instanceof ServerInfoError) return error
-  const { code } = error as { code?: string }
-  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return tooLarge()
-  // Network, TLS and file system errors all carry a code (ECONNREFUSED, UND_ERR_SOCKET, ENOENT, …).
-  return new ServerInfoError('PCWP_SERVERINFO_UNREACHABLE', `the upstream could not be read (${String(code)})`)
+  if (!isNetworkError(error)) throw error
+  if (error.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return tooLarge()
+  return new ServerInfoError('PCWP_SERVERINFO_UNREACHABLE', `the upstream could not be read (${failureName(error)})`)
 }

@@ -146,8 +146,11 @@ export function createServerInfoOverride (options: ServerInfoOverrideOptions): S
       apply(url, lastFetchAt)
       result = current === undefined ? 'none' : 'override'
     } catch (error) {
+      const failure = expectedError(error, ServerInfoError)
+      // A fetch that stop() cut short is nobody's failure.
+      if (stopped) return
       lastFetchAt = clock()
-      fail(expectedError(error, ServerInfoError), lastFetchAt)
+      fail(failure, lastFetchAt)
       result = 'error'
     }
     onFetch?.(result)

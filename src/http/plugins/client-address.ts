@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { createAddressMatcher } from '../../net/address-ranges.ts'
 import { resolveClientAddress } from '../../negotiate/client-address.ts'
-import { single } from '../single-value.ts'
+import { single } from '../../single-value.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {

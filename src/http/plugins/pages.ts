@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import type { Catalogs } from '../../i18n/index.ts'
 import { boundedMemo } from '../../bounded-memo.ts'
 import { escapeHtml } from '../../html-escape.ts'
-import { single } from '../single-value.ts'
+import { single } from '../../single-value.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginCallbackTypebox } from '@fastify/type-provider-
 import { DEMO_BASE_PATH } from '../../service-routes.ts'
 import { escapeHtml } from '../../html-escape.ts'
 import { htmlPage } from '../html.ts'
-import { single } from '../single-value.ts'
+import { single } from '../../single-value.ts'
 import { pageSchema, queryValue } from '../schemas.ts'
 
 const SAMPLE_ROOM = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'

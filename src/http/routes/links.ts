@@ -9,7 +9,7 @@ import { publicOrigin } from '../../negotiate/public-origin.ts'
 import { readPackageFile } from '../../package-files.ts'
 import { escapeHtml } from '../../html-escape.ts'
 import { htmlPage } from '../html.ts'
-import { single } from '../single-value.ts'
+import { single } from '../../single-value.ts'
 import { pageSchema, problem, queryValue } from '../schemas.ts'
 
 // The page's own script and style sheet, served from this origin so that the

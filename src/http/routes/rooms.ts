@@ -7,7 +7,7 @@ import { decideZone, type ZonePolicy } from '../../negotiate/network.ts'
 import { expectedError } from '../../expected-error.ts'
 import { answerRoomLink } from '../../room-answer.ts'
 import { sendProblem, sendRetired } from '../problems.ts'
-import { single } from '../single-value.ts'
+import { single } from '../../single-value.ts'
 import { REDIRECT_SECURITY_HEADERS } from '../plugins/security-headers.ts'
 import { hiddenMethodNotAllowedSchema, legacySchema, methodNotAllowedSchema, roomSchemas } from '../schemas.ts'
 
