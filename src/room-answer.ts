@@ -6,6 +6,9 @@ import { roomManagementUrl } from './pcwp/url.ts'
 import { normalisePath } from './paths.ts'
 import { fillTarget, type RoomMapEntry } from './roommap/index.ts'
 
+// A Host header's explicit default port, which a URL's host leaves out.
+const DEFAULT_PORT = /:(?:80|443)$/
+
 export interface RoomQuestion {
   /** The room's canonical GUID; undefined asks to create a room. */
   readonly room: string | undefined
@@ -63,10 +66,13 @@ function redirect ({ askedAt }: RoomQuestion, outcome: 'pcwp' | 'moved', locatio
     : { kind: 'redirect', outcome, location }
 }
 
-/** The location names the very host and path asked (compared as paths are compared); a relative one is on that host. */
+/**
+ * The location names the very host and path asked (compared as paths are compared); a relative one is on that
+ * host.
+ */
 function leadsBack (location: string, askedAt: { readonly host: string, readonly path: string }): boolean {
   const absolute = URL.parse(location)
   const path = (absolute ?? new URL(location, 'http://relative.invalid')).pathname
-  return (absolute === null || absolute.host === askedAt.host.toLowerCase()) &&
+  return (absolute === null || absolute.host === askedAt.host.toLowerCase().replace(DEFAULT_PORT, '')) &&
     normalisePath(path) === normalisePath(askedAt.path)
 }

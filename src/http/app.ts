@@ -71,7 +71,7 @@ export interface ServiceOptions {
   readonly roomMap: RoomMapSource | undefined
 }
 
-// The router's own bound on a path parameter, far above any room (whose schema says MAX_ROOM_LENGTH).
+// The router's own bound on a path parameter, far above any room (the core refuses a longer one as no room).
 const MAX_PARAM_LENGTH = 2048
 
 /**

@@ -48,7 +48,8 @@ const PROBLEM_HEADERS = {
 // HTML first: a browser, or a client that states no preference, gets the page.
 const problemType = createMediaTypeChooser(['text/html', 'application/json'])
 
-function prefersJson (request: FastifyRequest): boolean {
+/** Whether the client prefers JSON to a page (Accept, with its q-values): every answer of the service chooses so. */
+export function prefersJson (request: FastifyRequest): boolean {
   return problemType(request.headers.accept) === 'application/json'
 }
 

@@ -41,9 +41,6 @@ const redirect = (description: string) => ({
 // Repeated or invalid values are ignored (the default language applies), never refused.
 const langQuery = Type.Union([Type.String(), Type.Array(Type.String())], { description: 'The reader\'s language, a full tag (de-DE) or a language (de); it wins over Accept-Language. Invalid or repeated values are ignored.' })
 
-/** The longest room identifier: a ma-chan:// URI with a 253-character domain. */
-export const MAX_ROOM_LENGTH = 320
-
 const roomErrors = {
   400: problem('The room is not a GUID or a ma-chan:// room URI.'),
   410: problem('PCWP_ROOM_RETIRED: the room map retires the room (a page with its name, note and who to ask).'),
@@ -66,7 +63,7 @@ export function roomSchemas (status: RedirectStatus) {
     room: {
       summary: 'Open the room management application on a room (MS-OCGCWEB 2.2.2).',
       tags: ['rooms'],
-      params: Type.Object({ room: Type.String({ maxLength: MAX_ROOM_LENGTH, description: 'The room GUID (any case, braces optional) or its URL-encoded ma-chan://<domain>/<GUID> room URI.' }) }),
+      params: Type.Object({ room: Type.String({ description: 'The room GUID (any case, braces optional) or its URL-encoded ma-chan://<domain>/<GUID> room URI.' }) }),
       querystring: Type.Object({ lang: Type.Optional(langQuery) }),
       response: { [status]: redirect('Redirect to BASE + clientlang + id.'), ...roomErrors }
     },

@@ -183,3 +183,39 @@ t.test('PCWP_LOG_CLIENT: the address in full, truncated to its network, or absen
     t.equal(text.includes('198.51.100.7'), kept, `${mode}: forwarding headers ${kept ? 'kept' : 'redacted'} on lines that log headers`)
   }
 })
+
+t.test('an answer is counted and logged as what it was: a loop as its error only, /links\'s invalid room by its code', async t => {
+  const JSON_ONLY = 'application/json'
+  const PAGE_FIRST = 'text/html, application/json;q=0.1'
+  // The application's own link, asked on the host it redirects to: with no other base URL, a loop.
+  const env = { PCWP_BASE_URL_INTERNAL: 'https://chat.example.com/rm/', PCWP_INTERNAL_CIDRS: '10.0.0.0/8' }
+  const { service, logs } = await logged('info', env)
+  t.teardown(() => service.close())
+  for (const host of ['chat.example.com', 'Chat.Example.com:443', 'chat.example.com:80']) {
+    const headers = { host, accept: JSON_ONLY }
+    const answer = await service.inject({ url: `/rm/?id=${ROOM}`, remoteAddress: '10.1.1.1', headers })
+    t.equal(answer.json().error, 'PCWP_REDIRECT_LOOP', `${host}: a Host naming the default port is the same host`)
+  }
+  const elsewhere = { host: 'chat.example.com:8443' }
+  const other = await service.inject({ url: `/rm/?id=${ROOM}`, remoteAddress: '10.1.1.1', headers: elsewhere })
+  t.equal(other.statusCode, 302, 'another port is another place')
+
+  const invalid = await service.inject({ url: '/links?room=nope', headers: { accept: PAGE_FIRST } })
+  t.equal(invalid.statusCode, 400)
+  t.match(invalid.headers['content-type'], /^text\/html/, 'Accept\'s q-values choose the page, as for every other answer')
+  t.equal((await service.inject({ url: '/links?room=nope', headers: { accept: JSON_ONLY } })).json().error,
+    'PCWP_ROOM_ID_INVALID')
+
+  const loops = logs.filter(line => line.kind === 'legacy' && line.status === 500)
+  t.equal(loops.length, 3)
+  for (const line of loops) {
+    t.equal(line.code, 'PCWP_REDIRECT_LOOP')
+    t.notOk('outcome' in line, 'a loop has no outcome: it is no redirect')
+  }
+  t.same(logs.filter(line => line.kind === 'links').map(line => line.code), Array(2).fill('PCWP_ROOM_ID_INVALID'))
+
+  const metrics = (await service.inject('/metrics')).body
+  t.notMatch(metrics, /pcwp_redirects_total\{[^}]*status="500"/, 'no redirect series with a 500')
+  t.match(metrics, /^pcwp_rejections_total\{reason="pcwp_redirect_loop"\} 3$/m)
+  t.match(metrics, /^pcwp_rejections_total\{reason="pcwp_room_id_invalid"\} 2$/m)
+})

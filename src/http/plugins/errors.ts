@@ -15,9 +15,6 @@ function answerError (error: FastifyError, request: FastifyRequest, reply: Fasti
     // From @fastify/rate-limit (PCWP_RATE_LIMIT_PER_MIN), which has set Retry-After.
     return sendProblem(request, reply, { status: 429, code: 'RATE_LIMITED', message: 'Too many requests from your address; please try again in a minute.' })
   }
-  if (error.validation !== undefined && error.validationContext === 'params') {
-    return sendProblem(request, reply, { status: 400, code: 'PCWP_ROOM_ID_INVALID', message: 'Not a room identifier: a room is named by its GUID (8-4-4-4-12 hex digits, braces optional) or its room URI ma-chan://<domain>/<GUID>.' })
-  }
   if (status !== undefined && status >= 400 && status < 500) {
     return sendProblem(request, reply, { status, code: 'BAD_REQUEST', message: 'The request is malformed.' })
   }

@@ -1,5 +1,5 @@
 import type { FastifyPluginCallback } from 'fastify'
-import { NETWORK_ZONES, resolveBaseUrl, type NetworkZone } from '../../pcwp/index.ts'
+import { NETWORK_ZONES, resolveBaseUrl, type BaseUrl, type NetworkZone } from '../../pcwp/index.ts'
 import { healthSchema, readySchema, robotsSchema } from '../schemas.ts'
 
 type ZoneState = 'override' | 'provisioned' | 'disabled'
@@ -20,7 +20,7 @@ const healthRoutes: FastifyPluginCallback = (app, _options, done) => {
   app.get('/readyz', { schema: readySchema, config: PROBE_CONFIG }, (_request, reply) => {
     const current = override?.current()
     const zones = Object.fromEntries(
-      NETWORK_ZONES.map(zone => [zone, zoneState(zone)])
+      NETWORK_ZONES.map(zone => [zone, zoneState(resolveBaseUrl(current, config.baseUrls, zone), current)])
     ) as Record<NetworkZone, ZoneState>
     // A room map alone can answer (moved and retired rooms), as docs/design.md "Configuration" allows in production.
     const ready = NETWORK_ZONES.some(zone => zones[zone] !== 'disabled') || app.roomMap !== undefined
@@ -31,11 +31,6 @@ const healthRoutes: FastifyPluginCallback = (app, _options, done) => {
       override: override?.state() ?? null,
       ...(app.roomMap === undefined ? {} : { roomMap: app.roomMap.state() })
     })
-
-    function zoneState (zone: NetworkZone): ZoneState {
-      if (current !== undefined) return 'override'
-      return resolveBaseUrl(undefined, config.baseUrls, zone) === undefined ? 'disabled' : 'provisioned'
-    }
   })
 
   // Browsers ask for it on every page; an empty answer beats a 404 in every console.
@@ -48,3 +43,9 @@ const healthRoutes: FastifyPluginCallback = (app, _options, done) => {
 }
 
 export default healthRoutes
+
+/** Where a zone's readers are sent, as /readyz names it: the base URL MS-OCGCWEB 3.1.3 resolves, and whose it is. */
+function zoneState (base: BaseUrl | undefined, override: BaseUrl | undefined): ZoneState {
+  if (base === undefined) return 'disabled'
+  return base === override ? 'override' : 'provisioned'
+}

@@ -9,6 +9,7 @@ import { publicOrigin } from '../../negotiate/public-origin.ts'
 import { readPackageFile } from '../../package-files.ts'
 import { escapeHtml } from '../../html-escape.ts'
 import { htmlPage } from '../html.ts'
+import { prefersJson } from '../problems.ts'
 import { single } from '../../single-value.ts'
 import { pageSchema, problem, queryValue } from '../schemas.ts'
 
@@ -96,7 +97,9 @@ const linkRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     reply.header('cache-control', 'no-store')
       .header('content-security-policy', CSP)
       .header('vary', 'Accept, Accept-Language')
-    if (request.headers.accept?.includes('application/json') === true) {
+    // Counted and logged as the room routes count an invalid room.
+    if (invalid) request.problem = 'PCWP_ROOM_ID_INVALID'
+    if (prefersJson(request)) {
       // The script shows the message as it is: in the page's language.
       return invalid
         ? reply.code(400).send({ error: 'PCWP_ROOM_ID_INVALID', message: text('invalid') })

@@ -5,7 +5,8 @@ import { parseRoomLink } from '../../pcwp/room-id.ts'
 import { createAddressMatcher } from '../../net/address-ranges.ts'
 import { decideZone, type ZonePolicy } from '../../negotiate/network.ts'
 import { expectedError } from '../../expected-error.ts'
-import { answerRoomLink } from '../../room-answer.ts'
+import { answerRoomLink, type RoomAnswer } from '../../room-answer.ts'
+import type { RoomLinkLog } from '../plugins/access-log.ts'
 import { sendProblem, sendRetired } from '../problems.ts'
 import { single } from '../../single-value.ts'
 import { REDIRECT_SECURITY_HEADERS } from '../plugins/security-headers.ts'
@@ -57,20 +58,12 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   ): FastifyReply {
     const zone = zoneOf(request)
     const clientlang = app.negotiateLanguage(single(lang), request.headers['accept-language'], legacyClientLang)
-    const entry = app.roomEntry(room)
-    request.roomLink = {
-      kind: room === undefined ? 'create' : 'room',
-      zone,
-      lang: clientlang,
-      outcome: entry.kind,
-      ...(room === undefined ? {} : { room })
-    }
     const answer = answerRoomLink({
       room,
       zone,
       clientlang,
       pageLanguage: () => app.pageLanguage(request),
-      entry,
+      entry: app.roomEntry(room),
       override: app.override?.current(),
       baseUrls: config.baseUrls,
       // Only the application's own links, on legacy paths, can be asked where an answer leads.
@@ -78,6 +71,11 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
         ? { askedAt: { host: request.host, path: request.url.split('?', 1)[0] as string } }
         : {})
     })
+    const outcome = outcomeOf(answer)
+    const kind = room === undefined ? 'create' : 'room'
+    request.roomLink = outcome === undefined
+      ? null
+      : { kind, zone, lang: clientlang, outcome, ...(room === undefined ? {} : { room }) }
     switch (answer.kind) {
       case 'redirect':
         return reply.headers(redirectHeaders).redirect(answer.location, config.redirectStatus)
@@ -161,6 +159,16 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
     registered()
   })
   done()
+}
+
+/** An answer as the metrics and the access line name it; a loop, a misconfiguration, counts as its error only. */
+function outcomeOf (answer: RoomAnswer): RoomLinkLog['outcome'] | undefined {
+  switch (answer.kind) {
+    case 'redirect': return answer.outcome
+    case 'retired': return 'retired'
+    case 'disabled': return 'pcwp'
+    case 'loop': return undefined
+  }
 }
 
 export default roomRoutes
