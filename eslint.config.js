@@ -14,7 +14,7 @@ const ADDRESSES = ['net']
 const CONFIGURATION = ['config.ts', 'config-parsers.ts']
 const LEAVES = [
   'bounded-memo.ts', 'exit-codes.ts', 'expected-error.ts', 'html-escape.ts', 'outgoing.ts', 'package-files.ts',
-  'paths.ts', 'problem-codes.ts', 'quote.ts', 'single-value.ts'
+  'paths.ts', 'problem-codes.ts', 'quote.ts', 'room-outcomes.ts', 'single-value.ts'
 ]
 const BELOW_HTTP = [...CORE, ...NEGOTIATION, ...ADDRESSES, 'serverinfo', 'roommap', 'room-answer.ts', 'i18n',
   ...CONFIGURATION, 'metrics.ts', 'service-routes.ts', ...LEAVES]

@@ -8,14 +8,14 @@ import type { LogClientMode } from './net/logged-address.ts'
  */
 const LOG_MIN_LENGTH = 8192
 /** docs/operations.md "Access log" promises that every line reaches standard output within a second. */
-export const LOG_FLUSH_MS = 1000
+const LOG_FLUSH_MS = 1000
 
 /**
  * What never reaches a log line, whoever logs it: credentials a client sent
  * and cookies the service might set. Only the unhandled-error line carries
  * request headers, but the rule holds for every line.
  */
-export const REDACT_PATHS: readonly string[] = [
+const REDACT_PATHS: readonly string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]'

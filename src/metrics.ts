@@ -3,26 +3,22 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client'
 import { NETWORK_ZONES, type NetworkZone } from './pcwp/index.ts'
 import { PROBLEM_CODES, type ProblemCode } from './problem-codes.ts'
+import { OUTCOMES, ROOM_LINK_KINDS, type Outcome, type RoomLinkKind } from './room-outcomes.ts'
 import type { FetchResult } from './serverinfo/override.ts'
 
-const KINDS = ['create', 'room'] as const
-const OUTCOMES = ['pcwp', 'moved', 'retired'] as const
 const ROUTES = ['create', 'room', 'other'] as const
 const FETCH_RESULTS: readonly FetchResult[] = ['override', 'none', 'error']
 const RELOAD_RESULTS = ['success', 'failure'] as const
 // A retired room is an outcome of its room link, not a rejection.
 const NOT_REJECTIONS: ReadonlySet<ProblemCode> = new Set(['PCWP_ROOM_RETIRED'])
-// A redirect takes well under a millisecond; the buckets resolve that range,
-// and 0.25 s is the latency alert's threshold.
+// The buckets resolve answers of under a millisecond (a redirect's), and 0.25 s
+// is the latency alert's threshold.
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
-
-type Kind = typeof KINDS[number]
-type Outcome = typeof OUTCOMES[number]
 
 /** One answered request, as the metrics count it. */
 export interface Answer {
   /** The room link answered, when the request was one; its kind is the duration's route. */
-  readonly link: { readonly kind: Kind, readonly zone: NetworkZone, readonly outcome: Outcome } | null
+  readonly link: { readonly kind: RoomLinkKind, readonly zone: NetworkZone, readonly outcome: Outcome } | null
   readonly status: number
   /** The error code answered with, if any. */
   readonly problem: ProblemCode | null
@@ -54,7 +50,7 @@ export interface GaugeSources {
 /** Outcome and status of a room-link answer, as docs/design.md "Metrics" pairs them. */
 function redirectLabelSets (redirectStatus: number): LabelValues<string>[] {
   const statusesByOutcome = { pcwp: [String(redirectStatus), '503'], moved: [String(redirectStatus)], retired: ['410'] }
-  return KINDS.flatMap(kind => NETWORK_ZONES.flatMap(zone => OUTCOMES.flatMap(outcome =>
+  return ROOM_LINK_KINDS.flatMap(kind => NETWORK_ZONES.flatMap(zone => OUTCOMES.flatMap(outcome =>
     statusesByOutcome[outcome].map(status => ({ kind, zone, status, outcome })))))
 }
 

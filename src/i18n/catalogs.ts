@@ -6,7 +6,7 @@ import { canonicalClientLang } from '../pcwp/clientlang.ts'
 import { isMessageKey, MESSAGE_KEYS, MESSAGES, type MessageKey, type MessageValues } from './messages.ts'
 
 /** Every page falls back to this language, whose catalog must ship with the package. */
-export const FALLBACK_LANGUAGE = 'en-US'
+const FALLBACK_LANGUAGE = 'en-US'
 
 export interface CatalogSources {
   /** The package's own catalogs: BUILT_IN_LOCALES_DIR. */

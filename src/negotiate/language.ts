@@ -90,7 +90,8 @@ interface Candidate {
  */
 export function createLanguageNegotiator (policy: LanguagePolicy): LanguageNegotiator {
   const matchRange = createRangeMatcher(policy)
-  const matchExplicit = explicitMatcher(matchRange)
+  // A link's ?lang= comes again and again, as headers do.
+  const matchExplicit = explicitMatcher(boundedMemo(matchRange, REMEMBERED))
 
   // What an Accept-Language value matched; null: nothing supported.
   const negotiate = boundedMemo((acceptLanguage: string): string | null => {
@@ -131,12 +132,15 @@ function explicitMatcher (matchRange: (range: string) => string | undefined) {
 function createRangeMatcher (policy: LanguagePolicy): (range: string) => string | undefined {
   const exact = new Map<string, string>()
   const byLanguage = new Map<string, Candidate[]>()
+  // Each supported language's likely region, the fallback among its candidates.
+  const likelyRegions = new Map<string, string | undefined>()
   for (const tag of policy.supported) {
     exact.set(tag.toLowerCase(), tag)
     const locale = new Intl.Locale(tag)
     const candidates = byLanguage.get(locale.language) ?? []
     candidates.push({ tag, region: locale.region, script: locale.maximize().script })
     byLanguage.set(locale.language, candidates)
+    likelyRegions.set(locale.language, new Intl.Locale(locale.language).maximize().region)
   }
 
   return range => {
@@ -155,8 +159,8 @@ function createRangeMatcher (policy: LanguagePolicy): (range: string) => string 
     const likely = locale.maximize()
     const sameScript = candidates.filter(c => c.script === likely.script)
     const pool = sameScript.length > 0 ? sameScript : candidates
-    const languageRegion = new Intl.Locale(language).maximize().region
-    const best = pool.find(c => c.region === likely.region) ?? pool.find(c => c.region === languageRegion) ?? pool[0]
+    const best = pool.find(c => c.region === likely.region) ??
+      pool.find(c => c.region === likelyRegions.get(language)) ?? pool[0]
     return (best as Candidate).tag
   }
 }

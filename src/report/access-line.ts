@@ -1,8 +1,5 @@
 import { NETWORK_ZONES, parseRoomId, type NetworkZone } from '../pcwp/index.ts'
-
-/** Where a room-link answer sent the reader (the access line's `outcome`). */
-export type Outcome = 'pcwp' | 'moved' | 'retired'
-export const OUTCOMES: readonly Outcome[] = ['pcwp', 'moved', 'retired']
+import { OUTCOMES, type Outcome } from '../room-outcomes.ts'
 
 /** The access line's `kind` values that are room links (legacy links included). */
 const ROOM_LINK_KINDS = new Set(['create', 'room', 'legacy'])

@@ -1,4 +1,5 @@
-import { OUTCOMES, parseAccessLine, type Outcome } from './access-line.ts'
+import { OUTCOMES, type Outcome } from '../room-outcomes.ts'
+import { parseAccessLine } from './access-line.ts'
 
 /** The time range a report covers: `since` inclusive, `until` exclusive; either may be open. */
 export interface ReportRange {

@@ -1,4 +1,4 @@
-import { OUTCOMES } from './access-line.ts'
+import { OUTCOMES } from '../room-outcomes.ts'
 import type { MappedRoom, PcwpRoom, Report } from './aggregate.ts'
 
 export const FORMATS = ['table', 'csv', 'json'] as const

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { logClientAddress } from '../../net/logged-address.ts'
 import type { NetworkZone } from '../../pcwp/index.ts'
+import type { Outcome, RoomLinkKind } from '../../room-outcomes.ts'
 
 /** What a route is, for the access line's `kind` (docs/design.md "Access log"); set in each route's `config`. */
 export type AccessKind =
@@ -9,10 +10,10 @@ export type AccessKind =
 
 /** What a room-link answer decided, for its access line and metrics. */
 export interface RoomLinkLog {
-  readonly kind: 'create' | 'room'
+  readonly kind: RoomLinkKind
   readonly zone: NetworkZone
   readonly lang: string
-  readonly outcome: 'pcwp' | 'moved' | 'retired'
+  readonly outcome: Outcome
   /** The canonical room GUID, when the link names a room. */
   readonly room?: string
 }
