@@ -1,19 +1,19 @@
 // The pcwp-links command line: every command, option and error.
 import { execFile, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { Readable } from 'node:stream'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { runCli } from '../src/commands.ts'
 import { EXIT_CONFIG, EXIT_DATA, EXIT_UNAVAILABLE, EXIT_USAGE } from '../src/exit-codes.ts'
 import { VERSION } from '../src/package-files.ts'
 import { ROOM } from './fixtures/app.ts'
 import { listeningPort } from './fixtures/service.ts'
-import { serve, startUpstream, status, xccosReply } from './fixtures/upstream.ts'
+import { digest, mapFile } from './fixtures/room-map.ts'
+import { serve, status, upstream, xccosReply } from './fixtures/upstream.ts'
 
 async function cli (
   argv: string[],
@@ -24,14 +24,6 @@ async function cli (
   let err = ''
   const code = await runCli(argv, { out: text => { out += text }, err: text => { err += text }, env, stdin })
   return { code, out, err }
-}
-
-async function mapFile (t: Test, name: string, text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pcwp-cli-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const path = join(dir, name)
-  await writeFile(path, text)
-  return path
 }
 
 const MOVED = '0B8E2D4A-1C3F-4E5A-9B7D-2F6A8C0E1D3B'
@@ -61,8 +53,7 @@ t.test('map check: a summary and exit 0 for a valid map; every error with its li
 })
 
 t.test('map check <URL>: what PCWP_ROOM_MAP accepts; exit 69 when the URL gives no map', async t => {
-  const server = await startUpstream(serve(MAP, 'text/csv'))
-  t.teardown(server.close)
+  const server = await upstream(t, serve(MAP, 'text/csv'))
   const url = new URL('/maps/rooms?sig=SECRET', server.url)
   const ok = await cli(['map', 'check', url.href])
   t.equal(ok.code, 0)
@@ -91,8 +82,7 @@ t.test('url --room without --base: what a reader in each zone gets under the env
     code: 0, err: '', out: `internal: https://pool.corp.example/rm/?clientlang=en-US&id=${other}\nexternal: room management disabled (503)\n`
   })
   t.same(await cli(['url', '--room', 'new'], env), { code: 0, err: '', out: 'internal: https://pool.corp.example/rm/?clientlang=en-US\nexternal: room management disabled (503)\n' })
-  const server = await startUpstream(serve(MAP, 'text/csv'))
-  t.teardown(server.close)
+  const server = await upstream(t, serve(MAP, 'text/csv'))
   t.same(await cli(['url', '--room', RETIRED], { ...env, PCWP_ROOM_MAP: new URL('/rooms', server.url).href }), {
     code: 0, err: '', out: 'internal: retired (410)\nexternal: retired (410)\n'
   }, 'a map at a URL is read too')
@@ -239,24 +229,22 @@ external readers:
 })
 
 t.test('check fetches the getserverinfo override once', async t => {
-  const upstream = await startUpstream(serve(xccosReply('roomManagementUrl="https://chatadmin.contoso.com/rooms/"')))
-  t.teardown(upstream.close)
-  const result = await cli(['check'], { PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: upstream.url })
+  const server = await upstream(t, serve(xccosReply('roomManagementUrl="https://chatadmin.contoso.com/rooms/"')))
+  const result = await cli(['check'], { PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: server.url })
   t.equal(result.code, 0)
-  t.match(result.out, `getserverinfo: ${upstream.url}\n  override: https://chatadmin.contoso.com/rooms/\n`)
+  t.match(result.out, `getserverinfo: ${server.url}\n  override: https://chatadmin.contoso.com/rooms/\n`)
   t.match(result.out, /internal readers:\n {2}base URL: {4}https:\/\/chatadmin\.contoso\.com\/rooms\/ \(getserverinfo override\)/)
-  t.equal(upstream.requests.length, 1)
-  await upstream.close()
-  const failing = await cli(['check'], { PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: upstream.url })
+  t.equal(server.requests.length, 1)
+  await server.close()
+  const failing = await cli(['check'], { PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: server.url })
   t.match(failing.out, /override: none \(fetch failed: PCWP_SERVERINFO_UNREACHABLE: the upstream could not be read \(ECONNREFUSED\)\)/)
   t.match(failing.out, /external readers:\n {2}base URL: {4}https:\/\/chat\.example\.com\/rm\/\n/)
 })
 
 t.test('check reports an override that names this service: refused, the configured base URLs answer', async t => {
-  const upstream = await startUpstream(serve(xccosReply('roomManagementUrl="https://links.example.com/rm/"')))
-  t.teardown(upstream.close)
+  const server = await upstream(t, serve(xccosReply('roomManagementUrl="https://links.example.com/rm/"')))
   const result = await cli(['check'], {
-    PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: upstream.url, PCWP_PUBLIC_URL: 'https://links.example.com'
+    PCWP_BASE_URL_EXTERNAL: 'https://chat.example.com/rm/', PCWP_SERVERINFO_URL: server.url, PCWP_PUBLIC_URL: 'https://links.example.com'
   })
   t.equal(result.code, 0)
   t.match(result.out, /override: none \(refused: PCWP_SERVERINFO_SELF: the reply's roomManagementUrl is on this service's own host/)
@@ -268,12 +256,11 @@ t.test('check reads the room map and the page catalogs as the service would', as
   const env = { PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/rm/' }
   const good = await cli(['check'], { ...env, PCWP_ROOM_MAP: path })
   t.equal(good.code, 0)
-  t.match(good.out, `\nroom map: ${path}\n  2 rooms, sha256 ${createHash('sha256').update(MAP).digest('hex')}\n`)
+  t.match(good.out, `\nroom map: ${path}\n  2 rooms, sha256 ${digest(MAP)}\n`)
   const bad = await mapFile(t, 'bad.csv', `room,target\n${MOVED},nowhere\n`)
   t.match(await cli(['check'], { ...env, PCWP_ROOM_MAP: bad }),
     { code: EXIT_CONFIG, out: '', err: /^pcwp-links: PCWP_ROOM_MAP: PCWP_ROOM_MAP_INVALID: .*bad\.csv: 1 problem\nline 2, target: / })
-  const server = await startUpstream(status(503))
-  t.teardown(server.close)
+  const server = await upstream(t, status(503))
   t.match(await cli(['check'], { ...env, PCWP_ROOM_MAP: new URL('/rooms?sig=SECRET', server.url).href }), {
     code: EXIT_UNAVAILABLE, out: '', err: /^pcwp-links: PCWP_ROOM_MAP: PCWP_ROOM_MAP_UNREACHABLE: http:\/\/127\.0\.0\.1:\d+\/rooms: 1 problem\nthe server answered HTTP 503\n$/
   })

@@ -7,8 +7,7 @@
 // rewritten for this machine, and the service's URL source loads the map from
 // it, is answered 304 when it asks again, and takes a map replaced as the
 // manifests tell administrators to replace it.
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -23,8 +22,11 @@ import { parseAllDocuments } from 'yaml'
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.ts'
 import type { ReloadOutcome } from '../../src/roommap/loader.ts'
 import { createRoomMapSource } from '../../src/roommap/source.ts'
+import { installed } from '../fixtures/installed.ts'
+import { find, parseManifests, type Loose, type Manifest } from '../fixtures/kubernetes.ts'
+import { listeningSocket, NGINX, SKIP_WITHOUT_NGINX, waitForNginx } from '../fixtures/nginx.ts'
+import { A, B, CHANGED, digest } from '../fixtures/room-map.ts'
 import { selfSignedCertificate, type SelfSigned } from '../fixtures/upstream.ts'
-import { listeningSocket, NGINX, SKIP_WITHOUT_NGINX } from '../fixtures/nginx.ts'
 import { waitFor } from '../fixtures/wait.ts'
 
 const BASE = new URL('../../deploy/kubernetes/', import.meta.url)
@@ -32,10 +34,6 @@ const COMPONENT = new URL('room-map-server/', BASE)
 const ENVIRONMENT = 'pcwp-links'
 const MAP_SERVER = 'pcwp-links-room-map'
 
-interface Manifest { kind: string, metadata: { name: string, namespace?: string }, [key: string]: unknown }
-// What the tests compare with t.same and t.match is read loosely; what they call methods on is typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any
 interface Mount { name: string, mountPath: string, readOnly?: boolean, subPath?: string }
 interface Volume {
   name: string
@@ -62,17 +60,6 @@ interface Deployment {
 }
 interface Component { apiVersion: string, namespace?: string, resources: string[], patches: { path: string }[] }
 
-/** The documents of each of `files` in `dir`, each file checked to parse. */
-async function parseFiles (dir: URL, files: readonly string[]): Promise<Map<string, Manifest[]>> {
-  const parsed = new Map<string, Manifest[]>()
-  for (const file of files) {
-    const documents = parseAllDocuments(await readFile(new URL(file, dir), 'utf8'))
-    for (const document of documents) t.same(document.errors, [], `${file} parses`)
-    parsed.set(file, documents.map(document => document.toJS() as Manifest))
-  }
-  return parsed
-}
-
 /** The documents of `files`, which `parsed` must hold. */
 function documentsOf (parsed: Map<string, Manifest[]>, files: readonly string[]): Manifest[] {
   return files.flatMap(file => {
@@ -82,15 +69,12 @@ function documentsOf (parsed: Map<string, Manifest[]>, files: readonly string[])
   })
 }
 
-const find = (manifests: readonly Manifest[], kind: string, name?: string): Loose => manifests.find(
-  m => m.kind === kind && (name === undefined || m.metadata.name === name)
-)
 const componentFiles = (await readdir(COMPONENT)).sort()
-const componentDocuments = await parseFiles(COMPONENT, componentFiles.filter(name => name.endsWith('.yaml')))
+const componentDocuments = await parseManifests(t, COMPONENT, componentFiles.filter(name => name.endsWith('.yaml')))
 const kustomization = find(documentsOf(componentDocuments, ['kustomization.yaml']), 'Component') as Component
-const baseList: string[] = find([...(await parseFiles(BASE, ['kustomization.yaml'])).values()].flat(), 'Kustomization')
-  .resources
-const base = documentsOf(await parseFiles(BASE, baseList), baseList)
+const baseKustomization = await parseManifests(t, BASE, ['kustomization.yaml'])
+const baseList: string[] = find(documentsOf(baseKustomization, ['kustomization.yaml']), 'Kustomization').resources
+const base = documentsOf(await parseManifests(t, BASE, baseList), baseList)
 const resources = documentsOf(componentDocuments, kustomization.resources)
 const patches = documentsOf(componentDocuments, kustomization.patches.map(p => p.path))
 
@@ -185,14 +169,7 @@ t.test('the component lists every file in its folder and is used over the base, 
     'it shows the overlay that uses it: the base as a resource, itself as a component')
 })
 
-function kubectlBinary (): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim() || undefined
-  } catch {
-    return undefined
-  }
-}
-const kubectl = kubectlBinary()
+const kubectl = installed('kubectl')
 
 t.test('kustomize builds the base with the component as this test applies it', {
   skip: kubectl === undefined && 'kubectl is not installed here: the patches are applied by this test\'s merge only'
@@ -350,12 +327,8 @@ async function installCertificate (dir: string, tls: SelfSigned): Promise<void> 
   }
 }
 
-const A = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
-const B = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'
+// Not the size of CHANGED: nginx's ETag is the file's modification time (in seconds) and size.
 const MAP = `room,target,name\n${A},https://teams.example.com/l/channel/a,Project Atlas\n${B},retired,\n`
-// Not the size of MAP: nginx's ETag is the file's modification time (in seconds) and size.
-const CHANGED = `room,target\n${A},retired\n`
-const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 
 t.test('nginx with the map server\'s nginx.conf serves the map that the service\'s URL source reads', { skip: SKIP_WITHOUT_NGINX }, async t => {
   t.ok(NGINX, 'nginx is installed')
@@ -405,7 +378,8 @@ t.test('nginx with the map server\'s nginx.conf serves the map that the service\
     await body.dump()
     return { statusCode, headers }
   }
-  await waitForNginx(server, () => errorLog, () => ask('/healthz'))
+  await waitForNginx(server, () => errorLog,
+    [{ what: 'nginx to answer /healthz', answers: async () => (await ask('/healthz')).statusCode === 200 }])
 
   t.test('the map loads; asked again, nginx answers 304 and the map in force stays; a replaced map is taken',
     async t => {
@@ -435,6 +409,7 @@ t.test('nginx with the map server\'s nginx.conf serves the map that the service\
       t.equal(source.current(), map, 'the very map: nothing was parsed')
       t.same(outcomes, [], 'and no reload was reported')
 
+      t.not(CHANGED.length, MAP.length, 'the replaced map has another size: another ETag within the same second')
       // As deploy/kubernetes/room-map-server/deployment.yaml tells administrators: a temporary name, then mv.
       await writeFile(join(root, '.rooms.csv.new'), CHANGED)
       t.equal((await ask('/.rooms.csv.new')).statusCode, 404, 'a map being copied in is not served')
@@ -476,16 +451,3 @@ t.test('nginx with the map server\'s nginx.conf serves the map that the service\
     await t.rejects(ask('/rooms.csv', 'GET', trusting(tls.cert)), 'the old certificate is gone')
   })
 })
-
-/** Waits until nginx answers; fails at once, with what it wrote, if it exits first. */
-async function waitForNginx (
-  server: ChildProcess, errorLog: () => string, ask: () => Promise<{ statusCode: number }>
-): Promise<void> {
-  const exited = once(server, 'exit').then(([code]) => {
-    throw new Error(`nginx exited (${String(code)}) before answering:\n${errorLog()}`)
-  })
-  await Promise.race([
-    waitFor(async () => (await ask()).statusCode === 200, { what: 'nginx to answer /healthz', timeoutMs: 30_000 }),
-    exited
-  ])
-}

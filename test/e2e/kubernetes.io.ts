@@ -1,41 +1,26 @@
 // The Kubernetes manifests agree with the code: variables, probes, ports,
 // hardening, and the Gateway API routes (which paths readers reach, and the
 // zone each route tells the service).
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readdir } from 'node:fs/promises'
 import t, { type Test } from 'tap'
-import { parseAllDocuments } from 'yaml'
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.ts'
 import { createApp } from '../../src/http/app.ts'
 import { ROOM } from '../fixtures/app.ts'
+import { find, parseManifests } from '../fixtures/kubernetes.ts'
+import { mapFile } from '../fixtures/room-map.ts'
 
 const DIR = new URL('../../deploy/kubernetes/', import.meta.url)
 
-interface Manifest { kind: string, metadata: { name: string }, [key: string]: unknown }
-
 const files = (await readdir(DIR)).filter(name => name.endsWith('.yaml')).sort()
-const manifests: Manifest[] = []
-for (const file of files) {
-  for (const document of parseAllDocuments(await readFile(new URL(file, DIR), 'utf8'))) {
-    t.same(document.errors, [], `${file} parses`)
-    manifests.push(document.toJS() as Manifest)
-  }
-}
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const byKind = (kind: string, name?: string): any => manifests.find(
-  m => m.kind === kind && (name === undefined || m.metadata.name === name)
-)
+const manifests = [...(await parseManifests(t, DIR, files)).values()].flat()
 const ENVIRONMENT = 'pcwp-links'
 const ROOM_MAP = 'pcwp-links-room-map'
 
 /** The environment ConfigMap, its room map pointed at a copy of the room-map ConfigMap's file. */
 async function environment (t: Test): Promise<Record<string, string>> {
-  const dir = await mkdtemp(join(tmpdir(), 'pcwp-k8s-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const map = join(dir, 'rooms.csv')
-  await writeFile(map, (byKind('ConfigMap', ROOM_MAP).data as Record<string, string>)['rooms.csv'] ?? '')
-  return { ...(byKind('ConfigMap', ENVIRONMENT).data as Record<string, string>), PCWP_ROOM_MAP: map }
+  const text = (find(manifests, 'ConfigMap', ROOM_MAP).data as Record<string, string>)['rooms.csv'] ?? ''
+  const map = await mapFile(t, 'rooms.csv', text)
+  return { ...(find(manifests, 'ConfigMap', ENVIRONMENT).data as Record<string, string>), PCWP_ROOM_MAP: map }
 }
 
 t.test('every part is there', async t => {
@@ -43,12 +28,12 @@ t.test('every part is there', async t => {
     'ConfigMap', 'ConfigMap', 'Deployment', 'HTTPRoute', 'HTTPRoute',
     'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'
   ])
-  t.same([...byKind('Kustomization').resources].sort(), files.filter(f => f !== 'kustomization.yaml'),
+  t.same([...find(manifests, 'Kustomization').resources].sort(), files.filter(f => f !== 'kustomization.yaml'),
     'kustomization lists every manifest')
 })
 
 t.test('the ConfigMap sets only variables the service reads, and they load in production', async t => {
-  const data: Record<string, string> = byKind('ConfigMap', ENVIRONMENT).data
+  const data: Record<string, string> = find(manifests, 'ConfigMap', ENVIRONMENT).data
   for (const name of Object.keys(data)) t.ok(CONFIG_VARIABLES.includes(name), `${name} is read by the configuration`)
   const config = loadConfig(data)
   t.equal(config.demo, false)
@@ -58,10 +43,11 @@ t.test('the ConfigMap sets only variables the service reads, and they load in pr
 
 t.test('probes, ports and the metrics path exist in the service', async t => {
   const data = await environment(t)
-  const deployment = byKind('Deployment')
+  const deployment = find(manifests, 'Deployment')
   const container = deployment.spec.template.spec.containers[0]
   t.equal(container.ports[0].containerPort, Number(data.PORT), 'the container port is the configured PORT')
-  t.equal(byKind('Service').spec.ports[0].targetPort, container.ports[0].name, 'the Service targets the named port')
+  t.equal(find(manifests, 'Service').spec.ports[0].targetPort, container.ports[0].name,
+    'the Service targets the named port')
   t.equal(container.envFrom[0].configMapRef.name, ENVIRONMENT)
   const service = await createApp({ config: loadConfig(data) })
   t.teardown(() => service.close())
@@ -76,14 +62,14 @@ t.test('probes, ports and the metrics path exist in the service', async t => {
 })
 
 t.test('the room map comes from a ConfigMap mounted as a directory (no subPath), at PCWP_ROOM_MAP\'s folder', async t => {
-  const spec = byKind('Deployment').spec.template.spec
+  const spec = find(manifests, 'Deployment').spec.template.spec
   const mounts: { name: string, mountPath: string, readOnly?: boolean, subPath?: string }[] =
     spec.containers[0].volumeMounts
   const mount = mounts.find(m => m.name === 'room-map')
   t.equal(mount?.subPath, undefined, 'a subPath mount never sees an update')
   t.equal(mount?.readOnly, true)
   t.match(spec.volumes, [{ name: 'room-map', configMap: { name: ROOM_MAP } }])
-  t.equal(`${mount?.mountPath ?? ''}/rooms.csv`, byKind('ConfigMap', ENVIRONMENT).data.PCWP_ROOM_MAP)
+  t.equal(`${mount?.mountPath ?? ''}/rooms.csv`, find(manifests, 'ConfigMap', ENVIRONMENT).data.PCWP_ROOM_MAP)
   const service = await createApp({ config: loadConfig(await environment(t)) })
   t.teardown(() => service.close())
   t.match((await service.inject('/readyz')).json(), { roomMap: { lastError: null } },
@@ -91,7 +77,7 @@ t.test('the room map comes from a ConfigMap mounted as a directory (no subPath),
 })
 
 t.test('the pod is hardened and sized', async t => {
-  const spec = byKind('Deployment').spec.template.spec
+  const spec = find(manifests, 'Deployment').spec.template.spec
   const container = spec.containers[0]
   t.equal(spec.securityContext.runAsNonRoot, true)
   t.not(spec.securityContext.runAsUser, 0)
@@ -105,15 +91,15 @@ t.test('the pod is hardened and sized', async t => {
 })
 
 t.test('selectors, autoscaler and disruption budget point at the Deployment', async t => {
-  const deployment = byKind('Deployment')
+  const deployment = find(manifests, 'Deployment')
   const labels = deployment.spec.template.metadata.labels
   t.same(deployment.spec.selector.matchLabels, labels)
-  t.same(byKind('Service').spec.selector, labels)
-  t.same(byKind('PodDisruptionBudget').spec.selector.matchLabels, labels)
-  const hpa = byKind('HorizontalPodAutoscaler').spec
+  t.same(find(manifests, 'Service').spec.selector, labels)
+  t.same(find(manifests, 'PodDisruptionBudget').spec.selector.matchLabels, labels)
+  const hpa = find(manifests, 'HorizontalPodAutoscaler').spec
   t.match(hpa.scaleTargetRef, { kind: 'Deployment', name: deployment.metadata.name })
   t.ok(hpa.minReplicas >= 2, 'at least two replicas, so the budget can be kept')
-  t.ok(byKind('PodDisruptionBudget').spec.minAvailable < hpa.minReplicas)
+  t.ok(find(manifests, 'PodDisruptionBudget').spec.minAvailable < hpa.minReplicas)
 })
 
 interface PathMatch { path?: { type?: string, value?: string } }
@@ -153,7 +139,7 @@ t.test('Gateway API routes: one per Gateway, each setting its zone, neither expo
   const httpRoutes = manifests.filter(m => m.kind === 'HTTPRoute') as unknown as HTTPRoute[]
   t.equal(httpRoutes.length, 2)
   const data = await environment(t)
-  const service = byKind('Service')
+  const service = find(manifests, 'Service')
   const zones: string[] = []
   for (const route of httpRoutes) {
     t.equal(route.apiVersion, 'gateway.networking.k8s.io/v1', `${route.metadata.name}: the GA Gateway API`)

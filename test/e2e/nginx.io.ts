@@ -2,7 +2,7 @@
 // pcwp-proxy.conf in front of two loopback servers that answer with the
 // headers they received. Only the listen ports and the upstream list are
 // rewritten for the test; everything else is the files as shipped.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
@@ -13,8 +13,7 @@ import t, { type Test } from 'tap'
 import { createAddressMatcher, parseAddressRange } from '../../src/net/address-ranges.ts'
 import { resolveClientAddress } from '../../src/negotiate/client-address.ts'
 import { get } from '../fixtures/service.ts'
-import { listeningSocket, NGINX, SKIP_WITHOUT_NGINX } from '../fixtures/nginx.ts'
-import { waitFor } from '../fixtures/wait.ts'
+import { listeningSocket, NGINX, SKIP_WITHOUT_NGINX, waitForNginx } from '../fixtures/nginx.ts'
 
 const NGINX_DIR = new URL('../../deploy/nginx/', import.meta.url)
 const readShipped = (name: string) => readFile(new URL(name, NGINX_DIR), 'utf8')
@@ -69,7 +68,10 @@ t.test('nginx with the shipped configuration', { skip: SKIP_WITHOUT_NGINX }, asy
     proxy.kill('SIGTERM')
     await exited
   })
-  await waitForNginx(proxy, dir, internalPort, externalPort)
+  await waitForNginx(proxy, async () => readFile(join(dir, 'error.log'), 'utf8').catch(() => '(no error log)'),
+    [internalPort, externalPort].map(port => ({
+      what: `nginx to answer on port ${String(port)}`, answers: async () => (await get(port, '/healthz')).status
+    })))
 
   const echoed = async (
     t: Test,
@@ -133,16 +135,3 @@ t.test('nginx with the shipped configuration', { skip: SKIP_WITHOUT_NGINX }, asy
     for (const [i, echo] of echoes.entries()) t.ok(echo.seen.length > 0, `replica ${i + 1} served requests`)
   })
 })
-
-/** Waits until nginx answers on both listeners; fails at once, with its error log, if it exits first. */
-async function waitForNginx (proxy: ChildProcess, dir: string, ...ports: number[]): Promise<void> {
-  const exited = once(proxy, 'exit').then(async ([code]) => {
-    const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '(no error log)')
-    throw new Error(`nginx exited (${String(code)}) before answering:\n${log}`)
-  })
-  const answering = Promise.all(ports.map(async port => waitFor(
-    async () => (await get(port, '/healthz')).status,
-    { what: `nginx to answer on port ${String(port)}`, timeoutMs: 30_000 }
-  )))
-  await Promise.race([answering, exited])
-}

@@ -1,22 +1,15 @@
 // deploy/prometheus: the alert rules pass `promtool check rules`, and their
 // unit tests (every alert firing and staying silent) pass `promtool test rules`.
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { installed } from '../fixtures/installed.ts'
 
 const run = promisify(execFile)
 const FOLDER = fileURLToPath(new URL('../../deploy/prometheus/', import.meta.url))
 
-function promtoolBinary (): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).trim()
-  } catch {
-    return undefined
-  }
-}
-
-const promtool = promtoolBinary()
+const promtool = installed('promtool')
 const skip = promtool === undefined && process.env.CI === undefined && 'promtool is not installed here (.ci/run installs it: apt-get install prometheus)'
 
 t.test('promtool accepts the rule file', { skip }, async t => {

@@ -1,14 +1,14 @@
 // One room map at an HTTPS URL read by two real service processes, as replicas read it: the same
 // digest, a change taken by both within a refresh, and no listening before the map has loaded.
 import type { ChildProcess } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { STANDARD_ENV } from '../fixtures/app.ts'
 import { get, startService, type RunningService } from '../fixtures/service.ts'
-import { selfSignedCertificate, startUpstream, type Behaviour } from '../fixtures/upstream.ts'
+import { digest } from '../fixtures/room-map.ts'
+import { selfSignedCertificate, serveMap, upstream, type Behaviour } from '../fixtures/upstream.ts'
 import { waitFor } from '../fixtures/wait.ts'
 
 t.jobs = 2
@@ -16,17 +16,6 @@ const MOVED = 'B2B6AC4C-0E6A-4C53-9C1B-4A7F3C1D2E5F'
 const FIRST = `room,target\n${MOVED},https://teams.example.com/l/channel/first\n`
 const SECOND = `room,target\n${MOVED},https://teams.example.com/l/channel/second\n`
 const REFRESH_S = 1
-const digest = (text: string) => createHash('sha256').update(text).digest('hex')
-
-/** A static server's answers: an ETag per version, 304 when asked with it. */
-const versioned = (body: string): Behaviour => {
-  const etag = `"${digest(body).slice(0, 12)}"`
-  return (req, res) => {
-    const unchanged = req.headers['if-none-match'] === etag
-    res.writeHead(unchanged ? 304 : 200, { etag, 'content-type': 'text/csv' })
-    res.end(unchanged ? undefined : body)
-  }
-}
 
 /** An HTTPS upstream whose certificate the services trust through NODE_EXTRA_CA_CERTS, as an internal CA is. */
 async function mapServer (t: Test, behaviour: Behaviour) {
@@ -35,8 +24,7 @@ async function mapServer (t: Test, behaviour: Behaviour) {
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const ca = join(dir, 'ca.pem')
   await writeFile(ca, tls.cert)
-  const server = await startUpstream(behaviour, tls)
-  t.teardown(server.close)
+  const server = await upstream(t, behaviour, tls)
   const env = {
     ...STANDARD_ENV,
     PCWP_ROOM_MAP: new URL('/maps/rooms', server.url).href,
@@ -58,7 +46,7 @@ const sha256Of = async (running: RunningService): Promise<string | undefined> =>
   (JSON.parse((await get(running.port, '/readyz')).body) as { roomMap?: { sha256?: string } }).roomMap?.sha256
 
 t.test('two replicas read one HTTPS map: the same digest, and a change taken by both within a refresh', async t => {
-  const { server, env } = await mapServer(t, versioned(FIRST))
+  const { server, env } = await mapServer(t, serveMap(FIRST))
   const replicas = await Promise.all([service(t, env), service(t, env)])
   for (const replica of replicas) {
     t.equal(await sha256Of(replica), digest(FIRST), 'the first map\'s digest')
@@ -68,7 +56,7 @@ t.test('two replicas read one HTTPS map: the same digest, and a change taken by 
   await waitFor(() => server.requests.filter(req => req.headers['if-none-match'] !== undefined).length >= 2,
     { what: 'the replicas to ask again with the ETag' })
 
-  server.behave(versioned(SECOND))
+  server.behave(serveMap(SECOND))
   const changed = Date.now()
   // One refresh (±10 %) and a fetch; the deadline leaves room for a loaded machine.
   for (const replica of replicas) {
@@ -94,7 +82,7 @@ t.test('the service listens only once the map has loaded, asking an unreachable 
       res.end()
       return
     }
-    versioned(FIRST)(req, res)
+    serveMap(FIRST)(req, res)
   })
   const running = await service(t, env, child => { starting = child })
   t.ok(running.logs.some(line => line.msg === 'SIGHUP ignored: the room map is still loading'), 'the SIGHUP was said')

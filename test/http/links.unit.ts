@@ -1,7 +1,6 @@
 // GET /links, the link builder page, without a browser (the browser test drives it in Chromium).
 import t from 'tap'
-import { parseBaseUrl } from '../../src/pcwp/index.ts'
-import { app, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
+import { app, fixedOverride, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
 
 const URI = `ma-chan://contoso.com/${ROOM.toLowerCase()}`
 
@@ -27,13 +26,7 @@ t.test('a room URI becomes a link, a snippet and a preview for each zone (server
 })
 
 t.test('JSON for the script; a new-room link; the override in the preview', async t => {
-  const override = parseBaseUrl('https://override.example.com/rm/')
-  const service = await app(STANDARD_ENV, {
-    current: () => override,
-    state: () => ({
-      source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false
-    })
-  })
+  const service = await app(STANDARD_ENV, fixedOverride('https://override.example.com/rm/'))
   t.teardown(() => service.close())
   const json = await service.inject({
     url: '/links?new=1&lang=de', headers: { host: 'links.example:8443', accept: 'application/json' }

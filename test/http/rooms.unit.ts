@@ -1,8 +1,7 @@
 // The redirect routes through fastify's inject (docs/design.md "Room links", MS-OCGCWEB 2.2, 3.1.1, 3.1.3).
 import t from 'tap'
-import { parseBaseUrl } from '../../src/pcwp/index.ts'
 import type { OverrideSource } from '../../src/serverinfo/source.ts'
-import { app, EXTERNAL_BASE, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
+import { app, EXTERNAL_BASE, fixedOverride, INTERNAL_BASE, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
 
 const INTERNAL = '10.20.30.40'
 const EXTERNAL = '203.0.113.9'
@@ -150,20 +149,16 @@ t.test('no base URL for the zone: 503, room management disabled, no fallback (MS
 })
 
 t.test('the getserverinfo override wins for every zone (MS-OCGCWEB 3.1.3)', async t => {
-  let current = parseBaseUrl('https://override.example.com/rm/')
-  const override: OverrideSource = {
-    current: () => current,
-    state: () => ({
-      source: 'test', url: current.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false
-    })
-  }
+  let inForce = fixedOverride('https://override.example.com/rm/')
+  // The source the service holds asks the override in force at each request.
+  const override: OverrideSource = { current: () => inForce.current(), state: () => inForce.state() }
   const service = await app({ PCWP_BASE_URL_INTERNAL: INTERNAL_BASE, PCWP_INTERNAL_CIDRS: '10.0.0.0/8' }, override)
   t.teardown(() => service.close())
   for (const remoteAddress of [INTERNAL, EXTERNAL]) {
     const res = await service.inject({ url: `/rooms/${ROOM}`, remoteAddress })
     t.equal(res.headers.location, `https://override.example.com/rm/?clientlang=en-US&id=${ROOM}`, remoteAddress)
   }
-  current = parseBaseUrl('https://override2.example.com/rm/?x=1')
+  inForce = fixedOverride('https://override2.example.com/rm/?x=1')
   const res = await service.inject({ url: '/rooms/new', remoteAddress: EXTERNAL })
   t.equal(res.headers.location, 'https://override2.example.com/rm/?x=1&clientlang=en-US', 'a changed override applies at once')
 })

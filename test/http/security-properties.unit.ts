@@ -3,7 +3,7 @@
 // header, and an untrusted peer's forwarding headers change nothing.
 import t from 'tap'
 import fc from 'fast-check'
-import { app, EXTERNAL_BASE, INTERNAL_BASE, STANDARD_ENV } from '../fixtures/app.ts'
+import { app, EXTERNAL_BASE, fixedOverride, INTERNAL_BASE, STANDARD_ENV } from '../fixtures/app.ts'
 import { DEFAULT_LANGUAGES } from '../../src/negotiate/language.ts'
 
 const SEED = 424242
@@ -90,14 +90,7 @@ t.test(`an untrusted peer's X-Forwarded-For and zone header never change the ans
 })
 
 t.test('the same holds with a getserverinfo override in force', async t => {
-  const { parseBaseUrl } = await import('../../src/pcwp/index.ts')
-  const override = parseBaseUrl('https://override.example.com/rm/#top')
-  const service = await app(STANDARD_ENV, {
-    current: () => override,
-    state: () => ({
-      source: 's', url: override.href, ageSeconds: 0, lastFetchAt: null, lastError: null, refused: false
-    })
-  })
+  const service = await app(STANDARD_ENV, fixedOverride('https://override.example.com/rm/#top'))
   t.teardown(() => service.close())
   await t.resolves(fc.assert(fc.asyncProperty(request, async r => {
     const res = await service.inject({ url: url(r), headers: r.headers, remoteAddress: r.peer })

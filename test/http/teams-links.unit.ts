@@ -1,10 +1,8 @@
 // Room map targets copied from Teams ("Get link to channel", or a channel's webUrl from Microsoft Graph) are
 // redirected to byte for byte (docs/room-map.md "Moving rooms to Teams").
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import t from 'tap'
 import { app, STANDARD_ENV } from '../fixtures/app.ts'
+import { mapFile } from '../fixtures/room-map.ts'
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 const GROUP = 'a1b2c3d4-e5f6-4789-abcd-ef0123456789'
@@ -28,10 +26,8 @@ const TARGETS: Record<string, string> = {
 }
 
 t.test('every shape Teams writes is taken as written and redirected to byte for byte', async t => {
-  const dir = await mkdtemp(join(tmpdir(), 'pcwp-teams-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const map = join(dir, 'rooms.csv')
-  await writeFile(map, `room,target\n${Object.entries(TARGETS).map(([room, target]) => `${room},${target}`).join('\n')}\n`)
+  const map = await mapFile(t, 'rooms.csv',
+    `room,target\n${Object.entries(TARGETS).map(([room, target]) => `${room},${target}`).join('\n')}\n`)
   const service = await app({ ...STANDARD_ENV, PCWP_ROOM_MAP: map })
   t.teardown(() => service.close())
   for (const [room, target] of Object.entries(TARGETS)) {

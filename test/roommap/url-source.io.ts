@@ -1,6 +1,5 @@
 // A room map at a URL, against real upstreams on 127.0.0.1: fetched under limits, asked again with
 // conditional GETs, and every kind of bad answer keeping the last good map.
-import { createHash } from 'node:crypto'
 import { pino } from 'pino'
 import t, { type Test } from 'tap'
 import { Agent } from 'undici'
@@ -10,42 +9,18 @@ import { shownUrl } from '../../src/quote.ts'
 import { MAX_ROOM_MAP_BYTES, type ReloadOutcome, type RoomMapSource } from '../../src/roommap/loader.ts'
 import { createRoomMapSource, readRoomMap } from '../../src/roommap/source.ts'
 import { hostileLines, SKIP_WITHOUT_CORPUS } from '../fixtures/hostile-corpus.ts'
+import { A, B, CHANGED, digest } from '../fixtures/room-map.ts'
 import {
-  dripOf, hang, reset, selfSignedCertificate, status, startUpstream, type Behaviour, type SelfSigned, type Upstream
+  dripOf, hang, reset, selfSignedCertificate, serveMap, status, upstream, type Behaviour, type SelfSigned, type Upstream
 } from '../fixtures/upstream.ts'
 import { waitFor } from '../fixtures/wait.ts'
 
-const A = '61E092C7-89BB-4DC4-A3F5-8C23FA940FAB'
-const B = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'
 const MAP = `room,target\n${A},https://teams.example.com/l/channel/a\n${B},retired\n`
-const CHANGED = `room,target\n${A},retired\n`
 const JSON_MAP = JSON.stringify([{ room: A, target: 'retired' }])
 // Generous, for fetches that should succeed on a loaded machine; the tests that wait for a limit set theirs.
 const LIMITS: RoomMapFetchLimits = { connectTimeoutMs: 10_000, timeoutMs: 10_000 }
 const SHORT: RoomMapFetchLimits = { connectTimeoutMs: 1000, timeoutMs: 300 }
 const drip = dripOf('text/csv', 'r')
-const digest = (text: string | Buffer) => createHash('sha256').update(text).digest('hex')
-
-/** The map a real static server would serve: an ETag per version, a 304 when it is asked with the one it has. */
-function serveMap (body: string | Buffer, headers: Record<string, string | string[]> = { 'content-type': 'text/csv' }) {
-  const etag = `"${digest(body).slice(0, 16)}"`
-  const behaviour: Behaviour = (req, res) => {
-    if (req.headers['if-none-match'] === etag) {
-      res.writeHead(304, { etag })
-      res.end()
-      return
-    }
-    res.writeHead(200, { etag, ...headers })
-    res.end(body)
-  }
-  return behaviour
-}
-
-async function upstream (t: Test, behaviour: Behaviour, tls?: SelfSigned): Promise<Upstream> {
-  const server = await startUpstream(behaviour, tls)
-  t.teardown(server.close)
-  return server
-}
 
 /** The upstream's URL at another path (the fixture names one for getserverinfo). */
 const at = (server: Upstream, path: string) => new URL(path, server.url)
@@ -217,13 +192,14 @@ t.test('hostile lines served as a map: refused as a map, in printable messages',
 t.test('every bad answer on a refresh keeps the last good map, said and counted', async t => {
   const tls = await selfSignedCertificate()
   const server = await upstream(t, serveMap(MAP), tls)
+  const elsewhere = await upstream(t, serveMap(MAP))
   const limits = { connectTimeoutMs: 1000, timeoutMs: 500 }
   const { source, logs, outcomes } = await harness(t, at(server, '/rooms?sig=SECRET'), { ca: tls.cert, limits })
   await source.load()
   const good = source.current()
   const bad: [string, Behaviour, RegExp][] = [
     ['an HTML page', serveMap('<html>down for maintenance</html>', { 'content-type': 'text/html' }), /^PCWP_ROOM_MAP_UNREACHABLE: not a map \(an HTML page\)/],
-    ['a redirect', status(307, { location: 'https://elsewhere.example/rooms.csv' }), /HTTP 307 \(redirects are not followed\)$/],
+    ['a redirect', status(307, { location: at(elsewhere, '/rooms.csv').href }), /HTTP 307 \(redirects are not followed\)$/],
     ['a slow drip', drip, /no whole answer within 0\.5 s$/],
     ['an oversized answer', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/csv', 'content-length': String(MAX_ROOM_MAP_BYTES * 2) })
@@ -244,6 +220,7 @@ t.test('every bad answer on a refresh keeps the last good map, said and counted'
     t.notOk(source.lastReloadSuccessful())
   }
   t.same(outcomes, Array.from(bad, () => 'failure'), 'each counted')
+  t.equal(elsewhere.requests.length, 0, 'the redirect was not followed')
   t.notMatch(JSON.stringify(logs), 'SECRET', 'the URL\'s query is in no log line')
   t.equal(logs.filter(line => line.msg === 'room map: source failing; the last good map stays').length, 1,
     'an unreachable source is said once until it recovers')
@@ -281,7 +258,7 @@ t.test('refreshing: a change is taken within a refresh, and stop() ends it', asy
   t.equal(source.state().lastError, null, 'and fails nothing')
 })
 
-t.test('stopped while a refresh is under way: no failure said, counted or kept, and no refresh after', async t => {
+t.test('stopped while a refresh is under way: no failure said, counted or kept', async t => {
   const server = await upstream(t, serveMap(MAP))
   const { source, logs, outcomes } = await harness(t, at(server, '/rooms.csv?sig=SECRET'), { refreshMs: 50 })
   await source.load()
@@ -292,7 +269,6 @@ t.test('stopped while a refresh is under way: no failure said, counted or kept, 
   t.same(outcomes, [])
   t.match(source.state(), { lastError: null, sha256: digest(MAP) })
   t.same(logs.filter(line => line.level >= 40), [], 'nothing said above info')
-  t.equal(server.requests.length, 2, 'the timer was not set again')
 })
 
 t.test('a server without validators: the same bytes again are no new map; other bytes are', async t => {

@@ -11,8 +11,10 @@ import {
   createServerInfoOverride, type FetchResult, type ServerInfoOverrideOptions
 } from '../../src/serverinfo/override.ts'
 import { app, ROOM } from '../fixtures/app.ts'
+import { mapFile } from '../fixtures/room-map.ts'
 import {
-  drip, hang, memoryLogger, reset, selfSignedCertificate, serve, startUpstream, status, xccosReply, type Upstream
+  drip, hang, memoryLogger, reset, selfSignedCertificate, serve, startUpstream, status, upstream, xccosReply,
+  type Behaviour
 } from '../fixtures/upstream.ts'
 import { waitFor } from '../fixtures/wait.ts'
 
@@ -25,12 +27,6 @@ const SHORT_TIMEOUT = { timeoutMs: 300 }
 
 function settings (url: string, overrides: Partial<ServerInfoConfig> = {}): ServerInfoConfig {
   return { url: new URL(url), refreshMs: 60_000, timeoutMs: 10_000, maxStaleMs: 10_000, ...overrides }
-}
-
-async function upstream (t: Test, ...args: Parameters<typeof startUpstream>): Promise<Upstream> {
-  const server = await startUpstream(...args)
-  t.teardown(server.close)
-  return server
 }
 
 function override (t: Test, options: Partial<ServerInfoOverrideOptions> & { config: ServerInfoConfig }) {
@@ -153,7 +149,7 @@ t.test('a reply reset in the middle of its body is an error, not a partial overr
 
 t.test('every kind of upstream failure is recorded, not thrown', async t => {
   const server = await upstream(t, good())
-  const cases: [string, Parameters<Upstream['behave']>[0], RegExp, Partial<ServerInfoConfig>?][] = [
+  const cases: [string, Behaviour, RegExp, Partial<ServerInfoConfig>?][] = [
     ['resp code 500', serve(xccosReply(`roomManagementUrl="${OVERRIDE}"`, '500')), /resp code 500/],
     ['HTTP 404', status(404), /HTTP 404/],
     ['HTTP 500', status(500), /HTTP 500/],
@@ -335,11 +331,8 @@ t.test('the clients\' RoomManagementUrl set to this service: the override is ref
     t.match(source.state(), { refused: true, lastError: /^PCWP_SERVERINFO_SELF: .*PCWP_PUBLIC_URL/ })
     t.match(logs, [{ code: 'PCWP_SERVERINFO_SELF', msg: 'getserverinfo: ignoring the roomManagementUrl of the reply' }])
 
-    const dir = await mkdtemp(join(tmpdir(), 'pcwp-self-'))
-    t.teardown(() => rm(dir, { recursive: true, force: true }))
     const moved = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'
-    const map = join(dir, 'rooms.csv')
-    await writeFile(map, `room,target\n${moved},https://teams.example.com/l/channel/{id}\n`)
+    const map = await mapFile(t, 'rooms.csv', `room,target\n${moved},https://teams.example.com/l/channel/{id}\n`)
     const service = await app({
       PCWP_BASE_URL_INTERNAL: 'https://pool.corp.example/PersistentChat/RM/',
       PCWP_PUBLIC_URL: 'https://links.example.com',
