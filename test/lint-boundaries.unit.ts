@@ -31,20 +31,26 @@ const TEXTS = {
   commandsImportStatically: { path: 'src/commands.ts', code: importing('startServer', './service-process.ts') }
 }
 
-/** What ESLint reports for each text, linted in one process of its own. */
-async function lintAll (): Promise<Record<keyof typeof TEXTS, Message[]>> {
+/** What ESLint reports for each text, linted in one process of its own: an entry a text, null where none came. */
+async function lintAll (): Promise<unknown> {
   // Out of the coverage's sight (test/fixtures/lint-text.ts says why): tap's process tracking puts its
   // loader in every child's NODE_OPTIONS, which `env -u` takes out again.
   const linting = promisify(execFile)('env', ['-u', 'NODE_OPTIONS', process.execPath, 'test/fixtures/lint-text.ts'],
     { cwd: ROOT, timeout: 60_000 })
   linting.child.stdin?.end(JSON.stringify(Object.values(TEXTS)))
-  const results = JSON.parse((await linting).stdout) as Message[][]
-  return Object.fromEntries(
-    Object.keys(TEXTS).map((name, i) => [name, results[i] ?? []])
-  ) as Record<keyof typeof TEXTS, Message[]>
+  return JSON.parse((await linting).stdout)
 }
 
-const linted = await lintAll()
+const results = await lintAll()
+const entries: unknown[] = Array.isArray(results) ? results : []
+// Checked before the tests below read them: a text ESLint gave no result for must not read as "no messages".
+t.test('ESLint gives a list of messages for every text', async t => {
+  t.ok(Array.isArray(results), 'a list of results')
+  t.equal(entries.length, Object.keys(TEXTS).length, 'one result a text')
+  for (const [i, name] of Object.keys(TEXTS).entries()) t.ok(Array.isArray(entries[i]), `${name}: a list of messages`)
+})
+const linted = Object.fromEntries(Object.keys(TEXTS).map((name, i) => [name, entries[i]])) as
+  Record<keyof typeof TEXTS, Message[]>
 const rules = (messages: Message[]): (string | null)[] => messages.map(message => message.ruleId)
 
 t.test('the protocol core may not import the HTTP layer: the import resolves and the zone names the rule', async t => {

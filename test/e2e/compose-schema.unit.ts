@@ -64,7 +64,11 @@ t.test('the check rejects what compose rejects, and this schema knows no newer f
   // Why docker-compose.yml is written as it is: this schema (compose-spec of 2021) predates both.
   t.match(check(c => { c.name = 'pcwp-links' }), [': must NOT have additional properties (name)'],
     'no top-level name: compose names the project after its folder')
-  t.not(check(c => { at(c, 'services', 'pcwp-links').env_file = [{ path: '.env', required: false }] }), [],
-    'no optional env_file: .env reaches the service through $NAME:- instead')
+  // The long form ({ path, required }) is what makes an env_file optional; this schema knows only names.
+  t.match(check(c => { at(c, 'services', 'pcwp-links').env_file = [{ path: '.env', required: false }] }), [
+    '/services/pcwp-links/env_file: must be string',
+    '/services/pcwp-links/env_file/0: must be string',
+    '/services/pcwp-links/env_file: must match exactly one schema in oneOf'
+  ], 'no optional env_file: .env reaches the service through $NAME:- instead')
   t.notOk(validateService({ environment: {} }), 'a service with neither image nor build')
 })

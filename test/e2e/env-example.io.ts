@@ -85,11 +85,15 @@ t.test('docker compose passes .env through, and starts without one', async t => 
     if (!value.includes('$')) continue
     t.equal(PASSED.exec(value)?.[1], name, `${name} is passed through as \${${name}:-…}, under its own name`)
   }
+  // Every example variable, commented or not, set in .env to a value of its own: those compose passes
+  // through arrive as set, each under its own name; the others compose or the image fixes.
+  const probes = Object.fromEntries(lines.map(({ name }) => [name, `probe-${name}`]))
+  const probed = composed(probes)
   for (const { name, active } of lines) {
-    const passed = PASSED.test(environment[name] ?? '')
     const commented = `${name} is commented out in .env.example`
-    if (passed) t.pass(`${name} from .env reaches the service`)
-    else if (environment[name] !== undefined) t.notOk(active, `${commented}: compose sets it`)
+    if (PASSED.test(environment[name] ?? '')) {
+      t.equal(probed[name], probes[name], `${name} from .env reaches the service${active ? '' : ' (commented out)'}`)
+    } else if (environment[name] !== undefined) t.notOk(active, `${commented}: compose sets it`)
     else t.ok(imageEnv[name] !== undefined && !active, `${commented}: the image sets it`)
   }
   const quickStart = composed({})

@@ -1,12 +1,14 @@
 // /metrics and /openapi.json.
-import { Validator } from '@seriousme/openapi-schema-validator'
-import t from 'tap'
+import { readFile } from 'node:fs/promises'
+import t, { type Test } from 'tap'
 import { createApp } from '../../src/http/app.ts'
 import { PROBLEM_CODES } from '../../src/problem-codes.ts'
 import { createMetrics } from '../../src/metrics.ts'
 import { parseBaseUrl } from '../../src/pcwp/index.ts'
 import type { OverrideSource } from '../../src/serverinfo/source.ts'
 import { app, config, ROOM, STANDARD_ENV } from '../fixtures/app.ts'
+import { exportedSeries } from '../fixtures/promql-references.ts'
+import { validateOpenApi } from '../fixtures/openapi.ts'
 
 function sample (text: string, series: string): number | undefined {
   const line = text.split('\n').find(l => l.startsWith(series + ' '))
@@ -44,7 +46,61 @@ t.test('/metrics counts redirects, rejections and durations with fixed labels', 
   t.equal(sample(text, 'pcwp_room_map_last_reload_successful'), 1)
 })
 
-/** Every documented series of a service whose redirects answer `status` (docs/design.md "Metrics"). */
+const DESIGN = 'docs/design.md'
+const EXAMPLE_MAP = new URL('../../deploy/room-map.example.csv', import.meta.url).pathname
+
+/**
+ * The metrics of the "Metrics" table of docs/design.md: its first column's
+ * names in backticks, several to a cell, each with the label names in its
+ * braces (`name{a, b}`); a name ending in `*` stands for every name it begins.
+ */
+function metricsTable (markdown: string): Map<string, string[]> {
+  const section = markdown.split(/^## /m).find(part => part.startsWith('Metrics\n')) ?? ''
+  const metrics = new Map<string, string[]>()
+  // The header row and the delimiter row name no metric.
+  for (const row of section.split('\n').filter(line => line.startsWith('|')).slice(2)) {
+    const [, first = ''] = row.split('|')
+    for (const [, name = '', labels] of first.matchAll(/`([A-Za-z_:][A-Za-z0-9_:]*\*?)(?:\{([^}]*)\})?`/g)) {
+      metrics.set(name, labels === undefined ? [] : labels.split(',').map(label => label.trim()))
+    }
+  }
+  return metrics
+}
+
+const DOCUMENTED = metricsTable(await readFile(new URL(`../../${DESIGN}`, import.meta.url), 'utf8'))
+
+/** The documented metric an exported series is of: its own name, its histogram's, or a `*` name's. */
+function documentedMetric (series: string): string | undefined {
+  return [series, series.replace(/_(?:bucket|sum|count)$/, '')].find(name => DOCUMENTED.has(name)) ??
+    [...DOCUMENTED.keys()].find(name => name.endsWith('*') && series.startsWith(name.slice(0, -1)))
+}
+
+/**
+ * The exposition `text` against the table: every metric it names is exported, with the labels it names, and
+ * every series exported is of a metric it names. `unsampled`: the labelled metrics with no series yet.
+ */
+function matchesTable (t: Test, text: string, unsampled: readonly string[]): void {
+  const labelsSeen = new Map<string, Set<string>>()
+  const undocumented: string[] = []
+  for (const [series, labels] of exportedSeries(text)) {
+    const metric = documentedMetric(series)
+    if (metric === undefined) undocumented.push(series)
+    // `le` is a histogram bucket's own label.
+    else labelsSeen.set(metric, new Set([...(labelsSeen.get(metric) ?? []), ...labels].filter(label => label !== 'le')))
+  }
+  t.same(undocumented, [], `every series exported is of a metric in ${DESIGN} "Metrics"`)
+  const bare = [...DOCUMENTED]
+    .filter(([metric, labels]) => labels.length > 0 && (labelsSeen.get(metric)?.size ?? 0) === 0)
+    .map(([metric]) => metric)
+  t.same(bare, unsampled, 'the labelled metrics with no series yet')
+  for (const [metric, labels] of DOCUMENTED) {
+    t.ok(labelsSeen.has(metric), `${metric} is exported`)
+    if (metric.endsWith('*') || unsampled.includes(metric)) continue
+    t.same([...(labelsSeen.get(metric) ?? [])].sort(), [...labels].sort(), `${metric}: the documented labels`)
+  }
+}
+
+/** The series of every documented label combination of a service whose redirects answer `status`. */
 function documentedSeries (status: number): string[] {
   return [
     ...['create', 'room'].flatMap(kind => ['internal', 'external'].flatMap(zone => [
@@ -69,8 +125,15 @@ const CONFIGURATIONS: Record<string, Record<string, string>> = {
   '307, legacy paths, rate limit': {
     ...STANDARD_ENV, PCWP_REDIRECT_STATUS: '307', PCWP_LEGACY_PATHS: '/old/chat', PCWP_RATE_LIMIT_PER_MIN: '5'
   },
+  'the example room map': { ...STANDARD_ENV, PCWP_ROOM_MAP: EXAMPLE_MAP },
   demo: {}
 }
+
+t.test(`the ${DESIGN} "Metrics" table is read`, async t => {
+  t.same(DOCUMENTED.get('pcwp_redirects_total'), ['kind', 'zone', 'status', 'outcome'], 'a name with its labels')
+  t.same(DOCUMENTED.get('pcwp_serverinfo_age_seconds'), [], 'the second of two names in a cell')
+  t.ok(DOCUMENTED.has('process_*'), 'a name for many')
+})
 
 for (const [name, env] of Object.entries(CONFIGURATIONS)) {
   t.test(`every documented series exists from the start, at 0: ${name}`, async t => {
@@ -81,6 +144,8 @@ for (const [name, env] of Object.entries(CONFIGURATIONS)) {
     for (const series of documentedSeries(settings.redirectStatus)) t.equal(sample(text, series), 0, series)
     const rejections = text.match(/^pcwp_rejections_total\{/gm)?.length
     t.equal(rejections, PROBLEM_CODES.length - 1, 'a series for every error code but a retired room')
+    // Without a map there is no digest to carry.
+    matchesTable(t, text, env.PCWP_ROOM_MAP === undefined ? ['pcwp_room_map_info'] : [])
   })
 }
 
@@ -184,7 +249,7 @@ t.test('/openapi.json documents every route with its statuses and headers', asyn
   t.ok(room.responses['400'].content['text/html'])
   t.match(room.parameters, [{ name: 'lang', in: 'query' }, { name: 'room', in: 'path', required: true }])
   t.same(Object.keys(doc.paths['/readyz'].get.responses).sort(), ['200', '503'])
-  t.same(await new Validator().validate(doc), { valid: true }, 'a valid OpenAPI 3.0 document')
+  t.same(await validateOpenApi(doc), { valid: true }, 'a valid OpenAPI 3.0 document')
 })
 
 t.test('readyz answers through its response schema without losing fields', async t => {

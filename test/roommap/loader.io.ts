@@ -1,6 +1,6 @@
 // The room map file: load, watch (directory watch + identity check), reload, last good map kept.
 import { readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs'
-import { mkdir, mkdtemp, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -192,16 +192,27 @@ t.test('an unwatchable directory leaves the periodic check; stop() ends it', asy
 })
 
 t.test('by default the file is checked every 5 s and read once stable for 1 s', async t => {
-  t.same(DEFAULT_ROOM_MAP_TIMING, { checkIntervalMs: 5000, stableMs: 1000 }, 'as docs/room-map.md says')
-  // Started and stopped with them: no check is due before stop().
+  const reloading = (await readFile(new URL('../../docs/room-map.md', import.meta.url), 'utf8'))
+    .split(/^## /m).find(section => section.startsWith('Reloading\n'))?.replace(/\s+/g, ' ')
+  const said = /check every (\d+) s; a changed file is read once it has been unchanged for (\d+) s\b/.exec(reloading ?? '')
+  t.ok(said, 'docs/room-map.md "Reloading" gives both figures')
+  t.same(DEFAULT_ROOM_MAP_TIMING, { checkIntervalMs: Number(said?.[1]) * 1000, stableMs: Number(said?.[2]) * 1000 },
+    'as docs/room-map.md "Reloading" says')
+  // Changed between start() and stop(), with them: read, and not before it has stood for the stable time.
   const dir = await tempDir(t)
   const path = join(dir, 'map.csv')
   await writeFile(path, `room,target\n${A},retired\n`)
   const source = createRoomMapFileSource({ path, allowHttp: false, logger: pino({ level: 'silent' }) })
+  t.teardown(source.stop)
   await source.load()
   source.start()
-  source.stop()
-  t.equal(kindOf(source, A), 'retired')
+  const changed = performance.now()
+  await replaceFile(path, `room,target\n${A},pcwp\n`)
+  await waitFor(() => kindOf(source, A) === 'pcwp', { what: 'the change to be read' })
+  const readAfterMs = performance.now() - changed
+  await source.stop()
+  t.ok(readAfterMs >= DEFAULT_ROOM_MAP_TIMING.stableMs,
+    `read ${readAfterMs.toFixed(0)} ms after the change, not before ${String(DEFAULT_ROOM_MAP_TIMING.stableMs)} ms`)
 })
 
 t.test('map check: a summary, or the problems', async t => {
