@@ -38,8 +38,17 @@ const redirect = (description: string) => ({
   type: 'null'
 })
 
+/**
+ * A query parameter taken as given: once (a string) or repeated (an array, which code reads as absent); never
+ * refused.
+ */
+export function queryValue (description?: string) {
+  const options = description === undefined ? {} : { description }
+  return Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], options))
+}
+
 // Repeated or invalid values are ignored (the default language applies), never refused.
-const langQuery = Type.Union([Type.String(), Type.Array(Type.String())], { description: 'The reader\'s language, a full tag (de-DE) or a language (de); it wins over Accept-Language. Invalid or repeated values are ignored.' })
+const langQuery = queryValue('The reader\'s language, a full tag (de-DE) or a language (de); it wins over Accept-Language. Invalid or repeated values are ignored.')
 
 const roomErrors = {
   400: problem('The room is not a GUID or a ma-chan:// room URI.'),
@@ -53,7 +62,7 @@ export function roomSchemas (status: RedirectStatus) {
     create: {
       summary: 'Open the room management application to create a room (MS-OCGCWEB 2.2.1).',
       tags: ['rooms'],
-      querystring: Type.Object({ lang: Type.Optional(langQuery) }),
+      querystring: Type.Object({ lang: langQuery }),
       response: {
         [status]: redirect('Redirect to BASE + clientlang, or to where the room map\'s new row says.'),
         410: roomErrors[410],
@@ -64,7 +73,7 @@ export function roomSchemas (status: RedirectStatus) {
       summary: 'Open the room management application on a room (MS-OCGCWEB 2.2.2).',
       tags: ['rooms'],
       params: Type.Object({ room: Type.String({ description: 'The room GUID (any case, braces optional) or its URL-encoded ma-chan://<domain>/<GUID> room URI.' }) }),
-      querystring: Type.Object({ lang: Type.Optional(langQuery) }),
+      querystring: Type.Object({ lang: langQuery }),
       response: { [status]: redirect('Redirect to BASE + clientlang + id.'), ...roomErrors }
     },
     roomPath: {
@@ -73,26 +82,20 @@ export function roomSchemas (status: RedirectStatus) {
       params: Type.Object({
         '*': Type.String({ description: 'The rest of the path: a room URI as mail programs leave it.' })
       }),
-      querystring: Type.Object({ lang: Type.Optional(langQuery) }),
+      querystring: Type.Object({ lang: langQuery }),
       response: { [status]: redirect('Redirect to where the room map or MS-OCGCWEB says.'), ...roomErrors }
     },
     roomByUri: {
       summary: 'Open the room management application on a room named by its room URI (MS-OCGCWEB 2.2.2).',
       tags: ['rooms'],
       querystring: Type.Object({
-        uri: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'ma-chan://<domain>/<GUID> (or a GUID); missing or repeated: PCWP_ROOM_URI_MISSING.' })),
-        lang: Type.Optional(langQuery)
+        uri: queryValue('ma-chan://<domain>/<GUID> (or a GUID); missing or repeated: PCWP_ROOM_URI_MISSING.'),
+        lang: langQuery
       }),
       response: { [status]: redirect('Redirect to BASE + clientlang + id.'), ...roomErrors }
     }
   }
 }
-
-/**
- * A query parameter taken as given: once (a string) or repeated (an array, which code reads as absent); never
- * refused.
- */
-export const queryValue = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]))
 
 /** A room management application's own link (MS-OCGCWEB 2.2), answered on a legacy path. */
 export function legacySchema (status: RedirectStatus) {
@@ -100,18 +103,16 @@ export function legacySchema (status: RedirectStatus) {
     summary: 'A room management application link (BASE?clientlang=…&id=…) sent here after a migration: a room link with id, a create link without.',
     tags: ['rooms'],
     querystring: Type.Object({
-      id: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], {
-        description: 'The room GUID; trailing mail punctuation is dropped.'
-      })),
-      clientlang: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Used only when neither lang nor Accept-Language names a supported language.' })),
-      lang: queryValue
+      id: queryValue('The room GUID; trailing mail punctuation is dropped.'),
+      clientlang: queryValue('Used only when neither lang nor Accept-Language names a supported language.'),
+      lang: langQuery
     }),
     response: {
       [status]: redirect('Redirect to where the room map or MS-OCGCWEB says.'),
       400: problem('The id is not a room GUID.'),
-      410: problem('The room map retires the room.'),
+      410: roomErrors[410],
       500: problem('PCWP_REDIRECT_LOOP: the redirect would lead back to this very link.'),
-      503: problem('Room management is disabled for the reader\'s network zone.')
+      503: roomErrors[503]
     }
   }
 }

@@ -34,7 +34,7 @@ ${items}
 </ul>`))
   })
 
-  app.get(DEMO_BASE_PATH, { schema: { ...pageSchema('Demo mode: the built-in stand-in for a room management application.', 'text/html'), querystring: Type.Object({ clientlang: queryValue, id: queryValue }) }, config: { kind: 'demo' } }, (request, reply) => {
+  app.get(DEMO_BASE_PATH, { schema: { ...pageSchema('Demo mode: the built-in stand-in for a room management application.', 'text/html'), querystring: Type.Object({ clientlang: queryValue(), id: queryValue() }) }, config: { kind: 'demo' } }, (request, reply) => {
     const clientlang = single(request.query.clientlang) ?? '(none)'
     const id = single(request.query.id)
     const action = id === undefined ? 'create a new room' : 'view or edit a room'

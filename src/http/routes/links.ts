@@ -10,6 +10,7 @@ import { readPackageFile } from '../../package-files.ts'
 import { escapeHtml } from '../../html-escape.ts'
 import { htmlPage } from '../html.ts'
 import { prefersJson } from '../problems.ts'
+import type { MessageKey, MessageValues } from '../../i18n/messages.ts'
 import { single } from '../../single-value.ts'
 import { pageSchema, problem, queryValue } from '../schemas.ts'
 
@@ -30,14 +31,15 @@ export interface LinkResult {
   readonly status: { readonly kind: RoomMapEntry['kind'], readonly text: string }
 }
 
-type LinksKey =
-  'title' | 'intro' | 'label' | 'make' | 'newRoom' | 'link' | 'snippet' | 'copy' | 'copied' | 'preview' | 'internal' |
-  'external' | 'disabled' | 'anchor' | 'anchorNew' | 'invalid' | 'status.label'
+/** The link builder's texts without placeholders, named without their `links.` prefix. */
+type LinksKey = {
+  [K in MessageKey]: K extends `links.${infer Part}` ? (MessageValues<K> extends [] ? Part : never) : never
+}[MessageKey]
 
 const linksSchema = {
   summary: 'The link builder: a room link, its HTML snippet and where it leads from each zone (JSON with Accept: application/json).',
   tags: ['pages'],
-  querystring: Type.Object({ room: queryValue, new: queryValue, lang: queryValue }),
+  querystring: Type.Object({ room: queryValue(), new: queryValue(), lang: queryValue() }),
   response: {
     200: {
       description: 'The page, or the result as JSON.',

@@ -126,8 +126,9 @@ const roomRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
 
   // The room management application's own links, pasted from an address bar:
   // with id=<GUID> a room, without it a create link; other parameters are ignored.
+  const legacy = legacySchema(config.redirectStatus)
   for (const path of config.legacyRoomPaths) {
-    app.get(path, { schema: legacySchema(config.redirectStatus), config: { kind: 'legacy' } }, (request, reply) => {
+    app.get(path, { schema: legacy, config: { kind: 'legacy' } }, (request, reply) => {
       const id = single(request.query.id)
       const link = { lang: request.query.lang, legacyClientLang: single(request.query.clientlang) }
       return id === undefined
